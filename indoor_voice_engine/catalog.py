@@ -1,0 +1,244 @@
+"""The models the engine knows by name, with their canonical sources.
+
+Every file is pinned twice: by the revision in its URL (a commit or release tag) and by
+its SHA-256, so a download is either exactly the file listed here or an error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """What a model is for; also the name of its folder in a data dir."""
+
+    STT = "stt"
+    TTS = "tts"
+    WAKE = "wake"
+
+
+@dataclass(frozen=True)
+class ModelFile:
+    """One file of a model and where it comes from."""
+
+    name: str
+    url: str
+    sha256: str
+    size: int | None = None
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A model: what it is, who made it, and the files it is made of."""
+
+    name: str
+    kind: Kind
+    files: tuple[ModelFile, ...]
+    languages: tuple[str, ...]
+    description: str
+    attribution: tuple[str, str]
+    version: str
+    phrase: str | None = None
+    aliases: tuple[str, ...] = field(default=())
+
+
+HUGGING_FACE = "https://huggingface.co"
+GITHUB = "https://github.com"
+
+_TINY_EN_REVISION = "0d3d19a32d3338f10357c0889762bd8d64bbdeba"
+_PIPER_VOICES_REVISION = "v1.0.0"
+_OPENWAKEWORD_RELEASE = "v0.5.1"
+
+
+def _hf(repo: str, revision: str, path: str) -> str:
+    return f"{HUGGING_FACE}/{repo}/resolve/{revision}/{path}"
+
+
+def _oww(file: str) -> str:
+    return f"{GITHUB}/dscripka/openWakeWord/releases/download/{_OPENWAKEWORD_RELEASE}/{file}"
+
+
+def _wake(name: str, file: str, sha256: str, size: int, phrase: str) -> ModelSpec:
+    return ModelSpec(
+        name=name,
+        kind=Kind.WAKE,
+        files=(ModelFile(file, _oww(file), sha256, size),),
+        languages=("en",),
+        description=phrase,
+        attribution=("dscripka", "https://github.com/dscripka/openWakeWord"),
+        version=_OPENWAKEWORD_RELEASE,
+        phrase=phrase,
+    )
+
+
+WAKE_FEATURES = ModelSpec(
+    name="openwakeword-features",
+    kind=Kind.WAKE,
+    files=(
+        ModelFile(
+            "melspectrogram.onnx",
+            _oww("melspectrogram.onnx"),
+            "ba2b0e0f8b7b875369a2c89cb13360ff53bac436f2895cced9f479fa65eb176f",
+            1087958,
+        ),
+        ModelFile(
+            "embedding_model.onnx",
+            _oww("embedding_model.onnx"),
+            "70d164290c1d095d1d4ee149bc5e00543250a7316b59f31d056cff7bd3075c1f",
+            1326578,
+        ),
+    ),
+    languages=(),
+    description="openWakeWord audio features (mel spectrogram and speech embedding)",
+    attribution=("dscripka", "https://github.com/dscripka/openWakeWord"),
+    version=_OPENWAKEWORD_RELEASE,
+)
+
+CATALOG: tuple[ModelSpec, ...] = (
+    ModelSpec(
+        name="tiny.en",
+        kind=Kind.STT,
+        files=tuple(
+            ModelFile(
+                name, _hf("Systran/faster-whisper-tiny.en", _TINY_EN_REVISION, name), sha, size
+            )
+            for name, sha, size in (
+                (
+                    "config.json",
+                    "14b1b421a90349bc551b881461426b561a874049cb9e4c4864f2ca384f6a7cc5",
+                    2317,
+                ),
+                (
+                    "model.bin",
+                    "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a",
+                    75537502,
+                ),
+                (
+                    "tokenizer.json",
+                    "929c5252409436dce1b38a75d1abbcb5e132d170d8e324e4e04ed915fa2d22df",
+                    2128466,
+                ),
+                (
+                    "vocabulary.txt",
+                    "ff77588746d3a2595d32ab5b69ffd7b95ce2441ac57533cb66fc3eb575a115cf",
+                    422309,
+                ),
+            )
+        ),
+        languages=("en",),
+        description="Whisper tiny.en (faster-whisper, CTranslate2)",
+        attribution=("Systran", "https://huggingface.co/Systran/faster-whisper-tiny.en"),
+        version=_TINY_EN_REVISION[:12],
+        aliases=("Systran/faster-whisper-tiny.en",),
+    ),
+    ModelSpec(
+        # Content-pinned: each file's SHA-256 is fixed here, the repository revision is "main".
+        name="base-int8",
+        kind=Kind.STT,
+        files=(
+            ModelFile(
+                "config.json",
+                _hf("rhasspy/faster-whisper-base-int8", "main", "config.json"),
+                "c9dee3d675c31c3763c1ee3c9e7235050e877dadd9002c5b3c60366e3d81da2a",
+            ),
+            ModelFile(
+                "model.bin",
+                _hf("rhasspy/faster-whisper-base-int8", "main", "model.bin"),
+                "ae13f74db4d23c2746863880e87f15bf780bd2ee0a8b9c7dd967b9343a227081",
+            ),
+            ModelFile(
+                "vocabulary.txt",
+                _hf("rhasspy/faster-whisper-base-int8", "main", "vocabulary.txt"),
+                "34ce3fe1c5041027b3f8d42912270993f986dbc4bb34cf27f951e34a1e453913",
+            ),
+            ModelFile(
+                # Without it faster-whisper would fetch a tokenizer from the hub at load time.
+                "tokenizer.json",
+                _hf("Systran/faster-whisper-base", "main", "tokenizer.json"),
+                "fb7b63191e9bb045082c79fd742a3106a12c99513ab30df4a0d47fa6cb6fd0ab",
+            ),
+        ),
+        languages=("en", "de", "es", "fr", "it", "nl", "pt", "pl", "sv", "da", "nb", "fi"),
+        description="Whisper base, int8 (faster-whisper, CTranslate2)",
+        attribution=("rhasspy", "https://huggingface.co/rhasspy/faster-whisper-base-int8"),
+        version="main",
+        aliases=("rhasspy/faster-whisper-base-int8",),
+    ),
+    ModelSpec(
+        name="en_US-joe-medium",
+        kind=Kind.TTS,
+        files=tuple(
+            ModelFile(
+                name,
+                _hf(
+                    "rhasspy/piper-voices",
+                    _PIPER_VOICES_REVISION,
+                    f"en/en_US/joe/medium/{name}",
+                ),
+                sha,
+                size,
+            )
+            for name, sha, size in (
+                (
+                    "en_US-joe-medium.onnx",
+                    "58afce0321b8d9c46d7cdf9c16500cc55a793b4220212dba6b70fb788b3baf06",
+                    63201294,
+                ),
+                (
+                    "en_US-joe-medium.onnx.json",
+                    "3d6d5410b3795cb1950595247ef8f06190719e6fdbfa3a2356d8ec368e1aad33",
+                    4794,
+                ),
+            )
+        ),
+        languages=("en_US",),
+        description="Joe (US English, medium)",
+        attribution=("rhasspy", "https://huggingface.co/rhasspy/piper-voices"),
+        version=_PIPER_VOICES_REVISION,
+    ),
+    _wake(
+        "hey_jarvis",
+        "hey_jarvis_v0.1.onnx",
+        "94a13cfe60075b132f6a472e7e462e8123ee70861bc3fb58434a73712ee0d2cb",
+        1271370,
+        "Hey Jarvis",
+    ),
+    _wake(
+        "alexa",
+        "alexa_v0.1.onnx",
+        "6ff566a01d12670e8d9e3c59da32651db1575d17272a601b7f8a39283dfbae3e",
+        854246,
+        "Alexa",
+    ),
+    _wake(
+        "hey_mycroft",
+        "hey_mycroft_v0.1.onnx",
+        "c2a311e8fa1338de89c31b3b46dc4dffd4af2f9a8d6ddead48893c2d301b1f18",
+        857691,
+        "Hey Mycroft",
+    ),
+    _wake(
+        "hey_rhasspy",
+        "hey_rhasspy_v0.1.onnx",
+        "5a9b3ed3be2910e35780e097905aa9f35a9c10038df47914cf2b3ec4d670f6ea",
+        204081,
+        "Hey Rhasspy",
+    ),
+)
+
+DEFAULT_STT_MODELS = ("tiny.en", "base-int8")
+DEFAULT_VOICE = "en_US-joe-medium"
+
+
+def find_spec(kind: Kind, name: str) -> ModelSpec | None:
+    """Return the catalog entry for a model name or alias."""
+    for spec in CATALOG:
+        if spec.kind == kind and (name == spec.name or name in spec.aliases):
+            return spec
+    return None
+
+
+def wake_specs() -> list[ModelSpec]:
+    """All wake word classifiers in the catalog (not the shared feature models)."""
+    return [spec for spec in CATALOG if spec.kind == Kind.WAKE]

@@ -1,0 +1,39 @@
+"""Bounds on what one client may send, so no client can exhaust the engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Upper bounds enforced per connection and per server."""
+
+    max_header_bytes: int = 16 * 1024
+    """One JSON header line."""
+
+    max_data_bytes: int = 256 * 1024
+    """The JSON data block of one event (entity names for STT biasing can be long)."""
+
+    max_payload_bytes: int = 1024 * 1024
+    """The binary payload of one event (one audio chunk)."""
+
+    max_utterance_seconds: float = 30.0
+    """Audio accepted for one transcription; Whisper sees 30 s windows."""
+
+    max_text_chars: int = 5_000
+    """Text accepted for one synthesis."""
+
+    max_connections: int = 32
+    """Clients served at once; more are told the engine is busy."""
+
+    idle_timeout: float = 300.0
+    """Seconds a connection may stay silent before it is closed."""
+
+    write_timeout: float = 30.0
+    """Seconds a client may take to accept what we send before it is dropped."""
+
+    min_rate: int = 4_000
+    max_rate: int = 192_000
+    max_channels: int = 8
+    widths: tuple[int, ...] = (1, 2, 3, 4)

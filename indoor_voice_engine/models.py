@@ -1,0 +1,120 @@
+"""Finding models in data dirs and, when allowed, downloading them once, verified.
+
+Layout of a data dir::
+
+    stt/<name>/model.bin, config.json, tokenizer.json, vocabulary.txt
+    tts/<name>/<name>.onnx, <name>.onnx.json
+    wake/<file>.onnx                      (feature models and wake word classifiers)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+import urllib.request
+from collections.abc import Sequence
+from pathlib import Path
+
+from .catalog import Kind, ModelFile, ModelSpec
+
+_LOGGER = logging.getLogger(__name__)
+
+_CHUNK = 1024 * 1024
+_TIMEOUT = 60.0
+
+
+class ModelError(Exception):
+    """A model is missing, corrupt, or cannot be downloaded."""
+
+
+def folder(data_dir: Path, spec: ModelSpec) -> Path:
+    """Where a model's files live inside one data dir."""
+    if spec.kind == Kind.WAKE:
+        return data_dir / Kind.WAKE.value
+    return data_dir / spec.kind.value / spec.name
+
+
+def _complete(directory: Path, files: Sequence[ModelFile]) -> bool:
+    for file in files:
+        path = directory / file.name
+        if not path.is_file():
+            return False
+        if file.size is not None and path.stat().st_size != file.size:
+            return False
+    return True
+
+
+def locate(spec: ModelSpec, data_dirs: Sequence[Path]) -> Path | None:
+    """Return the folder holding every file of the model, or None."""
+    for data_dir in data_dirs:
+        directory = folder(data_dir, spec)
+        if _complete(directory, spec.files):
+            return directory
+    return None
+
+
+def ensure(spec: ModelSpec, data_dirs: Sequence[Path], *, offline: bool) -> Path:
+    """Return the model's folder, downloading it into the first data dir if needed."""
+    if (found := locate(spec, data_dirs)) is not None:
+        return found
+    if not data_dirs:
+        raise ModelError(f"model {spec.name!r} is not installed and no --data-dir is given")
+    if offline:
+        searched = ", ".join(str(folder(d, spec)) for d in data_dirs)
+        raise ModelError(
+            f"model {spec.name!r} is not installed (looked in {searched}) and --offline "
+            "forbids downloading it"
+        )
+    target = folder(data_dirs[0], spec)
+    for file in spec.files:
+        path = target / file.name
+        if path.is_file() and (file.size is None or path.stat().st_size == file.size):
+            continue
+        download(file, path)
+    return target
+
+
+def download(file: ModelFile, destination: Path, *, timeout: float = _TIMEOUT) -> None:
+    """Download one file, verify its checksum, and move it into place atomically.
+
+    A partial or corrupt download never appears under the destination name.
+    """
+    if not file.url.startswith(("https://", "http://")):
+        raise ModelError(f"refusing to download from {file.url!r}: only http(s) URLs are allowed")
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    _LOGGER.info("Downloading %s", file.url)
+    digest = hashlib.sha256()
+    received = 0
+    handle, temp_name = tempfile.mkstemp(
+        prefix=f".{destination.name}.", suffix=".part", dir=destination.parent
+    )
+    temp = Path(temp_name)
+    try:
+        request = urllib.request.Request(file.url, headers={"User-Agent": "indoor-voice"})  # noqa: S310
+        with (
+            os.fdopen(handle, "wb") as out,
+            urllib.request.urlopen(request, timeout=timeout) as response,  # noqa: S310
+        ):
+            while chunk := response.read(_CHUNK):
+                received += len(chunk)
+                if file.size is not None and received > file.size:
+                    raise ModelError(f"{file.url} is larger than the expected {file.size} bytes")
+                digest.update(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        if file.size is not None and received != file.size:
+            raise ModelError(f"{file.url}: got {received} bytes, expected {file.size}")
+        if digest.hexdigest() != file.sha256:
+            raise ModelError(
+                f"{file.url}: checksum mismatch (got sha256 {digest.hexdigest()}, "
+                f"expected {file.sha256})"
+            )
+        temp.chmod(0o644)
+        temp.replace(destination)
+    except OSError as err:
+        raise ModelError(f"cannot download {file.url}: {err}") from err
+    finally:
+        temp.unlink(missing_ok=True)

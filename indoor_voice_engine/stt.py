@@ -1,0 +1,221 @@
+"""Speech-to-text with faster-whisper, fed numpy audio straight from the socket.
+
+Latency is what a voice command feels like, so an utterance starts decoding while the
+user is still there: once the speech has been followed by a short pause, the speech so far
+is transcribed in the background. When the stream then ends without new speech, that
+transcript is the answer and the client hears back at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from faster_whisper import WhisperModel
+
+_LOGGER = logging.getLogger(__name__)
+
+RATE = 16_000
+_FRAME = 480  # 30 ms energy frames
+_FLOOR_RMS = 60.0  # about -55 dBFS: quieter frames never count as speech
+_BELOW_PEAK = 1 / 31.6  # frames more than 30 dB under the loudest one are background
+_PAD_FRAMES = 10  # keep 300 ms around the speech so soft consonants survive trimming
+_PAUSE_FRAMES = 10  # a 300 ms pause after speech starts a speculative decode
+_MIN_SPEECH_FRAMES = 3
+_PROMPT_CHARS = 600  # Whisper's prompt holds ~224 tokens
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the client asked for, besides the audio."""
+
+    language: str | None = None
+    names: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+    beam_size: int | None = None
+
+
+class SpeechToText:
+    """One faster-whisper model, loaded once and shared by all clients."""
+
+    def __init__(
+        self,
+        model_dir: Path,
+        *,
+        name: str,
+        languages: tuple[str, ...],
+        threads: int,
+        workers: int,
+        beam_size: int = 1,
+    ) -> None:
+        self.name = name
+        self._model = WhisperModel(
+            str(model_dir),
+            device="cpu",
+            compute_type="int8",
+            cpu_threads=threads,
+            num_workers=workers,
+            local_files_only=True,
+        )
+        self.multilingual = bool(self._model.model.is_multilingual)
+        self.languages = languages if self.multilingual else ("en",)
+        self.beam_size = beam_size
+
+    def warm_up(self) -> None:
+        tone = (np.sin(np.arange(RATE) * 2 * np.pi * 220 / RATE) * 3000).astype(np.int16)
+        self.transcribe(tone, Request(language=self.languages[0]))
+
+    def transcribe(self, samples: np.ndarray, request: Request) -> str:
+        """Transcribe 16 kHz int16 samples. Blocking: run it in an executor."""
+        language = _language(request.language) if self.multilingual else "en"
+        segments, _info = self._model.transcribe(
+            samples.astype(np.float32) / 32768.0,
+            language=language,
+            beam_size=request.beam_size or self.beam_size,
+            temperature=0.0,
+            condition_on_previous_text=False,
+            without_timestamps=True,
+            word_timestamps=False,
+            vad_filter=False,
+            initial_prompt=_prompt(request),
+        )
+        return "".join(segment.text for segment in segments).strip()
+
+
+def _language(language: str | None) -> str | None:
+    if not language:
+        return None
+    return language.replace("_", "-").split("-")[0].lower()
+
+
+def _prompt(request: Request) -> str | None:
+    """Names and terms of the household's home, to bias recognition towards them."""
+    prompt = ""
+    for raw in (*request.names, *request.terms):
+        phrase = " ".join(raw.split())
+        if not phrase or phrase.lower() in prompt.lower():
+            continue
+        candidate = f"{prompt}, {phrase}" if prompt else phrase
+        if len(candidate) > _PROMPT_CHARS:
+            break
+        prompt = candidate
+    return f"{prompt}." if prompt else None
+
+
+class Utterance:
+    """One client's audio for one transcription, with speculative decoding."""
+
+    def __init__(
+        self,
+        stt: SpeechToText,
+        executor: Executor,
+        request: Request,
+        max_samples: int,
+    ) -> None:
+        self._stt = stt
+        self._executor = executor
+        self._request = request
+        self._max_samples = max_samples
+        self._chunks: list[np.ndarray] = []
+        self._samples = 0
+        self._tail = np.zeros(0, dtype=np.int16)
+        self._rms: list[float] = []
+        self._peak = 0.0
+        self._last_loud = -1
+        self._loud_count = 0
+        self._speculation: tuple[tuple[int, int], asyncio.Future[str]] | None = None
+        self.speculative_hits = 0
+
+    @property
+    def seconds(self) -> float:
+        return self._samples / RATE
+
+    def add(self, samples: np.ndarray) -> bool:
+        """Add audio; False when the utterance would exceed its length limit."""
+        if self._samples + samples.size > self._max_samples:
+            return False
+        self._chunks.append(samples)
+        self._samples += samples.size
+        frames = np.concatenate((self._tail, samples))
+        whole = frames.size - frames.size % _FRAME
+        self._tail = frames[whole:]
+        for frame in frames[:whole].reshape(-1, _FRAME):
+            self._add_frame(float(np.sqrt(np.mean(frame.astype(np.float32) ** 2))))
+        return True
+
+    def _add_frame(self, rms: float) -> None:
+        self._rms.append(rms)
+        self._peak = max(self._peak, rms)
+        if rms >= max(_FLOOR_RMS, self._peak * _BELOW_PEAK):
+            self._last_loud = len(self._rms) - 1
+            self._loud_count += 1
+            return
+        paused = len(self._rms) - 1 - self._last_loud
+        if paused == _PAUSE_FRAMES and self._loud_count >= _MIN_SPEECH_FRAMES:
+            self._speculate()
+
+    def _speech_bounds(self) -> tuple[int, int] | None:
+        """Sample range of the speech plus padding, from the frames seen so far."""
+        rms = np.asarray(self._rms)
+        loud = np.flatnonzero(rms >= max(_FLOOR_RMS, float(rms.max(initial=0.0)) * _BELOW_PEAK))
+        if loud.size < _MIN_SPEECH_FRAMES:
+            return None
+        start = max(0, int(loud[0]) - _PAD_FRAMES) * _FRAME
+        end = min(len(rms), int(loud[-1]) + 1 + _PAD_FRAMES) * _FRAME
+        return start, end
+
+    def _audio(self, bounds: tuple[int, int]) -> np.ndarray:
+        if len(self._chunks) > 1:
+            self._chunks = [np.concatenate(self._chunks)]
+        return self._chunks[0][bounds[0] : bounds[1]]
+
+    def _decode(self, bounds: tuple[int, int]) -> asyncio.Future[str]:
+        loop = asyncio.get_running_loop()
+        return loop.run_in_executor(
+            self._executor, self._stt.transcribe, self._audio(bounds).copy(), self._request
+        )
+
+    def _speculate(self) -> None:
+        bounds = self._speech_bounds()
+        if bounds is None:
+            return
+        if self._speculation is not None:
+            if self._speculation[0] == bounds:
+                return
+            if not self._speculation[1].done():
+                return  # one guess at a time; the final decode decides
+        self._speculation = (bounds, self._decode(bounds))
+
+    async def finish(self) -> str:
+        """The transcript of everything added."""
+        started = time.monotonic()
+        if self._tail.size:
+            self._add_frame(float(np.sqrt(np.mean(self._tail.astype(np.float32) ** 2))))
+        bounds = self._speech_bounds()
+        if bounds is None:
+            _LOGGER.debug("No speech in %.1f s of audio", self.seconds)
+            return ""
+        bounds = (bounds[0], min(bounds[1], self._samples))
+        if self._speculation is not None and self._speculation[0] == bounds:
+            self.speculative_hits += 1
+            text = await self._speculation[1]
+        else:
+            text = await self._decode(bounds)
+        _LOGGER.debug(
+            "Transcribed %.1f s of audio (%d characters) %.0f ms after the end of the stream%s",
+            self.seconds,
+            len(text),
+            (time.monotonic() - started) * 1000,
+            " (speculative)" if self.speculative_hits else "",
+        )
+        return text
+
+    def discard(self) -> None:
+        """Forget the audio (the client went away or the request was refused)."""
+        self._chunks.clear()
+        self._speculation = None

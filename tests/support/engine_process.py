@@ -1,0 +1,145 @@
+"""Starting the real engine as a subprocess on 127.0.0.1, in a sandbox the tests can inspect."""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import os
+import shutil
+import signal
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+MODELS = REPO / ".models"
+STRACE = shutil.which("strace")
+_ADDRESS = re.compile(r'inet_addr\("([0-9.]+)"\)|inet_pton\(AF_INET6, "([0-9a-fA-F:.]+)"')
+READY = re.compile(r"Serving Wyoming on tcp://[^:]+:(\d+)")
+
+
+@dataclass
+class EngineProcess:
+    """A running engine and the folders it was given as HOME, TMPDIR and working dir."""
+
+    host: str
+    port: int
+    argv: tuple[str, ...]
+    sandbox: Path
+    logs: Path
+    process: subprocess.Popen[bytes] | None = None
+    log: Path | None = None
+
+    @property
+    def uri(self) -> str:
+        return f"tcp://{self.host}:{self.port}"
+
+    def log_text(self) -> str:
+        """Everything every run of this engine printed."""
+        return "".join(p.read_text(errors="replace") for p in sorted(self.logs.glob("*.log")))
+
+    def launch(self, timeout: float = 90) -> None:
+        """Start the process (again, on the same port once it has one) and wait for it to serve."""
+        self.log = self.logs / f"run-{time.monotonic_ns()}.log"
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(self.sandbox / "home"),
+            "TMPDIR": str(self.sandbox / "tmp"),
+            "PYTHONPATH": str(REPO),
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "LANG": "C.UTF-8",
+        }
+        # strace sees every connect and datagram, from Python and from native libraries alike.
+        if STRACE is None:
+            raise RuntimeError("strace is needed to watch the engine's sockets (scripts/setup installs it)")
+        trace = self.logs / f"{self.log.stem}.trace"
+        watch = [STRACE, "-f", "--seccomp-bpf", "-e", "trace=connect,sendto,sendmsg", "-o", str(trace)]
+        with self.log.open("wb") as out:
+            self.process = subprocess.Popen(
+                [*watch, sys.executable, "-m", "indoor_voice_engine",
+                 f"--uri=tcp://{self.host}:{self.port}", *self.argv],
+                cwd=self.sandbox / "cwd",
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # signals go to the group: strace and the engine
+            )
+        deadline = time.monotonic() + timeout
+        while not (ready := READY.search(self.log.read_text(errors="replace"))):
+            if self.process.poll() is not None:
+                raise RuntimeError(f"engine exited with {self.process.returncode}:\n{self.log_text()}")
+            if time.monotonic() > deadline:
+                self.kill()
+                raise TimeoutError(f"engine did not start in {timeout} s:\n{self.log_text()}")
+            time.sleep(0.05)
+        self.port = int(ready.group(1))
+
+    def _signal(self, sig: signal.Signals) -> None:
+        if self.process is not None and self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, sig)
+
+    def stop(self) -> None:
+        """SIGTERM, as systemd would; SIGKILL if it does not stop."""
+        self._signal(signal.SIGTERM)
+        if self.process is not None:
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def kill(self) -> None:
+        """Die at once, as on a crash or power cut."""
+        self._signal(signal.SIGKILL)
+        if self.process is not None:
+            self.process.wait(5)
+
+    def non_loopback_attempts(self) -> list[str]:
+        """Every connect or datagram the engine aimed at an address other than loopback."""
+        found = []
+        for trace in sorted(self.logs.glob("*.trace")):
+            for line in trace.read_text(errors="replace").splitlines():
+                for v4, v6 in _ADDRESS.findall(line):
+                    if not ipaddress.ip_address(v4 or v6).is_loopback:
+                        found.append(line)
+        return found
+
+    def sandbox_files(self) -> list[Path]:
+        """Every file the engine could have written outside its data dirs."""
+        return sorted(p for p in self.sandbox.rglob("*") if p.is_file())
+
+
+def start_engine(
+    workdir: Path,
+    *args: str,
+    port: int = 0,
+    data_dirs: tuple[Path, ...] = (MODELS,),
+    offline: bool = True,
+    name: str = "engine",
+    timeout: float = 90,
+) -> EngineProcess:
+    """Start `python -m indoor_voice_engine` (under the socket guard) and wait until it serves."""
+    sandbox = workdir / name
+    for sub in ("home", "tmp", "cwd"):
+        (sandbox / sub).mkdir(parents=True, exist_ok=True)
+    logs = workdir / f"{name}-logs"
+    logs.mkdir(exist_ok=True)
+    argv = ["--threads=2", "--debug", *(f"--data-dir={d}" for d in data_dirs)]
+    if offline:
+        argv.append("--offline")
+    engine = EngineProcess("127.0.0.1", port, (*argv, *args), sandbox, logs)
+    engine.launch(timeout)
+    return engine
+
+
+@contextlib.contextmanager
+def running_engine(workdir: Path, *args: str, **kwargs: object) -> Iterator[EngineProcess]:
+    engine = start_engine(workdir, *args, **kwargs)  # type: ignore[arg-type]
+    try:
+        yield engine
+    finally:
+        engine.stop()
