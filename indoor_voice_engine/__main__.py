@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .catalog import Kind
 from .engine import Settings, load
+from .limits import Limits
 from .models import ModelError
 from .server import EngineServer, parse_uri
 
@@ -91,6 +92,9 @@ def parse_args(argv: list[str] | None = None) -> Settings:
         help="seconds before the same wake word fires again",
     )
     parser.add_argument(
+        "--max-connections", type=int, default=Limits.max_connections, help="clients served at once"
+    )
+    parser.add_argument(
         "--zeroconf",
         action="store_true",
         help="advertise the engine as _wyoming._tcp on the local network",
@@ -126,6 +130,7 @@ def parse_args(argv: list[str] | None = None) -> Settings:
         wake_refractory=args.wake_refractory,
         zeroconf=args.zeroconf,
         zeroconf_name=args.zeroconf_name,
+        limits=Limits(max_connections=args.max_connections),
     )
 
 

@@ -85,6 +85,7 @@ class ConnectionHandler:
                 except FrameError as err:
                     _LOGGER.info("Closing a connection that sent a bad frame: %s", err.text)
                     await self._send_error(err.code, err.text)
+                    await self._linger()
                     return
                 except TimeoutError:
                     _LOGGER.debug("Closing an idle connection")
@@ -114,6 +115,16 @@ class ConnectionHandler:
         self._writer.close()
         with contextlib.suppress(Exception):
             await self._writer.wait_closed()
+
+    async def _linger(self) -> None:
+        """Half-close and drop what the client is still sending, so that our error reaches it
+        instead of a reset (closing with unread input makes the kernel send RST)."""
+        with contextlib.suppress(Exception):
+            self._writer.write_eof()
+            async with asyncio.timeout(2):
+                for _ in range(64):
+                    if not await self._reader.read(64 * 1024):
+                        break
 
     async def write(self, event: Event) -> None:
         async with self._write_lock, asyncio.timeout(self._limits.write_timeout):

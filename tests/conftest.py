@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -12,7 +11,9 @@ from tests.support.engine_process import MODELS, EngineProcess, start_engine
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     if not (MODELS / "stt" / "tiny.en" / "model.bin").is_file():
-        raise pytest.UsageError("No models in .models/: run scripts/setup (scripts/test does it for you)")
+        raise pytest.UsageError(
+            "No models in .models/: run scripts/setup (scripts/test does it for you)"
+        )
 
 
 @pytest.fixture(scope="session")

@@ -28,7 +28,9 @@ async def test_piper_speech_is_transcribed(engine_process: EngineProcess) -> Non
 async def test_other_voices_are_transcribed(engine_process: EngineProcess, voice: str) -> None:
     """An unrelated synthesizer, with several accents."""
     pcm = espeak("turn on the kitchen light", voice=voice)
-    text = await transcribe(engine_process.host, engine_process.port, silence(0.3) + pcm + silence(1.0))
+    text = await transcribe(
+        engine_process.host, engine_process.port, silence(0.3) + pcm + silence(1.0)
+    )
     assert words(text) == "turn on the kitchen light"
 
 
@@ -37,7 +39,12 @@ async def test_any_announced_format_is_converted(engine_process: EngineProcess) 
     pcm = espeak("turn on the kitchen light", rate=48_000)
     stereo = convert(pcm, 48_000, 2, 1, to_rate=48_000, to_width=4, to_channels=2)
     text = await transcribe(
-        engine_process.host, engine_process.port, stereo + bytes(48_000 * 8), rate=48_000, width=4, channels=2
+        engine_process.host,
+        engine_process.port,
+        stereo + bytes(48_000 * 8),
+        rate=48_000,
+        width=4,
+        channels=2,
     )
     assert words(text) == "turn on the kitchen light"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import os
+import re
 import shutil
 import signal
-import re
 import subprocess
 import sys
 import time
@@ -55,13 +55,29 @@ class EngineProcess:
         }
         # strace sees every connect and datagram, from Python and from native libraries alike.
         if STRACE is None:
-            raise RuntimeError("strace is needed to watch the engine's sockets (scripts/setup installs it)")
+            raise RuntimeError(
+                "strace is needed to watch the engine's sockets (scripts/setup installs it)"
+            )
         trace = self.logs / f"{self.log.stem}.trace"
-        watch = [STRACE, "-f", "--seccomp-bpf", "-e", "trace=connect,sendto,sendmsg", "-o", str(trace)]
+        watch = [
+            STRACE,
+            "-f",
+            "--seccomp-bpf",
+            "-e",
+            "trace=connect,sendto,sendmsg",
+            "-o",
+            str(trace),
+        ]
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(
-                [*watch, sys.executable, "-m", "indoor_voice_engine",
-                 f"--uri=tcp://{self.host}:{self.port}", *self.argv],
+                [
+                    *watch,
+                    sys.executable,
+                    "-m",
+                    "indoor_voice_engine",
+                    f"--uri=tcp://{self.host}:{self.port}",
+                    *self.argv,
+                ],
                 cwd=self.sandbox / "cwd",
                 env=env,
                 stdout=out,
@@ -71,7 +87,9 @@ class EngineProcess:
         deadline = time.monotonic() + timeout
         while not (ready := READY.search(self.log.read_text(errors="replace"))):
             if self.process.poll() is not None:
-                raise RuntimeError(f"engine exited with {self.process.returncode}:\n{self.log_text()}")
+                raise RuntimeError(
+                    f"engine exited with {self.process.returncode}:\n{self.log_text()}"
+                )
             if time.monotonic() > deadline:
                 self.kill()
                 raise TimeoutError(f"engine did not start in {timeout} s:\n{self.log_text()}")

@@ -11,8 +11,16 @@ from wyoming.audio import AudioChunk, AudioChunkConverter
 RATE = 16_000
 
 
-def convert(pcm: bytes, rate: int, width: int, channels: int, *, to_rate: int = RATE,
-            to_width: int = 2, to_channels: int = 1) -> bytes:
+def convert(
+    pcm: bytes,
+    rate: int,
+    width: int,
+    channels: int,
+    *,
+    to_rate: int = RATE,
+    to_width: int = 2,
+    to_channels: int = 1,
+) -> bytes:
     """Convert raw PCM between formats."""
     converter = AudioChunkConverter(rate=to_rate, width=to_width, channels=to_channels)
     chunk = AudioChunk(rate=rate, width=width, channels=channels, audio=pcm)
@@ -28,8 +36,9 @@ def espeak(text: str, voice: str = "en-us", rate: int = RATE, speed: int = 150) 
     ).stdout
     with wave.open(io.BytesIO(wav)) as reader:
         pcm = reader.readframes(reader.getnframes())
-        return convert(pcm, reader.getframerate(), reader.getsampwidth(), reader.getnchannels(),
-                       to_rate=rate)
+        return convert(
+            pcm, reader.getframerate(), reader.getsampwidth(), reader.getnchannels(), to_rate=rate
+        )
 
 
 def silence(seconds: float, rate: int = RATE) -> bytes:
@@ -49,5 +58,9 @@ def wav_bytes(pcm: bytes, rate: int, width: int = 2, channels: int = 1) -> bytes
 def read_wav(data: bytes) -> tuple[bytes, int, int, int]:
     """PCM, rate, width, channels of a WAV file held in memory."""
     with wave.open(io.BytesIO(data)) as reader:
-        return (reader.readframes(reader.getnframes()), reader.getframerate(),
-                reader.getsampwidth(), reader.getnchannels())
+        return (
+            reader.readframes(reader.getnframes()),
+            reader.getframerate(),
+            reader.getsampwidth(),
+            reader.getnchannels(),
+        )

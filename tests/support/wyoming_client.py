@@ -27,21 +27,38 @@ async def describe(host: str, port: int) -> Info:
                 return Info.from_event(event)
 
 
-async def send_audio(client: AsyncTcpClient, pcm: bytes, rate: int = 16_000, width: int = 2,
-                     channels: int = 1, chunk_ms: int = 100, realtime: bool = False) -> None:
+async def send_audio(
+    client: AsyncTcpClient,
+    pcm: bytes,
+    rate: int = 16_000,
+    width: int = 2,
+    channels: int = 1,
+    chunk_ms: int = 100,
+    realtime: bool = False,
+) -> None:
     frame = width * channels
     step = rate * chunk_ms // 1000 * frame
     await client.write_event(AudioStart(rate=rate, width=width, channels=channels).event())
     for start in range(0, len(pcm), step):
-        chunk = AudioChunk(rate=rate, width=width, channels=channels, audio=pcm[start : start + step])
+        chunk = AudioChunk(
+            rate=rate, width=width, channels=channels, audio=pcm[start : start + step]
+        )
         await client.write_event(chunk.event())
         if realtime:
             await asyncio.sleep(chunk_ms / 1000)
     await client.write_event(AudioStop().event())
 
 
-async def transcribe(host: str, port: int, pcm: bytes, *, rate: int = 16_000, width: int = 2,
-                     channels: int = 1, **request: object) -> str:
+async def transcribe(
+    host: str,
+    port: int,
+    pcm: bytes,
+    *,
+    rate: int = 16_000,
+    width: int = 2,
+    channels: int = 1,
+    **request: object,
+) -> str:
     async with AsyncTcpClient(host, port) as client, asyncio.timeout(TIMEOUT):
         transcribe_event = Transcribe(language="en").event()
         transcribe_event.data.update(request)
