@@ -1,0 +1,35 @@
+"""Constants for Indoor Voice."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Final
+
+DOMAIN: Final = "indoor_voice"
+
+DEFAULT_ENGINE_PORT: Final = 10400
+PIPELINE_NAME: Final = "Indoor Voice (local)"
+PREFERRED_WAKE_WORD: Final = "hey_jarvis"
+
+CONF_KIND: Final = "kind"
+CONF_LANGUAGE: Final = "language"
+CONF_VOICE: Final = "voice"
+CONF_WAKE_WORD: Final = "wake_word"
+CONF_BEAM_SIZE: Final = "beam_size"
+DEFAULT_BEAM_SIZE: Final = 1
+
+# Seconds between engine health checks, and for one Wyoming round trip.
+ENGINE_POLL_SECONDS: Final = 10
+WYOMING_TIMEOUT: Final = 5
+
+# The microphone format of Assist pipelines.
+SAMPLE_RATE: Final = 16_000
+SAMPLE_WIDTH: Final = 2
+SAMPLE_CHANNELS: Final = 1
+
+
+class Kind(StrEnum):
+    """What a config entry stands for."""
+
+    ENGINE = "engine"
+    HOUSEHOLD = "household"

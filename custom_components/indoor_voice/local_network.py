@@ -1,0 +1,46 @@
+"""Only machines in the house: hosts must resolve to loopback, private or link-local addresses.
+
+Checked in the config flow and again at every connection, since DNS answers can change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+
+from homeassistant.exceptions import HomeAssistantError
+
+
+class NotLocalError(HomeAssistantError):
+    """A host resolves to an address outside the local network."""
+
+    def __init__(self, host: str, address: str) -> None:
+        super().__init__(f"{host} resolves to {address}, which is outside the local network")
+        self.host = host
+        self.address = address
+
+
+def is_local_address(address: str) -> bool:
+    """True for loopback, private (RFC 1918, ULA) and link-local addresses."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_loopback or ip.is_link_local or (ip.is_private and not ip.is_unspecified)
+
+
+async def async_resolve_local(host: str, port: int) -> str:
+    """Resolve `host` and return an address to connect to; refuse non-local answers.
+
+    Every answer must be local: a name that also resolves outside the house is refused.
+    """
+    loop = asyncio.get_running_loop()
+    infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+    for address in addresses:
+        if not is_local_address(address):
+            raise NotLocalError(host, address)
+    return addresses[0]

@@ -1,0 +1,117 @@
+"""The "Indoor Voice (local)" Assist pipeline: created once, kept pointing at our engines."""
+
+from __future__ import annotations
+
+import logging
+
+from homeassistant.components.assist_pipeline import (
+    async_create_default_pipeline,
+    async_get_pipelines,
+    async_update_pipeline,
+)
+from homeassistant.components.assist_pipeline.pipeline import KEY_ASSIST_PIPELINE
+from homeassistant.components.conversation import HOME_ASSISTANT_AGENT
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+
+from .const import (
+    CONF_KIND,
+    CONF_LANGUAGE,
+    CONF_VOICE,
+    CONF_WAKE_WORD,
+    DOMAIN,
+    PIPELINE_NAME,
+    PREFERRED_WAKE_WORD,
+    Kind,
+)
+from .engine import EngineConfigEntry
+from .household import DATA_HOUSEHOLD
+
+_LOGGER = logging.getLogger(__name__)
+
+# An engine counts while loaded, and while it is being set up (it calls us at the end of that).
+_UP = (ConfigEntryState.LOADED, ConfigEntryState.SETUP_IN_PROGRESS)
+_SERVICE_IDS = {Platform.STT: "stt", Platform.TTS: "tts", Platform.WAKE_WORD: "wake_word"}
+
+
+def _our_entity(hass: HomeAssistant, platform: Platform) -> tuple[str, EngineConfigEntry] | None:
+    """The entity of the first loaded engine that offers this service."""
+    registry = er.async_get(hass)
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        if entry.data.get(CONF_KIND) != Kind.ENGINE or entry.state not in _UP:
+            continue
+        unique_id = f"{entry.entry_id}-{_SERVICE_IDS[platform]}"
+        if entity_id := registry.async_get_entity_id(platform, DOMAIN, unique_id):
+            return entity_id, entry
+    return None
+
+
+async def async_ensure_pipeline(hass: HomeAssistant) -> None:
+    """Create the pipeline the first time; afterwards keep its engines and options current.
+
+    A pipeline the household deleted is not recreated.
+    """
+    household = hass.data[DATA_HOUSEHOLD]
+    stt, tts, wake = (
+        _our_entity(hass, p) for p in (Platform.STT, Platform.TTS, Platform.WAKE_WORD)
+    )
+    if stt is None or tts is None:
+        return
+
+    pipelines = {p.id: p for p in async_get_pipelines(hass)}
+    if household.pipeline_id is None:
+        created = await async_create_default_pipeline(hass, stt[0], tts[0], PIPELINE_NAME)
+        if created is None:
+            _LOGGER.warning(
+                "The speech engines do not support Home Assistant's language (%s); "
+                "no pipeline was created",
+                hass.config.language,
+            )
+            return
+        await household.async_set_pipeline_id(created.id)
+        pipelines[created.id] = created
+    pipeline = pipelines.get(household.pipeline_id)  # type: ignore[arg-type]
+    if pipeline is None:
+        return
+
+    stt_options = stt[1].options
+    voice = tts[1].options.get(CONF_VOICE)
+    voice_languages = [
+        v.languages[0]
+        for p in tts[1].runtime_data.data.tts
+        for v in p.voices
+        if v.name == voice and v.languages
+    ]
+    wake_entity, wake_word_id = None, None
+    if wake is not None:
+        wake_entity = wake[0]
+        offered = [m.name for p in wake[1].runtime_data.data.wake for m in p.models if m.installed]
+        chosen = wake[1].options.get(CONF_WAKE_WORD)
+        wake_word_id = next(
+            (w for w in (chosen, PREFERRED_WAKE_WORD) if w in offered),
+            offered[0] if offered else None,
+        )
+    await async_update_pipeline(
+        hass,
+        pipeline,
+        conversation_engine=HOME_ASSISTANT_AGENT,
+        prefer_local_intents=True,
+        stt_engine=stt[0],
+        stt_language=stt_options.get(CONF_LANGUAGE, pipeline.stt_language),
+        tts_engine=tts[0],
+        tts_language=voice_languages[0] if voice_languages else pipeline.tts_language,
+        tts_voice=voice if voice_languages else pipeline.tts_voice,
+        wake_word_entity=wake_entity,
+        wake_word_id=wake_word_id,
+    )
+    _prefer_when_the_current_choice_cannot_listen(hass, pipeline.id)
+
+
+def _prefer_when_the_current_choice_cannot_listen(hass: HomeAssistant, pipeline_id: str) -> None:
+    """Make ours the preferred pipeline only if the preferred one has no speech-to-text."""
+    store = hass.data[KEY_ASSIST_PIPELINE].pipeline_store
+    preferred = store.data.get(store.async_get_preferred_item())
+    if preferred is None or preferred.stt_engine is None:
+        store.async_set_preferred_item(pipeline_id)

@@ -1,0 +1,107 @@
+"""Speech-to-text through a Wyoming engine, biased towards the names in this home."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterable
+
+from homeassistant.components import stt
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from wyoming.asr import Transcribe, Transcript
+from wyoming.audio import AudioChunk, AudioStart, AudioStop
+from wyoming.error import Error
+
+from .const import CONF_BEAM_SIZE, DEFAULT_BEAM_SIZE, SAMPLE_CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH
+from .engine import EngineConfigEntry, EngineCoordinator
+from .entity import EngineEntity
+from .vocabulary import async_home_names
+from .wyoming_link import async_connect
+
+_LOGGER = logging.getLogger(__name__)
+
+# The transcript comes after the audio; allow for a slow machine decoding a long command.
+_TRANSCRIPT_TIMEOUT = 60
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: EngineConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    async_add_entities([IndoorVoiceSpeechToText(entry.runtime_data)])
+
+
+class IndoorVoiceSpeechToText(EngineEntity, stt.SpeechToTextEntity):
+    """Transcribes Assist audio with the engine's Whisper model."""
+
+    _attr_translation_key = "speech_to_text"
+
+    def __init__(self, coordinator: EngineCoordinator) -> None:
+        super().__init__(coordinator, "stt")
+
+    @property
+    def supported_languages(self) -> list[str]:
+        return sorted(
+            {
+                language
+                for program in self.coordinator.data.asr
+                for model in program.models
+                if model.installed
+                for language in model.languages
+            }
+        )
+
+    @property
+    def supported_formats(self) -> list[stt.AudioFormats]:
+        return [stt.AudioFormats.WAV]
+
+    @property
+    def supported_codecs(self) -> list[stt.AudioCodecs]:
+        return [stt.AudioCodecs.PCM]
+
+    @property
+    def supported_bit_rates(self) -> list[stt.AudioBitRates]:
+        return [stt.AudioBitRates.BITRATE_16]
+
+    @property
+    def supported_sample_rates(self) -> list[stt.AudioSampleRates]:
+        return [stt.AudioSampleRates.SAMPLERATE_16000]
+
+    @property
+    def supported_channels(self) -> list[stt.AudioChannels]:
+        return [stt.AudioChannels.CHANNEL_MONO]
+
+    async def async_process_audio_stream(
+        self, metadata: stt.SpeechMetadata, stream: AsyncIterable[bytes]
+    ) -> stt.SpeechResult:
+        request = Transcribe(language=metadata.language).event()
+        request.data["transcript_names"] = async_home_names(self.hass)
+        request.data["beam_size"] = self.coordinator.config_entry.options.get(
+            CONF_BEAM_SIZE, DEFAULT_BEAM_SIZE
+        )
+        fmt = {"rate": SAMPLE_RATE, "width": SAMPLE_WIDTH, "channels": SAMPLE_CHANNELS}
+        coordinator = self.coordinator
+        try:
+            async with async_connect(coordinator.host, coordinator.port) as client:
+                await client.write_event(request)
+                await client.write_event(AudioStart(**fmt).event())
+                async for audio in stream:
+                    await client.write_event(AudioChunk(audio=audio, **fmt).event())
+                await client.write_event(AudioStop().event())
+                async with asyncio.timeout(_TRANSCRIPT_TIMEOUT):
+                    while (event := await client.read_event()) is not None:
+                        if Transcript.is_type(event.type):
+                            text = Transcript.from_event(event).text
+                            return stt.SpeechResult(text, stt.SpeechResultState.SUCCESS)
+                        if Error.is_type(event.type):
+                            _LOGGER.warning(
+                                "The engine refused to transcribe: %s", event.data.get("text")
+                            )
+                            return stt.SpeechResult(None, stt.SpeechResultState.ERROR)
+        except (HomeAssistantError, OSError, TimeoutError) as err:
+            _LOGGER.warning("Speech-to-text failed: %s", err)
+        await coordinator.async_request_failed()
+        return stt.SpeechResult(None, stt.SpeechResultState.ERROR)

@@ -1,0 +1,81 @@
+"""Integration tests run inside Home Assistant's test harness against the real engine."""
+
+from __future__ import annotations
+
+import pytest
+from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.indoor_voice.const import CONF_KIND, DOMAIN, Kind
+from tests.support.engine_process import EngineProcess
+
+
+@pytest.fixture(autouse=True)
+def _harness(enable_custom_integrations: None, socket_enabled: None) -> None:
+    """Load custom_components/, and allow loopback sockets (everything else stays blocked)."""
+
+
+@pytest.fixture
+async def core(hass: HomeAssistant) -> HomeAssistant:
+    """Home Assistant with its core integration (conversation needs it)."""
+    assert await async_setup_component(hass, "homeassistant", {})
+    return hass
+
+
+def engine_entry(engine: EngineProcess, **options: object) -> MockConfigEntry:
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Indoor Voice engine (127.0.0.1)",
+        unique_id=f"{engine.host}:{engine.port}",
+        data={CONF_KIND: Kind.ENGINE, CONF_HOST: engine.host, CONF_PORT: engine.port},
+        options=options,
+    )
+
+
+@pytest.fixture
+async def engine_loaded(core: HomeAssistant, engine_process: EngineProcess) -> MockConfigEntry:
+    """The shared engine, added and set up."""
+    entry = engine_entry(engine_process)
+    entry.add_to_hass(core)
+    assert await core.config_entries.async_setup(entry.entry_id)
+    await core.async_block_till_done()
+    return entry
+
+
+@pytest.fixture
+async def kitchen(core: HomeAssistant) -> str:
+    """A home with a "Kitchen Light" (a template light over an input_boolean), in the Kitchen."""
+    assert await async_setup_component(
+        core, "input_boolean", {"input_boolean": {"kitchen_power": {}}}
+    )
+    power = "input_boolean.kitchen_power"
+    assert await async_setup_component(
+        core,
+        "template",
+        {
+            "template": [
+                {
+                    "light": [
+                        {
+                            "name": "Kitchen Light",
+                            "unique_id": "kitchen_light",
+                            "state": f"{{{{ is_state('{power}', 'on') }}}}",
+                            "turn_on": {
+                                "action": "input_boolean.turn_on",
+                                "target": {"entity_id": power},
+                            },
+                            "turn_off": {
+                                "action": "input_boolean.turn_off",
+                                "target": {"entity_id": power},
+                            },
+                        }
+                    ]
+                }
+            ]
+        },
+    )
+    await core.async_block_till_done()
+    assert core.states.get("light.kitchen_light") is not None
+    return "light.kitchen_light"

@@ -1,0 +1,128 @@
+"""Adding an engine: what the household sees in the UI."""
+
+from __future__ import annotations
+
+import asyncio
+from ipaddress import ip_address
+
+import pytest
+from homeassistant import config_entries
+from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
+
+from custom_components.indoor_voice.const import CONF_KIND, DOMAIN, Kind
+from tests.support.engine_process import EngineProcess
+
+
+async def _user_flow(hass: HomeAssistant, host: str, port: int) -> dict:
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": config_entries.SOURCE_USER}
+    )
+    assert result["type"] is FlowResultType.FORM
+    return await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_HOST: host, CONF_PORT: port}
+    )
+
+
+async def test_adding_the_engine_creates_an_entry(
+    core: HomeAssistant, engine_process: EngineProcess
+) -> None:
+    result = await _user_flow(core, engine_process.host, engine_process.port)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Indoor Voice engine (127.0.0.1)"
+    assert result["data"] == {
+        CONF_KIND: Kind.ENGINE,
+        CONF_HOST: "127.0.0.1",
+        CONF_PORT: engine_process.port,
+    }
+    await core.async_block_till_done()
+    kinds = sorted(e.data[CONF_KIND] for e in core.config_entries.async_entries(DOMAIN))
+    assert kinds == [Kind.ENGINE, Kind.HOUSEHOLD]  # the household entry comes with the first engine
+
+
+async def test_an_unreachable_host_is_explained(core: HomeAssistant) -> None:
+    result = await _user_flow(core, "127.0.0.1", 9)  # nothing listens on the discard port
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "cannot_connect"}
+
+
+async def test_a_port_that_is_not_wyoming_is_explained(core: HomeAssistant) -> None:
+    async def not_wyoming(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"HTTP/1.1 400 Bad Request\r\n\r\n")
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(not_wyoming, "127.0.0.1", 0)
+    try:
+        result = await _user_flow(core, "127.0.0.1", server.sockets[0].getsockname()[1])
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert result["errors"] == {"base": "not_wyoming"}
+
+
+@pytest.mark.parametrize("host", ["8.8.8.8", "2001:4860:4860::8888", "100.64.1.1"])
+async def test_a_public_address_is_refused_without_connecting(
+    core: HomeAssistant, host: str
+) -> None:
+    """The harness raises on any non-loopback connect, so reaching the error proves no attempt."""
+    result = await _user_flow(core, host, 10400)
+    assert result["errors"] == {"base": "not_local"}
+
+
+async def test_the_same_engine_is_not_added_twice(
+    core: HomeAssistant, engine_process: EngineProcess
+) -> None:
+    first = await _user_flow(core, engine_process.host, engine_process.port)
+    assert first["type"] is FlowResultType.CREATE_ENTRY
+    second = await _user_flow(core, engine_process.host, engine_process.port)
+    assert second["type"] is FlowResultType.ABORT
+    assert second["reason"] == "already_configured"
+
+
+def _discovery(engine: EngineProcess) -> ZeroconfServiceInfo:
+    return ZeroconfServiceInfo(
+        ip_address=ip_address(engine.host),
+        ip_addresses=[ip_address(engine.host)],
+        hostname="engine.local.",
+        name="indoor-voice-engine._wyoming._tcp.local.",
+        port=engine.port,
+        type="_wyoming._tcp.local.",
+        properties={},
+    )
+
+
+async def test_a_discovered_engine_is_offered_and_added(
+    core: HomeAssistant, engine_process: EngineProcess
+) -> None:
+    result = await core.config_entries.flow.async_init(
+        DOMAIN, context={"source": config_entries.SOURCE_ZEROCONF}, data=_discovery(engine_process)
+    )
+    assert result["type"] is FlowResultType.FORM and result["step_id"] == "zeroconf_confirm"
+    assert result["description_placeholders"] == {"name": "Indoor Voice engine (127.0.0.1)"}
+    result = await core.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await core.async_block_till_done()
+
+    again = await core.config_entries.flow.async_init(
+        DOMAIN, context={"source": config_entries.SOURCE_ZEROCONF}, data=_discovery(engine_process)
+    )
+    assert again["type"] is FlowResultType.ABORT and again["reason"] == "already_configured"
+
+
+async def test_a_discovered_public_service_is_ignored(core: HomeAssistant) -> None:
+    info = ZeroconfServiceInfo(
+        ip_address=ip_address("8.8.4.4"),
+        ip_addresses=[ip_address("8.8.4.4")],
+        hostname="x.local.",
+        name="x._wyoming._tcp.local.",
+        port=10300,
+        type="_wyoming._tcp.local.",
+        properties={},
+    )
+    result = await core.config_entries.flow.async_init(
+        DOMAIN, context={"source": config_entries.SOURCE_ZEROCONF}, data=info
+    )
+    assert result["type"] is FlowResultType.ABORT and result["reason"] == "not_local"
