@@ -1,0 +1,71 @@
+"""Home Assistant's own wyoming integration, a client we did not write, uses our engine."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from homeassistant.components import stt, tts, wake_word
+from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from tests.support.engine_process import EngineProcess
+from tests.support.speech import convert, espeak, read_wav, silence
+from tests.support.wyoming_client import transcribe
+
+METADATA = stt.SpeechMetadata(
+    language="en",
+    format=stt.AudioFormats.WAV,
+    codec=stt.AudioCodecs.PCM,
+    bit_rate=stt.AudioBitRates.BITRATE_16,
+    sample_rate=stt.AudioSampleRates.SAMPLERATE_16000,
+    channel=stt.AudioChannels.CHANNEL_MONO,
+)
+
+
+async def _chunks(pcm: bytes) -> AsyncIterator[bytes]:
+    for start in range(0, len(pcm), 1024):
+        yield pcm[start : start + 1024]
+
+
+async def _timed_chunks(pcm: bytes) -> AsyncIterator[tuple[bytes, int]]:
+    for start in range(0, len(pcm), 320):
+        yield pcm[start : start + 320], start // 32
+
+
+async def test_home_assistants_wyoming_integration_transcribes_speaks_and_wakes(
+    core: HomeAssistant, engine_process: EngineProcess
+) -> None:
+    entry = MockConfigEntry(domain="wyoming", data={CONF_HOST: engine_process.host, CONF_PORT: engine_process.port})
+    entry.add_to_hass(core)
+    assert await core.config_entries.async_setup(entry.entry_id)
+    await core.async_block_till_done()
+    entities = {e.domain: e.entity_id for e in er.async_entries_for_config_entry(er.async_get(core), entry.entry_id)}
+    assert set(entities) == {"stt", "tts", "wake_word"}
+
+    speech_to_text = stt.async_get_speech_to_text_entity(core, entities["stt"])
+    result = await speech_to_text.internal_async_process_audio_stream(
+        METADATA, _chunks(silence(0.3) + espeak("turn on the kitchen light") + silence(1.0))
+    )
+    assert result.result is stt.SpeechResultState.SUCCESS
+    assert result.text.lower().rstrip(".") == "turn on the kitchen light"
+
+    media_id = tts.generate_media_source_id(
+        core,
+        "The kitchen light is on.",
+        entities["tts"],
+        "en_US",
+        options={tts.ATTR_PREFERRED_FORMAT: "wav"},
+        cache=False,
+    )
+    extension, wav = await tts.async_get_media_source_audio(core, media_id)
+    assert extension == "wav"
+    pcm, rate, _, _ = read_wav(wav)
+    heard = await transcribe(engine_process.host, engine_process.port, convert(pcm, rate, 2, 1) + silence(1))
+    assert "kitchen light is on" in heard.lower()
+
+    detector = wake_word.async_get_wake_word_detection_entity(core, entities["wake_word"])
+    detection = await detector.async_process_audio_stream(
+        _timed_chunks(silence(1.0) + espeak("hey jarvis") + silence(1.0)), "hey_jarvis"
+    )
+    assert detection is not None and detection.wake_word_id == "hey_jarvis"
