@@ -14,14 +14,18 @@ from .household import DATA_HOUSEHOLD
 TO_REDACT = {"key", "certificate", "pairing_code"}
 
 
-async def async_get_config_entry_diagnostics(hass: HomeAssistant, entry: ConfigEntry) -> dict[str, Any]:
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: ConfigEntry
+) -> dict[str, Any]:
     diagnostics: dict[str, Any] = {
         "kind": entry.data.get(CONF_KIND),
         "data": async_redact_data(dict(entry.data), TO_REDACT),
         "options": dict(entry.options),
         "household": hass.data[DATA_HOUSEHOLD].as_diagnostics(),
     }
-    if entry.data.get(CONF_KIND) == Kind.ENGINE and (coordinator := getattr(entry, "runtime_data", None)):
+    if entry.data.get(CONF_KIND) == Kind.ENGINE and (
+        coordinator := getattr(entry, "runtime_data", None)
+    ):
         diagnostics["engine"] = {
             "available": coordinator.last_update_success,
             "platforms": [str(p) for p in coordinator.platforms],

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from custom_components.indoor_voice.const import CONF_BEAM_SIZE, CONF_LANGUAGE, CONF_VOICE, CONF_WAKE_WORD, PIPELINE_NAME
 from homeassistant.components import assist_pipeline
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.indoor_voice.const import (
+    CONF_BEAM_SIZE,
+    CONF_LANGUAGE,
+    CONF_VOICE,
+    CONF_WAKE_WORD,
+    PIPELINE_NAME,
+)
 from tests.integration.conftest import engine_entry
 from tests.support.engine_process import EngineProcess
 
@@ -29,7 +36,12 @@ async def test_options_offer_what_the_engine_has_and_update_the_pipeline(
 
     result = await core.config_entries.options.async_configure(
         result["flow_id"],
-        {CONF_LANGUAGE: "en", CONF_BEAM_SIZE: 3.0, CONF_VOICE: "en_US-joe-medium", CONF_WAKE_WORD: "alexa"},
+        {
+            CONF_LANGUAGE: "en",
+            CONF_BEAM_SIZE: 3.0,
+            CONF_VOICE: "en_US-joe-medium",
+            CONF_WAKE_WORD: "alexa",
+        },
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await core.async_block_till_done()
@@ -61,7 +73,9 @@ async def test_reconfigure_points_a_lost_engine_at_its_new_place(
 
     result = await entry.start_reconfigure_flow(core)
     assert result["type"] is FlowResultType.FORM and result["step_id"] == "reconfigure"
-    refused = await core.config_entries.flow.async_configure(result["flow_id"], {CONF_HOST: "8.8.8.8", CONF_PORT: 1})
+    refused = await core.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_HOST: "8.8.8.8", CONF_PORT: 1}
+    )
     assert refused["errors"] == {"base": "not_local"}
     done = await core.config_entries.flow.async_configure(
         result["flow_id"], {CONF_HOST: "127.0.0.1", CONF_PORT: engine_process.port}

@@ -9,6 +9,7 @@ from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+
 from tests.support.engine_process import EngineProcess
 from tests.support.speech import convert, espeak, read_wav, silence
 from tests.support.wyoming_client import transcribe
@@ -36,11 +37,16 @@ async def _timed_chunks(pcm: bytes) -> AsyncIterator[tuple[bytes, int]]:
 async def test_home_assistants_wyoming_integration_transcribes_speaks_and_wakes(
     core: HomeAssistant, engine_process: EngineProcess
 ) -> None:
-    entry = MockConfigEntry(domain="wyoming", data={CONF_HOST: engine_process.host, CONF_PORT: engine_process.port})
+    entry = MockConfigEntry(
+        domain="wyoming", data={CONF_HOST: engine_process.host, CONF_PORT: engine_process.port}
+    )
     entry.add_to_hass(core)
     assert await core.config_entries.async_setup(entry.entry_id)
     await core.async_block_till_done()
-    entities = {e.domain: e.entity_id for e in er.async_entries_for_config_entry(er.async_get(core), entry.entry_id)}
+    entities = {
+        e.domain: e.entity_id
+        for e in er.async_entries_for_config_entry(er.async_get(core), entry.entry_id)
+    }
     assert set(entities) == {"stt", "tts", "wake_word"}
 
     speech_to_text = stt.async_get_speech_to_text_entity(core, entities["stt"])
@@ -61,7 +67,9 @@ async def test_home_assistants_wyoming_integration_transcribes_speaks_and_wakes(
     extension, wav = await tts.async_get_media_source_audio(core, media_id)
     assert extension == "wav"
     pcm, rate, _, _ = read_wav(wav)
-    heard = await transcribe(engine_process.host, engine_process.port, convert(pcm, rate, 2, 1) + silence(1))
+    heard = await transcribe(
+        engine_process.host, engine_process.port, convert(pcm, rate, 2, 1) + silence(1)
+    )
     assert "kitchen light is on" in heard.lower()
 
     detector = wake_word.async_get_wake_word_detection_entity(core, entities["wake_word"])
