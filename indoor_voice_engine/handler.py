@@ -25,7 +25,7 @@ from .engine import Engine
 from .framing import FrameError, read_event
 from .stt import Request, Utterance
 from .tts import Voice, sentences, split_complete
-from .wake import WakeWordStream
+from .wake import STEP_SAMPLES, WakeWordStream
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -246,8 +246,12 @@ class ConnectionHandler:
     async def _detect(self, samples: np.ndarray, client_timestamp: int | None) -> None:
         stream = self._wake_stream
         assert stream is not None
-        loop = asyncio.get_running_loop()
-        detections = await loop.run_in_executor(self._engine.wake_pool, stream.process, samples)
+        if stream.buffered + samples.size < STEP_SAMPLES:
+            # Not a whole 80 ms step yet: only buffering, no model runs; skip the thread hop.
+            detections = stream.process(samples)
+        else:
+            loop = asyncio.get_running_loop()
+            detections = await loop.run_in_executor(self._engine.wake_pool, stream.process, samples)
         for found in detections:
             self._detections += 1
             _LOGGER.debug("Wake word %s detected (score %.2f)", found.name, found.score)

@@ -114,6 +114,11 @@ class WakeWordStream:
         self._quiet_until: dict[str, int] = {}
         self.best_scores: dict[str, float] = {w.name: 0.0 for w in self.words}
 
+    @property
+    def buffered(self) -> int:
+        """Samples waiting for the next 80 ms step."""
+        return self._pending.size
+
     def process(self, samples: np.ndarray) -> list[Detection]:
         """Feed samples; return the detections they complete."""
         if samples.size:
