@@ -3,35 +3,73 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
+from homeassistant.components.tts.const import DATA_TTS_MANAGER
 from homeassistant.config_entries import SOURCE_SYSTEM, ConfigEntry
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.typing import ConfigType
 
-from .config_flow import HOUSEHOLD_UNIQUE_ID
+from .config_flow import HOUSEHOLD_UNIQUE_ID, IndoorVoiceConfigFlow
 from .const import CONF_KIND, DOMAIN, Kind
 from .engine import EngineConfigEntry, EngineCoordinator, offered_platforms
 from .household import DATA_HOUSEHOLD, Household
+from .local_guard import DATA_GUARD, LocalGuard
 from .pipeline import async_ensure_pipeline
+from .review_api import async_register as async_register_review_api
 
 _LOGGER = logging.getLogger(__name__)
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
+HOUSEHOLD_PLATFORMS = [Platform.SWITCH, Platform.SENSOR]
+PURGE_INTERVAL = timedelta(hours=1)
+
+
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     household = Household(hass)
     await household.async_load()
     hass.data[DATA_HOUSEHOLD] = household
+    hass.data[DATA_GUARD] = LocalGuard(hass)
+    async_register_review_api(hass)
     return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
     if entry.data.get(CONF_KIND) == Kind.HOUSEHOLD:
-        return True
+        return await _async_setup_household(hass, entry)
     return await _async_setup_engine(hass, entry)
+
+
+async def _async_setup_household(hass: HomeAssistant, entry: ConfigEntry) -> bool:
+    household = hass.data[DATA_HOUSEHOLD]
+    await household.async_suspend_if_disclosure_changed()
+    _keep_spoken_replies_off_disk(hass)
+    await household.async_enforce_limits()
+
+    async def purge(_: datetime) -> None:
+        await household.async_enforce_limits()
+
+    entry.async_on_unload(
+        async_track_time_interval(hass, purge, PURGE_INTERVAL, cancel_on_shutdown=True)
+    )
+    entry.async_on_unload(hass.data[DATA_GUARD].async_start())
+    await hass.config_entries.async_forward_entry_setups(entry, HOUSEHOLD_PLATFORMS)
+    return True
+
+
+def _keep_spoken_replies_off_disk(hass: HomeAssistant) -> None:
+    """HA's text-to-speech keeps every reply in config/tts/ by default; replies say what was
+    asked ("Unlocked the front door"), so with Indoor Voice they stay in memory only."""
+    manager = hass.data.get(DATA_TTS_MANAGER)
+    if manager is not None and manager.use_file_cache:
+        manager.use_file_cache = False
+        _LOGGER.info("Spoken replies are no longer written to Home Assistant's TTS file cache")
 
 
 async def _async_setup_engine(hass: HomeAssistant, entry: EngineConfigEntry) -> bool:
@@ -65,6 +103,24 @@ async def _async_options_updated(hass: HomeAssistant, entry: ConfigEntry) -> Non
 
 async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
     if entry.data.get(CONF_KIND) == Kind.HOUSEHOLD:
-        return True
+        return await hass.config_entries.async_unload_platforms(entry, HOUSEHOLD_PLATFORMS)
     coordinator: EngineCoordinator = entry.runtime_data
     return await hass.config_entries.async_unload_platforms(entry, coordinator.platforms)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Removing the household is like a fresh install: sharing off, every clip deleted."""
+    if entry.data.get(CONF_KIND) == Kind.HOUSEHOLD:
+        await hass.data[DATA_HOUSEHOLD].async_reset()
+
+
+async def async_migrate_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
+    """Any migration of the household starts with sharing off."""
+    if entry.data.get(CONF_KIND) == Kind.HOUSEHOLD:
+        await hass.data[DATA_HOUSEHOLD].async_reset()
+    hass.config_entries.async_update_entry(
+        entry,
+        version=IndoorVoiceConfigFlow.VERSION,
+        minor_version=IndoorVoiceConfigFlow.MINOR_VERSION,
+    )
+    return True

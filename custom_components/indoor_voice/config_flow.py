@@ -19,6 +19,7 @@ from homeassistant.helpers import selector
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 from wyoming.info import Info
 
+from .consent_form import async_apply_consent, consent_placeholders, consent_schema
 from .const import (
     CONF_BEAM_SIZE,
     CONF_KIND,
@@ -31,6 +32,7 @@ from .const import (
     Kind,
 )
 from .engine import offered_platforms
+from .household import DATA_HOUSEHOLD
 from .local_network import NotLocalError
 from .wyoming_link import EngineUnavailable, NotWyoming, async_describe
 
@@ -80,6 +82,7 @@ class IndoorVoiceConfigFlow(ConfigFlow, domain=DOMAIN):
     """Adds engines; the household entry is created by the integration itself."""
 
     VERSION = 1
+    MINOR_VERSION = 1
 
     def __init__(self) -> None:
         self._discovered: tuple[str, int, Info] | None = None
@@ -87,6 +90,8 @@ class IndoorVoiceConfigFlow(ConfigFlow, domain=DOMAIN):
     @staticmethod
     @callback
     def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
+        if config_entry.data.get(CONF_KIND) == Kind.HOUSEHOLD:
+            return ConsentOptionsFlow()
         return EngineOptionsFlow()
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
@@ -171,13 +176,28 @@ class IndoorVoiceConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
 
+class ConsentOptionsFlow(OptionsFlow):
+    """The household's review-sharing consent: the disclosure and an explicit choice."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        household = self.hass.data[DATA_HOUSEHOLD]
+        if user_input is not None:
+            await async_apply_consent(household, user_input)
+            return self.async_create_entry(data=dict(self.config_entry.options))
+        return self.async_show_form(
+            step_id="consent",
+            data_schema=consent_schema(household),
+            description_placeholders=consent_placeholders(),
+        )
+
+    async_step_consent = async_step_init
+
+
 class EngineOptionsFlow(OptionsFlow):
     """Language, voice, wake word and beam size of one engine."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         entry = self.config_entry
-        if entry.data.get(CONF_KIND) != Kind.ENGINE:
-            return self.async_abort(reason="nothing_to_configure")
         if user_input is not None:
             if CONF_BEAM_SIZE in user_input:
                 user_input[CONF_BEAM_SIZE] = int(user_input[CONF_BEAM_SIZE])

@@ -1,32 +1,153 @@
-"""The household's choices that are not tied to one engine or satellite, kept in HA storage."""
+"""The household's choices that belong to the whole home, kept in HA storage.
+
+Review-sharing is off unless the household consented to the current disclosure and turned
+it on. Every grant, start, stop, revocation and suspension is appended to a consent log
+(time, HA user, disclosure version, action) that is never rewritten.
+"""
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal, TypedDict
 
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
 from .const import DOMAIN
+from .review_store import Clip, ReviewStore
+
+_LOGGER = logging.getLogger(__name__)
 
 STORAGE_VERSION = 1
 DATA_HOUSEHOLD: HassKey[Household] = HassKey(f"{DOMAIN}_household")
 
+# Bump when the disclosure (strings.json, options step "consent") changes in substance:
+# sharing stops until the household acknowledges the new text. The test suite holds the
+# text's hash so a changed text cannot ship without a new version.
+DISCLOSURE_VERSION = 1
+
+ISSUE_DISCLOSURE_CHANGED = "disclosure_changed"
+
+DEFAULT_RETENTION_DAYS = 30
+MAX_RETENTION_DAYS = 90
+DEFAULT_MAX_SIZE_MB = 200
+
+Action = Literal["granted", "sharing_on", "revoked", "suspended", "declined"]
+
+
+class ConsentEntry(TypedDict, total=False):
+    time: str
+    user_id: str | None
+    disclosure_version: int
+    action: Action
+    deleted_clips: int
+
 
 class HouseholdData(TypedDict, total=False):
     pipeline_id: str
+    consented_version: int | None
+    sharing: bool
+    retention_days: int
+    max_size_mb: int
+    consent_log: list[ConsentEntry]
+
+
+class ConsentRequired(ServiceValidationError):
+    """Review-sharing cannot start without a current acknowledgement."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            translation_domain=DOMAIN,
+            translation_key="consent_required",
+        )
+
+
+@dataclass(frozen=True)
+class SharingSettings:
+    retention_days: int
+    max_size_mb: int
 
 
 class Household:
     """Loaded once per Home Assistant instance, however many entries there are."""
 
     def __init__(self, hass: HomeAssistant) -> None:
-        self._store: Store[HouseholdData] = Store(hass, STORAGE_VERSION, f"{DOMAIN}.household")
+        self._hass = hass
+        # private=True: the consent log names users; the file is readable by the owner only.
+        self._store: Store[HouseholdData] = Store(
+            hass, STORAGE_VERSION, f"{DOMAIN}.household", private=True, atomic_writes=True
+        )
         self._data: HouseholdData = {}
+        self._listeners: list[Callable[[], None]] = []
+        self.review = ReviewStore.for_hass(hass)
+        self.waiting_clips = 0
 
     async def async_load(self) -> None:
         self._data = await self._store.async_load() or {}
+        await self._async_count_waiting()
+
+    async def _async_save(self) -> None:
+        await self._store.async_save(self._data)
+        self._notify()
+
+    def _notify(self) -> None:
+        for listener in list(self._listeners):
+            listener()
+
+    async def _async_count_waiting(self) -> None:
+        clips = await self._hass.async_add_executor_job(self.review.clips)
+        self.waiting_clips = sum(1 for clip in clips if clip.status == "pending")
+        self._notify()
+
+    # -- clips -------------------------------------------------------------------------
+
+    async def async_keep(self, pcm: bytes, transcript: str) -> Clip | None:
+        """Keep one command's audio and transcript, if the household shares.
+
+        Runs that look like false triggers (no audio, empty transcript) are not kept.
+        """
+        if not self.sharing or not pcm or not transcript.strip():
+            return None
+        clip = await self._hass.async_add_executor_job(
+            self.review.add, pcm, transcript.strip(), dt_util.utcnow()
+        )
+        await self.async_enforce_limits()
+        return clip
+
+    async def async_enforce_limits(self) -> int:
+        """Apply the retention limit and the size cap; return how many clips went."""
+        settings = self.settings
+        deleted = await self._hass.async_add_executor_job(
+            self.review.purge,
+            dt_util.utcnow(),
+            settings.retention_days,
+            settings.max_size_mb * 1024 * 1024,
+        )
+        if deleted:
+            _LOGGER.info("Deleted %d review clips past the retention limit or size cap", deleted)
+        await self._async_count_waiting()
+        return deleted
+
+    async def async_clips_changed(self) -> None:
+        await self._async_count_waiting()
+
+    async def _async_delete_all_clips(self) -> int:
+        deleted = await self._hass.async_add_executor_job(self.review.delete_all)
+        self.waiting_clips = 0
+        return deleted
+
+    @callback
+    def async_add_listener(self, listener: Callable[[], None]) -> Callable[[], None]:
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    # -- pipeline ----------------------------------------------------------------------
 
     @property
     def pipeline_id(self) -> str | None:
@@ -34,7 +155,109 @@ class Household:
 
     async def async_set_pipeline_id(self, pipeline_id: str) -> None:
         self._data["pipeline_id"] = pipeline_id
-        await self._store.async_save(self._data)
+        await self._async_save()
+
+    # -- consent and sharing -----------------------------------------------------------
+
+    @property
+    def consent_is_current(self) -> bool:
+        return self._data.get("consented_version") == DISCLOSURE_VERSION
+
+    @property
+    def sharing(self) -> bool:
+        """True only while sharing is on and backed by a current acknowledgement."""
+        return bool(self._data.get("sharing")) and self.consent_is_current
+
+    @property
+    def settings(self) -> SharingSettings:
+        return SharingSettings(
+            retention_days=self._data.get("retention_days", DEFAULT_RETENTION_DAYS),
+            max_size_mb=self._data.get("max_size_mb", DEFAULT_MAX_SIZE_MB),
+        )
+
+    @property
+    def consent_log(self) -> list[ConsentEntry]:
+        return list(self._data.get("consent_log", []))
+
+    def _log(self, action: Action, user_id: str | None, **extra: int) -> None:
+        entry: ConsentEntry = {
+            "time": dt_util.utcnow().isoformat(),
+            "user_id": user_id,
+            "disclosure_version": DISCLOSURE_VERSION,
+            "action": action,
+        }
+        entry.update(extra)  # type: ignore[typeddict-item]
+        self._data.setdefault("consent_log", []).append(entry)
+
+    async def async_grant(self, user_id: str | None, settings: SharingSettings) -> None:
+        """The household acknowledged the current disclosure."""
+        self._data["consented_version"] = DISCLOSURE_VERSION
+        self._data["retention_days"] = min(settings.retention_days, MAX_RETENTION_DAYS)
+        self._data["max_size_mb"] = settings.max_size_mb
+        self._log("granted", user_id)
+        await self._async_save()
+        ir.async_delete_issue(self._hass, DOMAIN, ISSUE_DISCLOSURE_CHANGED)
+
+    async def async_update_settings(self, settings: SharingSettings) -> None:
+        self._data["retention_days"] = min(settings.retention_days, MAX_RETENTION_DAYS)
+        self._data["max_size_mb"] = settings.max_size_mb
+        await self._async_save()
+        await self.async_enforce_limits()
+
+    async def async_decline(self, user_id: str | None) -> None:
+        """The household read the disclosure and said no: the same as revoking."""
+        await self.async_revoke(user_id, action="declined")
+
+    async def async_start_sharing(self, user_id: str | None) -> None:
+        if not self.consent_is_current:
+            raise ConsentRequired
+        if self.sharing:
+            return
+        self._data["sharing"] = True
+        self._log("sharing_on", user_id)
+        await self._async_save()
+
+    async def async_revoke(self, user_id: str | None, action: Action = "revoked") -> int:
+        """Stop sharing, withdraw consent, delete every clip; record how many went."""
+        deleted = await self._async_delete_all_clips()
+        self._data["sharing"] = False
+        self._data["consented_version"] = None
+        self._log(action, user_id, deleted_clips=deleted)
+        await self._async_save()
+        ir.async_delete_issue(self._hass, DOMAIN, ISSUE_DISCLOSURE_CHANGED)
+        _LOGGER.info("Review-sharing is off; %d clips deleted", deleted)
+        return deleted
+
+    async def async_suspend_if_disclosure_changed(self) -> bool:
+        """After an update with a new disclosure, sharing waits for a new acknowledgement."""
+        if self._data.get("sharing") and not self.consent_is_current:
+            self._data["sharing"] = False
+            self._log("suspended", None)
+            await self._async_save()
+            ir.async_create_issue(
+                self._hass,
+                DOMAIN,
+                ISSUE_DISCLOSURE_CHANGED,
+                is_fixable=True,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key=ISSUE_DISCLOSURE_CHANGED,
+            )
+            return True
+        return False
+
+    async def async_reset(self) -> None:
+        """Back to a fresh install: sharing off, no consent (the log itself is kept)."""
+        await self._async_delete_all_clips()
+        self._data["sharing"] = False
+        self._data["consented_version"] = None
+        await self._async_save()
 
     def as_diagnostics(self) -> dict[str, Any]:
-        return dict(self._data)
+        return {
+            "pipeline_id": self.pipeline_id,
+            "sharing": self.sharing,
+            "consent_is_current": self.consent_is_current,
+            "disclosure_version": DISCLOSURE_VERSION,
+            "settings": self.settings.__dict__,
+            "consent_log": self.consent_log,
+        }

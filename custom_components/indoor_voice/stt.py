@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterable
 
 from homeassistant.components import stt
@@ -17,6 +18,7 @@ from wyoming.error import Error
 from .const import CONF_BEAM_SIZE, DEFAULT_BEAM_SIZE, SAMPLE_CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH
 from .engine import EngineConfigEntry, EngineCoordinator
 from .entity import EngineEntity
+from .household import DATA_HOUSEHOLD
 from .vocabulary import async_home_names
 from .wyoming_link import async_connect
 
@@ -84,17 +86,31 @@ class IndoorVoiceSpeechToText(EngineEntity, stt.SpeechToTextEntity):
         )
         fmt = {"rate": SAMPLE_RATE, "width": SAMPLE_WIDTH, "channels": SAMPLE_CHANNELS}
         coordinator = self.coordinator
+        household = self.hass.data[DATA_HOUSEHOLD]
+        # Only while the household shares is the command's audio held, in memory, until
+        # the transcript decides whether it is kept.
+        kept: list[bytes] | None = [] if household.sharing else None
         try:
             async with async_connect(coordinator.host, coordinator.port) as client:
                 await client.write_event(request)
                 await client.write_event(AudioStart(**fmt).event())
                 async for audio in stream:
                     await client.write_event(AudioChunk(audio=audio, **fmt).event())
+                    if kept is not None:
+                        kept.append(audio)
                 await client.write_event(AudioStop().event())
+                ended = time.monotonic()
                 async with asyncio.timeout(_TRANSCRIPT_TIMEOUT):
                     while (event := await client.read_event()) is not None:
                         if Transcript.is_type(event.type):
                             text = Transcript.from_event(event).text
+                            _LOGGER.debug(
+                                "Transcribed %d characters %.0f ms after the end of speech",
+                                len(text),
+                                (time.monotonic() - ended) * 1000,
+                            )
+                            if kept is not None:
+                                await household.async_keep(b"".join(kept), text)
                             return stt.SpeechResult(text, stt.SpeechResultState.SUCCESS)
                         if Error.is_type(event.type):
                             _LOGGER.warning(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
@@ -18,8 +20,12 @@ def _harness(enable_custom_integrations: None, socket_enabled: None) -> None:
 
 
 @pytest.fixture
-async def core(hass: HomeAssistant) -> HomeAssistant:
-    """Home Assistant with its core integration (conversation needs it)."""
+async def core(hass: HomeAssistant, tmp_path: Path) -> HomeAssistant:
+    """Home Assistant with its core integration (conversation needs it), and a config dir
+    of its own, so a test can see every file written under it."""
+    config_dir = tmp_path / "config"
+    config_dir.mkdir()
+    hass.config.config_dir = str(config_dir)
     assert await async_setup_component(hass, "homeassistant", {})
     return hass
 

@@ -78,10 +78,6 @@ class LinkConnection:
         self._writer = writer
         self.peer_fingerprint = peer_fingerprint
 
-    @property
-    def is_closed(self) -> bool:
-        return self._writer.is_closing()
-
     async def read_event(self) -> Event | None:
         """The next event, or None once the link is closed or broken."""
         try:

@@ -35,6 +35,7 @@ _LOGGER = logging.getLogger(__name__)
 
 HANDSHAKE_TIMEOUT = 10.0
 _REVOCATION_CHECK_SECONDS = 2.0
+_MAX_CONNECTIONS = 8  # Home Assistant needs one; the rest is for reconnects and pairing
 
 
 @dataclass(frozen=True)
@@ -119,15 +120,12 @@ class LinkServer:
         on_connection: Callable[[LinkConnection], Awaitable[None]],
         *,
         allow_peer: Callable[[str], bool] = lambda address: True,
-        max_connections: int = 8,
-        limiter: FailureLimiter | None = None,
     ) -> None:
         self._identity = identity
         self._store = store
         self._on_connection = on_connection
         self._allow_peer = allow_peer
-        self._max_connections = max_connections
-        self._limiter = limiter or FailureLimiter()
+        self._limiter = FailureLimiter()
         self._pairing_lock = asyncio.Lock()
         self._server: asyncio.Server | None = None
         self._context: tuple[bytes | None, ssl.SSLContext] | None = None
@@ -141,6 +139,7 @@ class LinkServer:
         return int(self._server.sockets[0].getsockname()[1])
 
     async def start(self, host: str, port: int) -> None:
+        await self._refresh_context(self._store.load())
         self._server = await asyncio.start_server(self._accept, host, port)
         self._revocation_watch = asyncio.create_task(self._watch_revocation())
 
@@ -160,12 +159,12 @@ class LinkServer:
             return_exceptions=True,
         )
 
-    async def _context_for(self, pairing: Pairing) -> ssl.SSLContext:
+    async def _refresh_context(self, pairing: Pairing) -> None:
+        """Keep a TLS context that trusts exactly the paired certificate, built ahead of time."""
         paired = pairing.home_assistant_certificate
         if self._context is None or self._context[0] != paired:
             context = await asyncio.to_thread(server_context, self._identity, paired)
             self._context = (paired, context)
-        return self._context[1]
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         peer = writer.get_extra_info("peername")
@@ -173,7 +172,7 @@ class LinkServer:
             _LOGGER.warning("Refusing a connection from %s", peer)
             writer.transport.abort()
             return
-        if len(self._clients) >= self._max_connections:
+        if len(self._clients) >= _MAX_CONNECTIONS:
             _LOGGER.warning("Refusing a connection: %d open already", len(self._clients))
             writer.transport.abort()
             return
@@ -189,9 +188,11 @@ class LinkServer:
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         peer = writer.get_extra_info("peername")[0]
         pairing = self._store.load()
+        assert self._context is not None
         try:
-            context = await self._context_for(pairing)
-            await writer.start_tls(context, ssl_handshake_timeout=HANDSHAKE_TIMEOUT)
+            # Nothing may be awaited before this: the client's hello would land in the
+            # plaintext buffer instead of reaching TLS.
+            await writer.start_tls(self._context[1], ssl_handshake_timeout=HANDSHAKE_TIMEOUT)
         except (OSError, TimeoutError) as err:
             _LOGGER.info("TLS handshake with %s failed: %s", peer, getattr(err, "reason", err))
             return
@@ -278,6 +279,7 @@ class LinkServer:
                 raise _Refused(RejectReason.WRONG_CODE, "wrong pairing code")
             self._limiter.succeeded()
             self._admit(pairing, certificate)
+            await self._refresh_context(self._store.load())
             answer_proof = proof(pairing.code, Role.SATELLITE, **bound)
             await write_event(writer, Event(PAIR_ACCEPTED, {"proof": answer_proof.hex()}))
 
@@ -300,7 +302,9 @@ class LinkServer:
         """Close links whose Home Assistant is no longer the paired one (after `--pair`)."""
         while True:
             await asyncio.sleep(_REVOCATION_CHECK_SECONDS)
-            paired = self._store.load().home_assistant_fingerprint
+            pairing = self._store.load()
+            await self._refresh_context(pairing)
+            paired = pairing.home_assistant_fingerprint
             for connection in list(self._connections):
                 if connection.peer_fingerprint != paired:
                     _LOGGER.warning("Pairing revoked: closing the link")

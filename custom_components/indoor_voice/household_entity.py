@@ -1,0 +1,31 @@
+"""Base for the entities that belong to the whole household."""
+
+from __future__ import annotations
+
+from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
+from homeassistant.helpers.entity import Entity
+
+from .const import DOMAIN
+from .household import Household
+
+
+class HouseholdEntity(Entity):
+    """Follows the household's state; one device for the whole home."""
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+
+    def __init__(self, household: Household, key: str) -> None:
+        self._household = household
+        self._attr_unique_id = f"household-{key}"
+        self._attr_translation_key = key
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, "household")},
+            name="Indoor Voice household",
+            manufacturer="Indoor Voice",
+            model="Privacy choices",
+            entry_type=DeviceEntryType.SERVICE,
+        )
+
+    async def async_added_to_hass(self) -> None:
+        self.async_on_remove(self._household.async_add_listener(self.async_write_ha_state))

@@ -1,0 +1,180 @@
+"""Nothing leaves the house: non-local pipeline stages are named in a repair, hosts that
+resolve outside are never contacted, and Home Assistant's record-everything switch is
+called out."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterable, AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from homeassistant.components import assist_pipeline, stt
+from homeassistant.config_entries import ConfigFlow
+from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    MockModule,
+    MockPlatform,
+    async_fire_time_changed,
+    mock_config_flow,
+    mock_integration,
+    mock_platform,
+)
+
+from custom_components.indoor_voice.const import DOMAIN, PIPELINE_NAME
+from custom_components.indoor_voice.local_guard import async_non_local_stages
+from tests.integration.conftest import engine_entry
+from tests.support.engine_process import EngineProcess
+
+
+class CloudSpeechToText(stt.SpeechToTextEntity):
+    """Stands for a cloud service: remembers whether any audio reached it."""
+
+    _attr_name = "Cloud STT"
+    _attr_unique_id = "cloud-stt"
+    heard: bytes = b""
+
+    supported_languages = ["en"]
+    supported_formats = [stt.AudioFormats.WAV]
+    supported_codecs = [stt.AudioCodecs.PCM]
+    supported_bit_rates = [stt.AudioBitRates.BITRATE_16]
+    supported_sample_rates = [stt.AudioSampleRates.SAMPLERATE_16000]
+    supported_channels = [stt.AudioChannels.CHANNEL_MONO]
+
+    async def async_process_audio_stream(
+        self, metadata: stt.SpeechMetadata, stream: AsyncIterable[bytes]
+    ) -> stt.SpeechResult:
+        async for chunk in stream:
+            CloudSpeechToText.heard += chunk
+        return stt.SpeechResult("overheard", stt.SpeechResultState.SUCCESS)
+
+
+class CloudFlow(ConfigFlow):
+    """The config flow a real integration would have."""
+
+
+@pytest.fixture
+async def cloud_stt(core: HomeAssistant) -> AsyncIterator[str]:
+    """A speech-to-text entity from an integration whose iot_class is cloud_push."""
+    CloudSpeechToText.heard = b""
+
+    async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> bool:
+        await hass.config_entries.async_forward_entry_setups(entry, ["stt"])
+        return True
+
+    async def setup_stt(hass: HomeAssistant, entry: MockConfigEntry, add: Any) -> None:
+        add([CloudSpeechToText()])
+
+    mock_integration(
+        core,
+        MockModule(
+            "cloud_stt", async_setup_entry=setup_entry, partial_manifest={"iot_class": "cloud_push"}
+        ),
+    )
+    mock_platform(core, "cloud_stt.config_flow")
+    mock_platform(core, "cloud_stt.stt", MockPlatform(async_setup_entry=setup_stt))
+    with mock_config_flow("cloud_stt", CloudFlow):
+        entry = MockConfigEntry(domain="cloud_stt")
+        entry.add_to_hass(core)
+        assert await core.config_entries.async_setup(entry.entry_id)
+        await core.async_block_till_done()
+        yield "stt.cloud_stt"
+
+
+def _our_pipeline(hass: HomeAssistant) -> assist_pipeline.Pipeline:
+    return next(p for p in assist_pipeline.async_get_pipelines(hass) if p.name == PIPELINE_NAME)
+
+
+async def test_a_cloud_speech_to_text_in_our_pipeline_is_named_in_a_repair(
+    core: HomeAssistant, engine_loaded: MockConfigEntry, cloud_stt: str
+) -> None:
+    pipeline = _our_pipeline(core)
+    issue_id = f"non_local_pipeline_{pipeline.id}"
+    assert await async_non_local_stages(core, pipeline) == []
+    assert ir.async_get(core).async_get_issue(DOMAIN, issue_id) is None
+
+    original_stt = pipeline.stt_engine
+    await assist_pipeline.async_update_pipeline(core, pipeline, stt_engine=cloud_stt)
+    await core.async_block_till_done()
+    issue = ir.async_get(core).async_get_issue(DOMAIN, issue_id)
+    assert issue is not None and issue.severity is ir.IssueSeverity.ERROR
+    assert issue.translation_placeholders == {
+        "pipeline": PIPELINE_NAME,
+        "stages": f"speech-to-text: {cloud_stt}",
+    }
+    assert CloudSpeechToText.heard == b""
+
+    await assist_pipeline.async_update_pipeline(core, _our_pipeline(core), stt_engine=original_stt)
+    await core.async_block_till_done()
+    assert ir.async_get(core).async_get_issue(DOMAIN, issue_id) is None
+
+
+async def test_local_engines_of_other_integrations_count_as_local(
+    core: HomeAssistant, engine_loaded: MockConfigEntry, engine_process: EngineProcess
+) -> None:
+    """HA's own wyoming integration (iot_class local_push) is as local as ours."""
+    wyoming = MockConfigEntry(
+        domain="wyoming", data={CONF_HOST: engine_process.host, CONF_PORT: engine_process.port}
+    )
+    wyoming.add_to_hass(core)
+    assert await core.config_entries.async_setup(wyoming.entry_id)
+    await core.async_block_till_done()
+    pipeline = _our_pipeline(core)
+    await assist_pipeline.async_update_pipeline(core, pipeline, stt_engine="stt.indoor_voice")
+    await core.async_block_till_done()
+    assert await async_non_local_stages(core, _our_pipeline(core)) == []
+    assert not [i for i in ir.async_get(core).issues.values() if i.domain == DOMAIN]
+
+
+async def test_home_assistants_record_everything_switch_is_called_out(
+    core: HomeAssistant, engine_process: EngineProcess, tmp_path: Any
+) -> None:
+    assert await async_setup_component(
+        core,
+        "assist_pipeline",
+        {"assist_pipeline": {"debug_recording_dir": str(tmp_path / "debug")}},
+    )
+    entry = engine_entry(engine_process)
+    entry.add_to_hass(core)
+    assert await core.config_entries.async_setup(entry.entry_id)
+    await core.async_block_till_done()
+    issue = ir.async_get(core).async_get_issue(DOMAIN, "debug_recording")
+    assert issue is not None and issue.translation_placeholders == {
+        "directory": str(tmp_path / "debug")
+    }
+
+
+async def test_an_engine_whose_name_starts_resolving_outside_is_never_contacted(
+    core: HomeAssistant, engine_process: EngineProcess, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DNS changes: "engine.home" first points at the engine, then at a public address.
+    The next health check refuses it before connecting (the harness would raise on any
+    non-loopback connect) and the entities go unavailable."""
+    answer = {"address": engine_process.host}
+    real_getaddrinfo = socket.getaddrinfo
+
+    def home_dns(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host == "engine.home":
+            return real_getaddrinfo(answer["address"], port, *args, **kwargs)
+        return real_getaddrinfo(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", home_dns)
+    entry = engine_entry(engine_process)
+    entry.add_to_hass(core)
+    core.config_entries.async_update_entry(entry, data={**entry.data, CONF_HOST: "engine.home"})
+    assert await core.config_entries.async_setup(entry.entry_id)
+    await core.async_block_till_done()
+    coordinator = entry.runtime_data
+    assert coordinator.last_update_success
+
+    answer["address"] = "93.184.216.34"
+    async_fire_time_changed(core, dt_util.utcnow() + timedelta(seconds=11))
+    await core.async_block_till_done(wait_background_tasks=True)
+    assert not coordinator.last_update_success
+    assert "outside the local network" in str(coordinator.last_exception)
