@@ -35,6 +35,7 @@ from .pairing import (
     NONCE_BYTES,
     InvalidPairingCode,
     Role,
+    SessionBinding,
     normalize_pairing_code,
     proof,
     proofs_match,
@@ -112,15 +113,15 @@ async def _prove(
     challenge = await _expect(reader, PAIR_CHALLENGE)
     try:
         satellite_nonce = bytes.fromhex(challenge.data["nonce"])
-        bound = {
-            "home_assistant_nonce": home_assistant_nonce,
-            "satellite_nonce": satellite_nonce,
-            "satellite_certificate_der": satellite_der,
-            "home_assistant_certificate_der": certificate_der(identity.certificate_pem),
-        }
-        ours = proof(code, Role.HOME_ASSISTANT, **bound)
+        binding = SessionBinding(
+            home_assistant_nonce=home_assistant_nonce,
+            satellite_nonce=satellite_nonce,
+            satellite_certificate=satellite_der,
+            home_assistant_certificate=certificate_der(identity.certificate_pem),
+        )
     except (KeyError, TypeError, ValueError) as err:
         raise PairingRejected(RejectReason.PROTOCOL, f"malformed pairing challenge: {err}") from err
+    ours = proof(code, Role.HOME_ASSISTANT, binding)
     await write_event(
         writer,
         Event(
@@ -133,7 +134,7 @@ async def _prove(
         theirs = bytes.fromhex(accepted.data["proof"])
     except (KeyError, TypeError, ValueError) as err:
         raise PairingRejected(RejectReason.PROTOCOL, f"malformed pairing answer: {err}") from err
-    if not proofs_match(proof(code, Role.SATELLITE, **bound), theirs):
+    if not proofs_match(proof(code, Role.SATELLITE, binding), theirs):
         raise PairingRejected(
             RejectReason.SATELLITE_UNVERIFIED,
             "the device that answered could not prove it knows the pairing code: it is not "

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from dataclasses import dataclass
 from enum import Enum
 
 from cryptography.hazmat.primitives import hashes
@@ -62,25 +63,32 @@ def _pairing_key(code: str) -> bytes:
     ).derive(normalize_pairing_code(code).encode("ascii"))
 
 
-def proof(
-    code: str,
-    role: Role,
-    *,
-    home_assistant_nonce: bytes,
-    satellite_nonce: bytes,
-    satellite_certificate_der: bytes,
-    home_assistant_certificate_der: bytes,
-) -> bytes:
+@dataclass(frozen=True)
+class SessionBinding:
+    """What a proof is bound to: this session's nonces and the two certificates (DER)."""
+
+    home_assistant_nonce: bytes
+    satellite_nonce: bytes
+    satellite_certificate: bytes
+    home_assistant_certificate: bytes
+
+    def __post_init__(self) -> None:
+        if (
+            len(self.home_assistant_nonce) != NONCE_BYTES
+            or len(self.satellite_nonce) != NONCE_BYTES
+        ):
+            raise ValueError(f"pairing nonces are {NONCE_BYTES} bytes")
+
+
+def proof(code: str, role: Role, binding: SessionBinding) -> bytes:
     """HMAC-SHA256 binding the code to this session and these two certificates."""
-    if len(home_assistant_nonce) != NONCE_BYTES or len(satellite_nonce) != NONCE_BYTES:
-        raise ValueError(f"pairing nonces are {NONCE_BYTES} bytes")
     message = b"".join(
         (
             role.value,
-            home_assistant_nonce,
-            satellite_nonce,
-            hashlib.sha256(satellite_certificate_der).digest(),
-            hashlib.sha256(home_assistant_certificate_der).digest(),
+            binding.home_assistant_nonce,
+            binding.satellite_nonce,
+            hashlib.sha256(binding.satellite_certificate).digest(),
+            hashlib.sha256(binding.home_assistant_certificate).digest(),
         )
     )
     return hmac.new(_pairing_key(code), message, hashlib.sha256).digest()

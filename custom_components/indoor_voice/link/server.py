@@ -28,7 +28,7 @@ from .connection import (
 )
 from .errors import LinkUnavailable, RejectReason
 from .identity import Identity, certificate_der, certificate_fingerprint
-from .pairing import NONCE_BYTES, Role, proof, proofs_match
+from .pairing import NONCE_BYTES, Role, SessionBinding, proof, proofs_match
 from .tls import server_context
 
 _LOGGER = logging.getLogger(__name__)
@@ -158,6 +158,8 @@ class LinkServer:
             *([self._revocation_watch] if self._revocation_watch else []),
             return_exceptions=True,
         )
+        if self._server is not None:
+            await self._server.wait_closed()
 
     async def _refresh_context(self, pairing: Pairing) -> None:
         """Keep a TLS context that trusts exactly the paired certificate, built ahead of time."""
@@ -266,21 +268,21 @@ class LinkServer:
             try:
                 certificate = str(answer.data["certificate"]).encode("ascii")
                 received = bytes.fromhex(str(answer.data["proof"]))
-                bound = {
-                    "home_assistant_nonce": home_assistant_nonce,
-                    "satellite_nonce": satellite_nonce,
-                    "satellite_certificate_der": certificate_der(self._identity.certificate_pem),
-                    "home_assistant_certificate_der": certificate_der(certificate),
-                }
+                binding = SessionBinding(
+                    home_assistant_nonce=home_assistant_nonce,
+                    satellite_nonce=satellite_nonce,
+                    satellite_certificate=certificate_der(self._identity.certificate_pem),
+                    home_assistant_certificate=certificate_der(certificate),
+                )
             except (KeyError, ValueError) as err:
                 raise _Refused(RejectReason.PROTOCOL, "malformed pairing proof") from err
-            if not proofs_match(proof(pairing.code, Role.HOME_ASSISTANT, **bound), received):
+            if not proofs_match(proof(pairing.code, Role.HOME_ASSISTANT, binding), received):
                 self._limiter.failed()
                 raise _Refused(RejectReason.WRONG_CODE, "wrong pairing code")
             self._limiter.succeeded()
             self._admit(pairing, certificate)
             await self._refresh_context(self._store.load())
-            answer_proof = proof(pairing.code, Role.SATELLITE, **bound)
+            answer_proof = proof(pairing.code, Role.SATELLITE, binding)
             await write_event(writer, Event(PAIR_ACCEPTED, {"proof": answer_proof.hex()}))
 
     def _admit(self, pairing: Pairing, certificate: bytes) -> None:

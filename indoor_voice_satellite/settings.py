@@ -1,0 +1,34 @@
+"""Everything the command line decides."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .leds import Look
+
+DEFAULT_MIC_COMMAND = "arecord -q -r 16000 -c 1 -f S16_LE -t raw"
+DEFAULT_SND_COMMAND = "aplay -q -r {rate} -c {channels} -f S16_LE -t raw"
+DEFAULT_URI = "tcp://0.0.0.0:10700"
+
+
+@dataclass
+class Settings:
+    data_dir: Path
+    name: str
+    area: str | None = None
+    uri: str = DEFAULT_URI
+    mic_command: str = DEFAULT_MIC_COMMAND
+    snd_command: str = DEFAULT_SND_COMMAND
+    snd_rate: int = 22_050
+    snd_channels: int = 1
+    wake_words: list[str] = field(default_factory=lambda: ["hey_jarvis"])
+    wake_model_dir: Path | None = None  # None: <data_dir>/wake
+    extra_wake_models: list[Path] = field(default_factory=list)
+    wake_threshold: float = 0.5
+    wake_refractory: float = 2.0
+    max_command_seconds: float = 15.0
+    awake_sound: Path | None = None
+    done_sound: Path | None = None
+    led_commands: dict[Look, str] = field(default_factory=dict)
+    zeroconf: bool = False
