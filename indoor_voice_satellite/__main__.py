@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import logging
 import signal
 import socket
@@ -51,7 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--mic-command",
         default=DEFAULT_MIC_COMMAND,
-        help="prints raw 16 kHz mono 16-bit audio on stdout",
+        help="prints raw 16 kHz mono 16-bit audio on stdout (run without a shell: use "
+        "sh -c '...' for a pipeline)",
     )
     parser.add_argument(
         "--snd-command",
@@ -150,6 +152,10 @@ def parse_uri(uri: str) -> tuple[str, int]:
 
 async def serve(settings: Settings, data: DataDir) -> None:
     host, port = parse_uri(settings.uri)
+    if settings.zeroconf and importlib.util.find_spec("zeroconf") is None:
+        raise UsageError(
+            "--zeroconf needs the zeroconf package: pip install 'indoor-voice[satellite]'"
+        )
     identity = data.identity()
     wake_words = await asyncio.to_thread(
         load_wake_words, settings.wake_model_dir or data.wake_models, settings.extra_wake_models

@@ -84,9 +84,8 @@ class Speaker:
     """Plays sounds one after another through the snd command, a new process for each."""
 
     def __init__(self, command: str, output: AudioFormat, on_idle: Callable[[], None]) -> None:
-        self._argv = shlex.split(
-            command.format(rate=output.rate, channels=output.channels, width=output.width)
-        )
+        filled = command.replace("{rate}", str(output.rate))
+        self._argv = shlex.split(filled.replace("{channels}", str(output.channels)))
         self.output = output
         self._on_idle = on_idle
         self._queue: asyncio.Queue[Playback] = asyncio.Queue()

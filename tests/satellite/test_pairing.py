@@ -7,6 +7,7 @@ import asyncio
 import pytest
 
 from custom_components.indoor_voice.link import (
+    FailureLimiter,
     FingerprintMismatch,
     NotPaired,
     PairingRejected,
@@ -129,3 +130,21 @@ async def test_pairing_again_revokes_the_old_home_assistant(
     await newcomer.pair(satellite, new_code)
     async with newcomer.session(satellite) as session:
         await session.run()
+
+
+def test_the_wait_after_wrong_codes_doubles_and_a_right_code_clears_it() -> None:
+    now = [0.0]
+    limiter = FailureLimiter(clock=lambda: now[0])
+    for _ in range(2):
+        limiter.failed()
+    assert limiter.retry_after() == 0  # typos are free
+    waits = []
+    for _ in range(3):
+        limiter.failed()
+        waits.append(limiter.retry_after())
+    assert waits == [30.0, 60.0, 120.0]
+    now[0] += 120.0
+    assert limiter.retry_after() == 0
+    limiter.failed()
+    limiter.succeeded()
+    assert limiter.retry_after() == 0
