@@ -3,14 +3,17 @@ command streams until Home Assistant says stop, and the reply plays on the speak
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from wyoming.asr import Transcript
 from wyoming.audio import AudioChunk, AudioStart, AudioStop
 from wyoming.tts import Synthesize
 from wyoming.vad import VoiceStopped
 
 from custom_components.indoor_voice.link.protocol import stand_down
 from tests.support.engine_process import EngineProcess
-from tests.support.speech import espeak, silence
+from tests.support.speech import espeak, silence, wav_bytes
 from tests.support.wyoming_client import transcribe
 
 from .conftest import StartSatellite
@@ -61,7 +64,7 @@ async def test_no_audio_reaches_home_assistant_before_the_wake_word(
         assert "kitchen light" in transcript.lower()
 
 
-async def test_the_reply_plays_on_the_speaker(
+async def test_the_reply_plays_on_the_speaker_and_no_words_reach_the_log(
     satellite: SatelliteProcess, paired: HomeAssistant
 ) -> None:
     reply = espeak("The kitchen light is on.", rate=22_050)
@@ -71,6 +74,7 @@ async def test_the_reply_plays_on_the_speaker(
         await session.send(VoiceStopped().event())
         await session.next("audio-stop")
         await session.send(
+            Transcript(text="turn on the kitchen light").event(),
             Synthesize(text="The kitchen light is on.").event(),
             AudioStart(rate=22_050, width=2, channels=1).event(),
             *(
@@ -81,6 +85,27 @@ async def test_the_reply_plays_on_the_speaker(
         )
         await session.next("played")
     assert satellite.speaker.audio == reply
+    assert "light" not in satellite.log_text()
+
+
+async def test_the_awake_and_done_sounds_frame_the_command(
+    start_satellite: StartSatellite, home_assistant: HomeAssistant, tmp_path: Path
+) -> None:
+    awake, done = espeak("ding"), espeak("dong")
+    (tmp_path / "awake.wav").write_bytes(wav_bytes(awake, 16_000))
+    (tmp_path / "done.wav").write_bytes(wav_bytes(done, 16_000))
+    satellite = await start_satellite(
+        f"--awake-sound={tmp_path / 'awake.wav'}",
+        f"--done-sound={tmp_path / 'done.wav'}",
+        "--snd-rate=16000",
+    )
+    await home_assistant.pair(satellite)
+    async with home_assistant.session(satellite) as session:
+        await session.run()
+        await _woken(session, satellite)
+        await wait_for(lambda: satellite.speaker.audio == awake, "the awake sound")
+        await session.send(VoiceStopped().event())
+        await wait_for(lambda: satellite.speaker.audio == awake + done, "the done sound")
 
 
 async def test_stand_down_stops_the_stream_and_the_satellite_listens_again(
