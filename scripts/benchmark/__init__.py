@@ -1,0 +1,1 @@
+"""Side-by-side benchmark of the Indoor Voice engine and the Wyoming peers (scripts/bench)."""

@@ -1,0 +1,363 @@
+"""scripts/bench: install the peers, start everything, run the workload, print one table."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from statistics import median
+
+from . import corpus as corpus_module
+from . import servers
+from .clients import StdinWake, WakeClient, WyomingWake
+from .corpus import REPLIES, Corpus
+from .paths import BENCH
+from .pipeline import end_to_end_rows
+from .processes import Service
+from .report import Row, table, write_json
+from .scoring import percentile, word_error_rate
+from .venvs import PYOPEN_WAKEWORD, WHISPER_AND_PIPER, WYOMING_OPENWAKEWORD, InstallError, ensure
+from .workload import Side, speech_to_text, text_to_speech, wake_word, warm_up
+
+STT_TARGET = 0.4  # the project's goal: our STT latency at most 0.4x the peer's
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="scripts/bench", description=__doc__)
+    parser.add_argument(
+        "--quick", action="store_true", help="few utterances: a smoke check (~1.5 min)"
+    )
+    parser.add_argument(
+        "--wake-peer",
+        choices=("auto", "wyoming-openwakeword", "pyopen-wakeword"),
+        default="auto",
+        help="wake word peer: wyoming-openwakeword 1.x (Python 3.11) if it works, else "
+        "pyopen-wakeword's command line (default: auto)",
+    )
+    parser.add_argument(
+        "--json", type=Path, default=BENCH / "results.json", help="where to write the results"
+    )
+    parser.add_argument("--no-json", action="store_true", help="print only")
+    return parser.parse_args(argv)
+
+
+def say(text: str) -> None:
+    print(f"==> {text}", flush=True)
+
+
+def progress(text: str) -> None:
+    print(f"    {text}", flush=True)
+
+
+# -- peers ---------------------------------------------------------------------------------
+
+
+def install_peers(wake_peer: str) -> list[str]:
+    """Install the STT/TTS peers' venv; return the wake word peers to try, in order.
+
+    wyoming-openwakeword 1.x needs Python 3.11 (tflite-runtime-nightly); when it cannot be
+    installed or started, pyopen-wakeword (openWakeWord's runtime in wyoming-openwakeword
+    2.x) stands in, driven through its own command line.
+    """
+    ensure(WHISPER_AND_PIPER)
+    if wake_peer == "pyopen-wakeword":
+        return ["pyopen-wakeword"]
+    try:
+        ensure(WYOMING_OPENWAKEWORD)
+    except InstallError as err:
+        if wake_peer != "auto":
+            raise
+        progress(f"wyoming-openwakeword unavailable: {str(err).splitlines()[0]}")
+        return ["pyopen-wakeword"]
+    return (
+        ["wyoming-openwakeword", "pyopen-wakeword"]
+        if wake_peer == "auto"
+        else ["wyoming-openwakeword"]
+    )
+
+
+async def start(services: list[Service]) -> None:
+    """Start, wait until each answers, and make sure none listens beyond loopback."""
+    for service in services:
+        service.start()
+    await asyncio.gather(*(s.wait_ready() for s in services))
+    for service in services:
+        if exposed := service.exposed_sockets():
+            for other in services:
+                other.stop()
+            raise RuntimeError(f"{service.name} listens beyond loopback: {', '.join(exposed)}")
+
+
+async def start_wake_peer(candidates: list[str]) -> tuple[Service, WakeClient]:
+    """The first wake word peer that installs and starts."""
+    for name in candidates:
+        try:
+            service = await _launch_wake_peer(name)
+        except (InstallError, RuntimeError, TimeoutError) as err:
+            if name == candidates[-1]:
+                raise
+            progress(f"{name} did not start ({str(err).splitlines()[0]}); trying the next peer")
+            continue
+        client = WyomingWake(service.tcp_port) if service.wyoming else StdinWake(service)
+        return service, client
+    raise RuntimeError("no wake word peer")
+
+
+async def _launch_wake_peer(name: str) -> Service:
+    if name == "wyoming-openwakeword":
+        service = servers.wyoming_openwakeword()
+    else:
+        ensure(PYOPEN_WAKEWORD)
+        service = servers.pyopen_wakeword()
+    await start([service])
+    await asyncio.sleep(1.0)  # its model threads load after it starts serving
+    if service.crashed_inside():
+        service.stop()
+        raise RuntimeError(f"{name} logged an error:\n{service.log_tail()}")
+    return service
+
+
+# -- rows ------------------------------------------------------------------------------------
+
+
+def stt_rows(ours: Side, peer: Side) -> list[Row]:
+    lat = {s.name: [r.latency for _, r in s.stt] for s in (ours, peer)}
+    wer = {s.name: word_error_rate([(c.text, r.text) for c, r in s.stt]) for s in (ours, peer)}
+    return [
+        Row(
+            "STT latency p50 (audio-stop → transcript)",
+            percentile(lat["ours"], 50),
+            percentile(lat["peer"], 50),
+            "ms",
+        ),
+        Row("STT latency p95", percentile(lat["ours"], 95), percentile(lat["peer"], 95), "ms"),
+        Row("STT word error rate", wer["ours"], wer["peer"], "%"),
+    ]
+
+
+def tts_rows(ours: Side, peer: Side) -> list[Row]:
+    rows = []
+    for label in REPLIES:
+        first = {s.name: median(r.first_audio for r in s.tts[label]) for s in (ours, peer)}
+        total = {s.name: median(r.total for r in s.tts[label]) for s in (ours, peer)}
+        rows.append(Row(f"TTS first audio, {label} (median)", first["ours"], first["peer"], "ms"))
+        rows.append(
+            Row(f"TTS total synthesis, {label} (median)", total["ours"], total["peer"], "ms")
+        )
+    return rows
+
+
+def wake_rows(ours: Side, peer: Side) -> list[Row]:
+    def cpu(side: Side) -> float:
+        return side.wake_cpu_seconds / side.wake_audio_seconds
+
+    def count(hits: list[bool]) -> tuple[float, str]:
+        return (sum(hits) / len(hits) if hits else 0.0), f"{sum(hits)}/{len(hits)}"
+
+    hits = {s.name: count(s.wake_hits) for s in (ours, peer)}
+    false = {s.name: count(s.false_hits) for s in (ours, peer)}
+    return [
+        Row("wake CPU per stream (share of one core)", cpu(ours), cpu(peer), "%"),
+        Row(
+            "wake detections, held-out 'hey jarvis …'",
+            hits["ours"][0],
+            hits["peer"][0],
+            "n/N",
+            lower_is_better=False,
+            ours_text=hits["ours"][1],
+            peer_text=hits["peer"][1],
+        ),
+        Row(
+            "wake false detections, other speech",
+            false["ours"][0],
+            false["peer"][0],
+            "n/N",
+            ours_text=false["ours"][1],
+            peer_text=false["peer"][1],
+        ),
+    ]
+
+
+def memory_rows(warm: dict[str, float], after: dict[str, float]) -> list[Row]:
+    def peers(values: dict[str, float]) -> float:
+        return sum(v for k, v in values.items() if k != "ours")
+
+    return [
+        Row("memory RSS after warm-up (peers: sum of 3)", warm["ours"], peers(warm), "MiB"),
+        Row("memory RSS after workload (peers: sum of 3)", after["ours"], peers(after), "MiB"),
+    ]
+
+
+def findings(rows: list[Row]) -> list[str]:
+    """Plain sentences on the target and on every row where our side is worse."""
+    lines = []
+    p50 = rows[0]
+    verdict = "met" if p50.ratio <= STT_TARGET else "NOT met"
+    lines.append(f"STT p50 latency ours/peer = {p50.ratio:.2f} (target ≤ {STT_TARGET}): {verdict}")
+    lines.extend(f"ours is worse by more than 10 %: {r.metric}" for r in rows if r.ours_worse)
+    return lines
+
+
+# -- run ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Results:
+    """Everything one run measured."""
+
+    sides: tuple[Side, Side]
+    rss_warm: dict[str, float]
+    rss_after: dict[str, float]
+    wake_peer: str
+    extra_rows: list[Row]
+
+
+async def run(args: argparse.Namespace, corpus: Corpus, wake_candidates: list[str]) -> int:
+    """Start every server, measure, stop them all (whatever happens), then report."""
+    began = time.monotonic()
+    say("Starting our engine and the peers on 127.0.0.1 (offline, same models)")
+    ours, whisper, piper = servers.ours(), servers.faster_whisper(), servers.piper()
+    started: list[Service] = [ours, whisper, piper]
+    try:
+        await start(started)
+        wake_service, wake_client = await start_wake_peer(wake_candidates)
+        started.append(wake_service)
+        sides = (
+            Side("ours", ours.tcp_port, ours.tcp_port, WyomingWake(ours.tcp_port), ours),
+            Side("peer", whisper.tcp_port, piper.tcp_port, wake_client, wake_service),
+        )
+        results = await measure(args, corpus, sides, {s.name: s for s in started})
+    finally:
+        for service in started:
+            service.stop()
+    for service in started:
+        if service.crashed_inside():
+            print(f"warning: {service.name} logged a traceback, see {service.log}")
+
+    rows = [
+        *stt_rows(*sides),
+        *tts_rows(*sides),
+        *wake_rows(*sides),
+        *memory_rows(results.rss_warm, results.rss_after),
+        *results.extra_rows,
+    ]
+    version_info = servers.versions(wake_service)
+    print_report(args, corpus, rows, version_info, results, time.monotonic() - began)
+    if not args.no_json:
+        write_json(args.json, rows, details(args, version_info, results))
+        print(f"\nresults: {args.json}")
+    return 0
+
+
+async def measure(
+    args: argparse.Namespace,
+    corpus: Corpus,
+    sides: tuple[Side, Side],
+    services: dict[str, Service],
+) -> Results:
+    """Warm up, then the workload; memory read before and after it."""
+    say("Warming up (one request of each kind per side, not measured)")
+    await warm_up(sides)
+    warm = {name: s.rss_mb() for name, s in services.items()}
+    say(f"Speech-to-text: {len(corpus.commands)} utterances, 20 ms chunks at real-time pace")
+    await speech_to_text(sides, corpus.commands, progress)
+    say("Text-to-speech")
+    await text_to_speech(sides, args.quick, progress)
+    say(f"Wake word: {len(corpus.wake)} wake phrases + {len(corpus.non_wake)} other utterances")
+    await wake_word(sides, corpus, progress)
+    after = {name: s.rss_mb() for name, s in services.items()}
+
+    # End to end through Home Assistant's pipeline: see pipeline.py (not measured yet).
+    extra_rows = await end_to_end_rows()
+    return Results(sides, warm, after, sides[1].wake_service.name, extra_rows)
+
+
+def print_report(
+    args: argparse.Namespace,
+    corpus: Corpus,
+    rows: list[Row],
+    version_info: dict[str, str],
+    results: Results,
+    seconds: float,
+) -> None:
+    wake_label = {
+        "wyoming-openwakeword": "wyoming-openwakeword (Wyoming server, tflite, Python 3.11)",
+        "pyopen-wakeword": "pyopen-wakeword command line (no Wyoming server, tflite)",
+    }[results.wake_peer]
+    print()
+    print(
+        f"Indoor Voice benchmark — {datetime.date.today()}, {os.cpu_count()} CPUs, "
+        f"load {_load()}, {'quick' if args.quick else 'full'} run, {seconds:.0f} s"
+    )
+    print("peer: STT = wyoming-faster-whisper, TTS = wyoming-piper, wake word = " + wake_label)
+    print("versions: " + ", ".join(f"{k} {v}" for k, v in version_info.items()))
+    accents = ", ".join(corpus_module.ESPEAK_VOICES)
+    print(
+        f"audio: {len(corpus.commands)} commands in espeak-ng ({accents}) and Piper voices, "
+        "0.3 s before / 0.8 s after the speech, 20 ms chunks at real-time pace; "
+        "same models both sides (tiny.en int8 beam 1, 2 threads; en_US-joe-medium; hey_jarvis)"
+    )
+    print()
+    print(table(rows))
+    print()
+    warm, after = results.rss_warm, results.rss_after
+    print(
+        "memory by peer (MiB, warm-up → after): "
+        + ", ".join(f"{k} {warm[k]:.0f} → {after[k]:.0f}" for k in warm if k != "ours")
+    )
+    for line in findings(rows):
+        print(line)
+
+
+def details(
+    args: argparse.Namespace, version_info: dict[str, str], results: Results
+) -> dict[str, object]:
+    """Everything behind the table, for later comparison."""
+    return {
+        "date": datetime.datetime.now().isoformat(timespec="seconds"),
+        "quick": args.quick,
+        "cpus": os.cpu_count(),
+        "wake_peer": results.wake_peer,
+        "versions": version_info,
+        "rss_mib": {"after_warm_up": results.rss_warm, "after_workload": results.rss_after},
+        "sides": {side.name: _side_details(side) for side in results.sides},
+    }
+
+
+def _side_details(side: Side) -> dict[str, object]:
+    return {
+        "stt": [
+            {"voice": c.voice, "reference": c.text, "transcript": r.text, "latency_s": r.latency}
+            for c, r in side.stt
+        ],
+        "tts": {k: [vars(r) for r in v] for k, v in side.tts.items()},
+        "wake_hits": side.wake_hits,
+        "false_hits": side.false_hits,
+        "wake_cpu_seconds": side.wake_cpu_seconds,
+        "wake_audio_seconds": side.wake_audio_seconds,
+    }
+
+
+def _load() -> str:
+    with contextlib.suppress(OSError):
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    return "?"
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    say("Peers in .bench/ (installed once)")
+    try:
+        candidates = install_peers(args.wake_peer)
+    except InstallError as err:
+        print(f"cannot install the peers: {err}", file=sys.stderr)
+        return 1
+    say("Synthesizing the audio (espeak-ng and Piper, in memory)")
+    corpus = corpus_module.build(args.quick)
+    return asyncio.run(run(args, corpus, candidates))

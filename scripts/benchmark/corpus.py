@@ -1,0 +1,130 @@
+"""The audio both sides hear, synthesized at run time and kept in memory only.
+
+espeak-ng speaks in several English accents (a synthesizer unrelated to ours) and Piper
+speaks with the Joe voice. Nothing here is written to disk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import cycle
+
+import numpy as np
+
+from tests.support.speech import RATE, convert, espeak, silence
+
+from .paths import VOICE, VOICE_DIR
+
+ESPEAK_VOICES = ("en-us", "en-gb", "en-gb-scotland", "en-us-nyc", "en-029")
+PIPER = "piper:joe"
+
+COMMANDS = (
+    "turn on the kitchen light",
+    "set the thermostat to twenty degrees",
+    "what time is it",
+    "lock the front door",
+    "turn off the lights in the living room",
+    "open the garage door",
+    "set a timer for ten minutes",
+    "what is the weather like today",
+    "dim the bedroom lights to fifty percent",
+    "start the dishwasher",
+    "close the blinds in the office",
+    "is the back door locked",
+    "turn up the volume in the kitchen",
+    "add milk to the shopping list",
+)
+# Held out: no test or tuning used these phrasings.
+WAKE_PHRASES = (
+    "hey jarvis, lock the front door",
+    "hey jarvis, is the garage open",
+    "hey jarvis, good night",
+    "hey jarvis, start the dishwasher",
+    "hey jarvis, how warm is it outside",
+    "hey jarvis, turn on the porch light",
+)
+REPLIES = {
+    "one sentence": "The kitchen light is on.",
+    "two sentences": "The thermostat is set to twenty degrees. "
+    "The living room should be warm in about ten minutes.",
+}
+
+LEAD_SECONDS = 0.3  # what HA's VAD leaves before the speech
+TRAIL_SECONDS = 0.8  # ... and after it
+WAKE_PAD_SECONDS = 1.0  # a wake stream is continuous; give both models context
+
+
+@dataclass(frozen=True)
+class Clip:
+    """One utterance: what is said, who says it, and the 16 kHz 16-bit mono audio."""
+
+    text: str
+    voice: str
+    pcm: bytes
+
+    @property
+    def seconds(self) -> float:
+        return len(self.pcm) / 2 / RATE
+
+
+@dataclass(frozen=True)
+class Corpus:
+    commands: list[Clip]  # for speech-to-text (and as non-wake speech)
+    wake: list[Clip]  # "hey jarvis …"
+    non_wake: list[Clip]
+
+
+class Speaker:
+    """Says text in one of the voices, as 16 kHz 16-bit mono PCM."""
+
+    def __init__(self) -> None:
+        from piper import PiperVoice  # noqa: PLC0415 - heavy, only when synthesizing
+
+        self._piper = PiperVoice.load(str(VOICE_DIR / f"{VOICE}.onnx"))
+
+    def say(self, text: str, voice: str) -> bytes:
+        if voice != PIPER:
+            return espeak(text, voice=voice)
+        chunks = list(self._piper.synthesize(text))
+        audio = np.concatenate([c.audio_int16_array for c in chunks]).tobytes()
+        return convert(audio, chunks[0].sample_rate, 2, 1)
+
+
+def build(quick: bool) -> Corpus:
+    """Commands in rotating voices, held-out wake phrases in espeak voices, non-wake speech."""
+    speaker = Speaker()
+    voices = cycle((*ESPEAK_VOICES[:2], PIPER, *ESPEAK_VOICES[2:]))
+    n_commands = 4 if quick else len(COMMANDS)
+    commands = [
+        _framed(speaker, text, next(voices), LEAD_SECONDS, TRAIL_SECONDS)
+        for text in COMMANDS[:n_commands]
+    ]
+    n_wake = 2 if quick else 6
+    wake_voices = cycle(ESPEAK_VOICES[1:] + ESPEAK_VOICES[:1])
+    wake = [
+        _framed(speaker, text, next(wake_voices), WAKE_PAD_SECONDS, WAKE_PAD_SECONDS)
+        for text in WAKE_PHRASES[:n_wake]
+    ]
+    non_wake = [
+        Clip(
+            c.text,
+            c.voice,
+            _pad(c.pcm, WAKE_PAD_SECONDS - LEAD_SECONDS, WAKE_PAD_SECONDS - TRAIL_SECONDS),
+        )
+        for c in commands[:n_wake]
+    ]
+    return Corpus(commands, wake, non_wake)
+
+
+def warm_up_clip() -> Clip:
+    """An utterance used only to warm servers up; never measured."""
+    text = "turn off the hallway light"
+    return Clip(text, "en-us", silence(LEAD_SECONDS) + espeak(text) + silence(TRAIL_SECONDS))
+
+
+def _framed(speaker: Speaker, text: str, voice: str, lead: float, trail: float) -> Clip:
+    return Clip(text, voice, silence(lead) + speaker.say(text, voice) + silence(trail))
+
+
+def _pad(pcm: bytes, lead: float, trail: float) -> bytes:
+    return silence(lead) + pcm + silence(trail)

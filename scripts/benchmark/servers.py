@@ -1,0 +1,161 @@
+"""Command lines of our engine and of each peer, all on 127.0.0.1, offline, same models.
+
+Defaults read in the peers' sources and overridden on purpose:
+- wyoming-faster-whisper: --beam-size 0 means 5 on x86 (we ask 1, like ours), --cpu-threads
+  defaults to 4 (we give 2, like ours), --compute-type defaults to the model's type (int8
+  asked), --language auto (the client asks for "en"); zeroconf and the Home Assistant name
+  fetch stay off (no --zeroconf, no --hass-token); it writes each utterance to a WAV
+  under $TMPDIR, which we point into .bench/.
+- wyoming-piper: its --uri default is stdio, its web UI and zeroconf are off unless asked,
+  and it downloads a voice only when the files are missing from --data-dir (they are not).
+- wyoming-openwakeword 1.x: --uri default is stdio; only preloaded models run; no --output-dir
+  (which would save audio).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .paths import BENCH, MODELS, OUR_PYTHON, REPO, STT_MODEL, VOICE, VOICE_DIR, WAKE_WORD
+from .processes import HOST, Service, clean_env, free_port
+from .venvs import PYOPEN_WAKEWORD, WHISPER_AND_PIPER, WYOMING_OPENWAKEWORD, package_version
+
+THREADS = 2
+
+
+@dataclass(frozen=True)
+class Peers:
+    """The services standing in for our engine, one per capability."""
+
+    stt: Service
+    tts: Service
+    wake: Service
+
+    def all(self) -> list[Service]:
+        return [self.stt, self.tts, self.wake]
+
+
+def ours() -> Service:
+    port = free_port()
+    return Service(
+        name="ours",
+        argv=[
+            str(OUR_PYTHON),
+            "-m",
+            "indoor_voice_engine",
+            "--uri",
+            f"tcp://{HOST}:{port}",
+            "--data-dir",
+            str(MODELS),
+            "--offline",
+            "--threads",
+            str(THREADS),
+        ],
+        env=clean_env("ours", PYTHONPATH=str(REPO)),
+        cwd=REPO,
+        port=port,
+    )
+
+
+def faster_whisper() -> Service:
+    port = free_port()
+    data = BENCH / "run" / "faster-whisper" / "data"  # empty: nothing is downloaded
+    data.mkdir(parents=True, exist_ok=True)
+    return Service(
+        name="wyoming-faster-whisper",
+        argv=[
+            str(WHISPER_AND_PIPER.bin / "wyoming-faster-whisper"),
+            "--uri",
+            f"tcp://{HOST}:{port}",
+            "--model",
+            str(STT_MODEL),
+            "--data-dir",
+            str(data),
+            "--local-files-only",
+            "--beam-size",
+            "1",
+            "--compute-type",
+            "int8",
+            "--cpu-threads",
+            str(THREADS),
+        ],
+        env=clean_env("faster-whisper"),
+        cwd=BENCH,
+        port=port,
+    )
+
+
+def piper() -> Service:
+    port = free_port()
+    return Service(
+        name="wyoming-piper",
+        argv=[
+            str(WHISPER_AND_PIPER.bin / "wyoming-piper"),
+            "--uri",
+            f"tcp://{HOST}:{port}",
+            "--voice",
+            VOICE,
+            "--data-dir",
+            str(VOICE_DIR),
+            "--local-files-only",
+        ],
+        env=clean_env("piper"),
+        cwd=BENCH,
+        port=port,
+    )
+
+
+def wyoming_openwakeword() -> Service:
+    port = free_port()
+    return Service(
+        name="wyoming-openwakeword",
+        argv=[
+            str(WYOMING_OPENWAKEWORD.bin / "wyoming-openwakeword"),
+            "--uri",
+            f"tcp://{HOST}:{port}",
+            "--preload-model",
+            WAKE_WORD,
+        ],
+        env=clean_env("openwakeword"),
+        cwd=BENCH,
+        port=port,
+    )
+
+
+def pyopen_wakeword() -> Service:
+    """openWakeWord's runtime without a server: PCM on stdin, detections on stdout."""
+    return Service(
+        name="pyopen-wakeword",
+        argv=[str(PYOPEN_WAKEWORD.bin / "python"), "-m", "pyopen_wakeword", "--model", WAKE_WORD],
+        env=clean_env("pyopen-wakeword"),
+        cwd=BENCH,
+        wyoming=False,
+    )
+
+
+def versions(wake: Service) -> dict[str, str]:
+    """Versions of what runs on each side."""
+    found = {
+        "indoor-voice (ours)": package_version(OUR_PYTHON, "indoor-voice"),
+        "faster-whisper (ours)": package_version(OUR_PYTHON, "faster-whisper"),
+        "piper-tts (ours)": package_version(OUR_PYTHON, "piper-tts"),
+        "onnxruntime (ours)": package_version(OUR_PYTHON, "onnxruntime"),
+    }
+    peer_python = WHISPER_AND_PIPER.bin / "python"
+    for package in (
+        "wyoming-faster-whisper",
+        "faster-whisper",
+        "ctranslate2",
+        "wyoming-piper",
+        "piper-tts",
+    ):
+        found[package] = package_version(peer_python, package)
+    if wake.name == "wyoming-openwakeword":
+        wake_python = WYOMING_OPENWAKEWORD.bin / "python"
+        for package in ("wyoming-openwakeword", "tflite-runtime-nightly"):
+            found[package] = package_version(wake_python, package)
+    else:
+        found["pyopen-wakeword"] = package_version(
+            PYOPEN_WAKEWORD.bin / "python", "pyopen-wakeword"
+        )
+    return found
