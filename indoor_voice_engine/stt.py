@@ -3,7 +3,8 @@
 Latency is what a voice command feels like, so an utterance starts decoding while the
 user is still there: once the speech has been followed by a short pause, the speech so far
 is transcribed in the background. When the stream then ends without new speech, that
-transcript is the answer and the client hears back at once.
+transcript is the answer and the client hears back at once. The audio is never trimmed:
+Whisper hears exactly what the client sent.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ RATE = 16_000
 _FRAME = 480  # 30 ms energy frames
 _FLOOR_RMS = 60.0  # about -55 dBFS: quieter frames never count as speech
 _BELOW_PEAK = 1 / 31.6  # frames more than 30 dB under the loudest one are background
-_PAD_FRAMES = 10  # keep 300 ms around the speech so soft consonants survive trimming
 _PAUSE_FRAMES = 10  # a 300 ms pause after speech starts a speculative decode
 _MIN_SPEECH_FRAMES = 3
 _PROMPT_CHARS = 600  # Whisper's prompt holds ~224 tokens
@@ -128,7 +128,8 @@ class Utterance:
         self._peak = 0.0
         self._last_loud = -1
         self._loud_count = 0
-        self._speculation: tuple[tuple[int, int], asyncio.Future[str]] | None = None
+        # (the last loud frame when the guess started, the guess)
+        self._speculation: tuple[int, asyncio.Future[str]] | None = None
         self.speculative_hits = 0
 
     @property
@@ -159,53 +160,34 @@ class Utterance:
         if paused == _PAUSE_FRAMES and self._loud_count >= _MIN_SPEECH_FRAMES:
             self._speculate()
 
-    def _speech_bounds(self) -> tuple[int, int] | None:
-        """Sample range of the speech plus padding, from the frames seen so far."""
-        rms = np.asarray(self._rms)
-        loud = np.flatnonzero(rms >= max(_FLOOR_RMS, float(rms.max(initial=0.0)) * _BELOW_PEAK))
-        if loud.size < _MIN_SPEECH_FRAMES:
-            return None
-        start = max(0, int(loud[0]) - _PAD_FRAMES) * _FRAME
-        end = min(len(rms), int(loud[-1]) + 1 + _PAD_FRAMES) * _FRAME
-        return start, end
-
-    def _audio(self, bounds: tuple[int, int]) -> np.ndarray:
+    def _decode(self, end: int) -> asyncio.Future[str]:
+        """Transcribe samples [0, end): all of it, untrimmed (trimming costs accuracy)."""
         if len(self._chunks) > 1:
             self._chunks = [np.concatenate(self._chunks)]
-        return self._chunks[0][bounds[0] : bounds[1]]
-
-    def _decode(self, bounds: tuple[int, int]) -> asyncio.Future[str]:
+        audio = self._chunks[0][:end].copy()
         loop = asyncio.get_running_loop()
-        return loop.run_in_executor(
-            self._executor, self._stt.transcribe, self._audio(bounds).copy(), self._request
-        )
+        return loop.run_in_executor(self._executor, self._stt.transcribe, audio, self._request)
 
     def _speculate(self) -> None:
-        bounds = self._speech_bounds()
-        if bounds is None:
-            return
-        if self._speculation is not None:
-            if self._speculation[0] == bounds:
-                return
-            if not self._speculation[1].done():
-                return  # one guess at a time; the final decode decides
-        self._speculation = (bounds, self._decode(bounds))
+        """Speech, then a pause: decode what we have while the client is still streaming."""
+        if self._speculation is not None and not self._speculation[1].done():
+            return  # one guess at a time; the final decode decides
+        self._speculation = (self._last_loud, self._decode(len(self._rms) * _FRAME))
 
     async def finish(self) -> str:
         """The transcript of everything added."""
         started = time.monotonic()
         if self._tail.size:
             self._add_frame(float(np.sqrt(np.mean(self._tail.astype(np.float32) ** 2))))
-        bounds = self._speech_bounds()
-        if bounds is None:
+        if self._loud_count < _MIN_SPEECH_FRAMES:
             _LOGGER.debug("No speech in %.1f s of audio", self.seconds)
             return ""
-        bounds = (bounds[0], min(bounds[1], self._samples))
-        if self._speculation is not None and self._speculation[0] == bounds:
+        if self._speculation is not None and self._speculation[0] == self._last_loud:
+            # Nothing but silence since the guess was started: the guess is the answer.
             self.speculative_hits += 1
             text = await self._speculation[1]
         else:
-            text = await self._decode(bounds)
+            text = await self._decode(self._samples)
         _LOGGER.debug(
             "Transcribed %.1f s of audio (%d characters) %.0f ms after the end of the stream%s",
             self.seconds,

@@ -4,6 +4,12 @@ openWakeWord scores 80 ms steps: a mel spectrogram of the newest audio feeds a s
 embedding model (76 mel frames in, one 96-value embedding out), and each wake word
 classifier scores the newest embeddings (16 for the bundled models). The models are
 shared by every stream; each stream keeps only its own small buffers.
+
+A wake word cannot hide in silence, and a home is mostly quiet: while nothing audible has
+reached the classifier's view (its 16 steps plus one mel window, about 2 s), only the cheap
+mel spectrogram runs. When sound arrives, the embeddings skipped meanwhile are computed
+from the kept mel frames in one batch, so the classifier sees exactly what it would have
+seen had every step been computed.
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ _MEL_CONTEXT = 480  # three 10 ms hops of left context for the mel window
 _MEL_FRAMES = 76
 _MEL_BINS = 32
 _WARMUP_STEPS = 5  # openWakeWord ignores its first scores while buffers fill
+_MEL_FRAMES_PER_STEP = 8
+_AUDIBLE_RMS = 32.0  # about -60 dBFS: quieter steps are silence to a wake word
 
 
 def _session(path: Path) -> ort.InferenceSession:
@@ -66,16 +74,17 @@ class WakeWordModels:
                 name, phrase, session, model_input.name, int(model_input.shape[1])
             )
         self.initial_mel = np.ones((_MEL_FRAMES, _MEL_BINS), dtype=np.float32)
-        self.initial_embedding = self.embed(self.initial_mel)
+        self.initial_embedding = self.embed(self.initial_mel[None])[0]
 
     def mel(self, samples: np.ndarray) -> np.ndarray:
         """Mel frames for int16 samples, scaled as openWakeWord's embedding model expects."""
         spectrogram = self._mel.run(None, {self._mel_input: samples.astype(np.float32)[None]})[0]
         return np.squeeze(spectrogram, axis=(1,)).reshape(-1, _MEL_BINS) / 10.0 + 2.0
 
-    def embed(self, mel_window: np.ndarray) -> np.ndarray:
-        result = self._embedding.run(None, {self._embedding_input: mel_window[None, :, :, None]})
-        return result[0].reshape(-1)
+    def embed(self, mel_windows: np.ndarray) -> np.ndarray:
+        """Embeddings (n, 96) for mel windows (n, 76, 32), in one model run."""
+        result = self._embedding.run(None, {self._embedding_input: mel_windows[:, :, :, None]})
+        return result[0].reshape(len(mel_windows), -1)
 
     def score(self, word: WakeWord, embeddings: np.ndarray) -> float:
         window = embeddings[-word.frames :][None].astype(np.float32)
@@ -108,8 +117,14 @@ class WakeWordStream:
         history = max((w.frames for w in self.words), default=16)
         self._pending = np.zeros(0, dtype=np.int16)
         self._context = np.zeros(_MEL_CONTEXT, dtype=np.int16)
-        self._mel = models.initial_mel.copy()
+        # Enough mel frames to compute the embedding of each of the last `history` steps.
+        self._mel = np.tile(
+            models.initial_mel[:1], (_MEL_FRAMES + _MEL_FRAMES_PER_STEP * (history - 1), 1)
+        )
         self._embeddings = np.tile(models.initial_embedding, (history, 1))
+        self._stale = 0  # newest steps whose embeddings were skipped
+        self._listen_steps = history + -(-_MEL_FRAMES // _MEL_FRAMES_PER_STEP)
+        self._since_audible = self._listen_steps
         self._steps = 0
         self._quiet_until: dict[str, int] = {}
         self.best_scores: dict[str, float] = {w.name: 0.0 for w in self.words}
@@ -129,14 +144,36 @@ class WakeWordStream:
             detections.extend(self._step(step))
         return detections
 
+    def _catch_up(self) -> None:
+        """Embeddings for this step and every skipped one, from the kept mel frames."""
+        count = min(self._stale + 1, len(self._embeddings))
+        end = len(self._mel)
+        windows = np.stack(
+            [
+                self._mel[
+                    end - _MEL_FRAMES - _MEL_FRAMES_PER_STEP * back : end
+                    - _MEL_FRAMES_PER_STEP * back
+                ]
+                for back in range(count - 1, -1, -1)
+            ]
+        )
+        self._embeddings = np.concatenate((self._embeddings, self._models.embed(windows)))[
+            -len(self._embeddings) :
+        ]
+        self._stale = 0
+
     def _step(self, step: np.ndarray) -> list[Detection]:
         models = self._models
         new_mel = models.mel(np.concatenate((self._context, step)))
         self._context = step[-_MEL_CONTEXT:]
-        self._mel = np.concatenate((self._mel, new_mel))[-_MEL_FRAMES:]
-        embedding = models.embed(self._mel)
-        self._embeddings = np.concatenate((self._embeddings[1:], embedding[None]))
+        self._mel = np.concatenate((self._mel, new_mel))[-len(self._mel) :]
         self._steps += 1
+        audible = float(np.sqrt(np.mean(step.astype(np.float32) ** 2))) >= _AUDIBLE_RMS
+        self._since_audible = 0 if audible else self._since_audible + 1
+        if self._since_audible >= self._listen_steps:
+            self._stale = min(self._stale + 1, len(self._embeddings))
+            return []
+        self._catch_up()
         if self._steps <= _WARMUP_STEPS:
             return []
 
