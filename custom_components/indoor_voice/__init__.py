@@ -11,9 +11,11 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.typing import ConfigType
 
+from .arbiter import DATA_ARBITER, WakeArbiter
 from .config_flow import HOUSEHOLD_UNIQUE_ID, IndoorVoiceConfigFlow
 from .const import CONF_KIND, DOMAIN, Kind
 from .engine import EngineConfigEntry, EngineCoordinator, offered_platforms
@@ -21,6 +23,7 @@ from .household import DATA_HOUSEHOLD, Household
 from .local_guard import DATA_GUARD, LocalGuard
 from .pipeline import async_ensure_pipeline
 from .review_api import async_register as async_register_review_api
+from .satellite import SatelliteConfigEntry, SatelliteDevice
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -28,6 +31,8 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 HOUSEHOLD_PLATFORMS = [Platform.SWITCH, Platform.SENSOR]
+SATELLITE_PLATFORMS = [Platform.ASSIST_SATELLITE, Platform.SWITCH, Platform.SELECT]
+SATELLITE_KINDS = (Kind.SATELLITE, Kind.WYOMING_SATELLITE)
 PURGE_INTERVAL = timedelta(hours=1)
 
 
@@ -36,14 +41,36 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     await household.async_load()
     hass.data[DATA_HOUSEHOLD] = household
     hass.data[DATA_GUARD] = LocalGuard(hass)
+    hass.data[DATA_ARBITER] = WakeArbiter()
     async_register_review_api(hass)
     return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
-    if entry.data.get(CONF_KIND) == Kind.HOUSEHOLD:
+    kind = entry.data.get(CONF_KIND)
+    if kind == Kind.HOUSEHOLD:
         return await _async_setup_household(hass, entry)
+    if kind in SATELLITE_KINDS:
+        return await _async_setup_satellite(hass, entry)
     return await _async_setup_engine(hass, entry)
+
+
+async def _async_setup_satellite(hass: HomeAssistant, entry: SatelliteConfigEntry) -> bool:
+    """The entities connect on their own and stay unavailable until the satellite answers."""
+    entry.runtime_data = SatelliteDevice(entry.entry_id)
+    if entry.data[CONF_KIND] == Kind.WYOMING_SATELLITE:
+        ir.async_create_issue(
+            hass,
+            DOMAIN,
+            f"unencrypted_satellite_{entry.entry_id}",
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="unencrypted_satellite",
+            translation_placeholders={"name": entry.title},
+        )
+    await hass.config_entries.async_forward_entry_setups(entry, SATELLITE_PLATFORMS)
+    _ensure_household_entry(hass)
+    return True
 
 
 async def _async_setup_household(hass: HomeAssistant, entry: ConfigEntry) -> bool:
@@ -104,6 +131,8 @@ async def _async_options_updated(hass: HomeAssistant, entry: ConfigEntry) -> Non
 async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
     if entry.data.get(CONF_KIND) == Kind.HOUSEHOLD:
         return await hass.config_entries.async_unload_platforms(entry, HOUSEHOLD_PLATFORMS)
+    if entry.data.get(CONF_KIND) in SATELLITE_KINDS:
+        return await hass.config_entries.async_unload_platforms(entry, SATELLITE_PLATFORMS)
     coordinator: EngineCoordinator = entry.runtime_data
     return await hass.config_entries.async_unload_platforms(entry, coordinator.platforms)
 
@@ -112,6 +141,7 @@ async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Removing the household is like a fresh install: sharing off, every clip deleted."""
     if entry.data.get(CONF_KIND) == Kind.HOUSEHOLD:
         await hass.data[DATA_HOUSEHOLD].async_reset()
+    ir.async_delete_issue(hass, DOMAIN, f"unencrypted_satellite_{entry.entry_id}")
 
 
 async def async_migrate_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import ssl
+from collections.abc import Mapping
 from typing import Any
 
 import voluptuous as vol
 from homeassistant.config_entries import (
+    SOURCE_REAUTH,
     ConfigEntry,
     ConfigFlow,
     ConfigFlowResult,
@@ -19,26 +24,41 @@ from homeassistant.helpers import selector
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 from wyoming.info import Info
 
+from . import link
 from .consent_form import async_apply_consent, consent_placeholders, consent_schema
 from .const import (
+    CONF_AREA,
     CONF_BEAM_SIZE,
+    CONF_FINGERPRINT,
     CONF_KIND,
     CONF_LANGUAGE,
+    CONF_PAIRING_CODE,
     CONF_VOICE,
     CONF_WAKE_WORD,
     DEFAULT_BEAM_SIZE,
     DEFAULT_ENGINE_PORT,
     DOMAIN,
+    SATELLITE_ZEROCONF_TYPE,
+    WYOMING_TIMEOUT,
     Kind,
 )
 from .engine import offered_platforms
 from .household import DATA_HOUSEHOLD
-from .local_network import NotLocalError
+from .local_network import NotLocalError, async_resolve_local
 from .wyoming_link import EngineUnavailable, NotWyoming, async_describe
 
 _LOGGER = logging.getLogger(__name__)
 
 HOUSEHOLD_UNIQUE_ID = "household"
+
+_REJECTIONS = {
+    link.RejectReason.WRONG_CODE: "wrong_code",
+    link.RejectReason.INVALID_CODE_FORMAT: "invalid_code",
+    link.RejectReason.RATE_LIMITED: "rate_limited",
+    link.RejectReason.ALREADY_PAIRED: "already_paired",
+    link.RejectReason.BUSY: "busy",
+    link.RejectReason.SATELLITE_UNVERIFIED: "wrong_satellite",
+}
 
 
 def _engine_schema(host: str = "", port: int = DEFAULT_ENGINE_PORT) -> vol.Schema:
@@ -73,9 +93,31 @@ async def _probe(host: str, port: int) -> tuple[Info | None, dict[str, str]]:
     except HomeAssistantError:
         _LOGGER.exception("Unexpected error while adding %s:%s", host, port)
         return None, {"base": "unknown"}
-    if not offered_platforms(info):
+    if not offered_platforms(info) and not _is_satellite(info):
         return None, {"base": "no_services"}
     return info, {}
+
+
+def _is_satellite(info: Info) -> bool:
+    return info.satellite is not None and info.satellite.installed
+
+
+async def _speaks_tls(host: str, port: int) -> bool:
+    """True if the port answers a TLS handshake: an Indoor Voice satellite's link."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    try:
+        address = await async_resolve_local(host, port)
+        async with asyncio.timeout(WYOMING_TIMEOUT):
+            _, writer = await asyncio.open_connection(address, port, ssl=context)
+    except (OSError, TimeoutError, HomeAssistantError):
+        return False
+    writer.close()
+    with contextlib.suppress(OSError, TimeoutError):
+        async with asyncio.timeout(WYOMING_TIMEOUT):
+            await writer.wait_closed()
+    return True
 
 
 class IndoorVoiceConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -86,6 +128,13 @@ class IndoorVoiceConfigFlow(ConfigFlow, domain=DOMAIN):
 
     def __init__(self) -> None:
         self._discovered: tuple[str, int, Info] | None = None
+        self._satellite: tuple[str, int, str | None] | None = None  # host, port, fingerprint
+        self._plain: tuple[str, int, Info] | None = None
+
+    @classmethod
+    @callback
+    def async_supports_options_flow(cls, config_entry: ConfigEntry) -> bool:
+        return config_entry.data.get(CONF_KIND) in (Kind.ENGINE, Kind.HOUSEHOLD)
 
     @staticmethod
     @callback
@@ -95,11 +144,20 @@ class IndoorVoiceConfigFlow(ConfigFlow, domain=DOMAIN):
         return EngineOptionsFlow()
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Host and port of an engine or a satellite: the flow finds out which it is."""
         errors: dict[str, str] = {}
         if user_input is not None:
             host, port = user_input[CONF_HOST].strip(), user_input[CONF_PORT]
             self._async_abort_entries_match({CONF_HOST: host, CONF_PORT: port})
             info, errors = await _probe(host, port)
+            if errors.get("base") == "not_wyoming" and await _speaks_tls(host, port):
+                self._satellite = (host, port, None)
+                return await self.async_step_pair()
+            if info is not None and _is_satellite(info):
+                await self.async_set_unique_id(f"{host}:{port}")
+                self._abort_if_unique_id_configured()
+                self._plain = (host, port, info)
+                return await self.async_step_plain_satellite()
             if info is not None:
                 await self.async_set_unique_id(f"{host}:{port}")
                 self._abort_if_unique_id_configured()
@@ -114,14 +172,126 @@ class IndoorVoiceConfigFlow(ConfigFlow, domain=DOMAIN):
         host, port = discovery_info.host, discovery_info.port
         if port is None:
             return self.async_abort(reason="no_port")
+        if discovery_info.type == SATELLITE_ZEROCONF_TYPE:
+            return await self._async_discovered_satellite(discovery_info, host, port)
         await self.async_set_unique_id(f"{host}:{port}")
         self._abort_if_unique_id_configured()
         info, errors = await _probe(host, port)
         if info is None:
             return self.async_abort(reason=errors["base"])
+        if _is_satellite(info):
+            self._plain = (host, port, info)
+            return await self.async_step_plain_satellite()
         self._discovered = (host, port, info)
         self.context["title_placeholders"] = {"name": engine_title(info, host)}
         return await self.async_step_zeroconf_confirm()
+
+    async def _async_discovered_satellite(
+        self, discovery_info: ZeroconfServiceInfo, host: str, port: int
+    ) -> ConfigFlowResult:
+        fingerprint = link.normalize_fingerprint(
+            str(discovery_info.properties.get("fingerprint", ""))
+        )
+        if len(fingerprint) != 64:
+            return self.async_abort(reason="not_indoor_voice")
+        try:
+            await async_resolve_local(host, port)
+        except NotLocalError:
+            return self.async_abort(reason="not_local")
+        await self.async_set_unique_id(fingerprint)
+        self._abort_if_unique_id_configured(updates={CONF_HOST: host, CONF_PORT: port})
+        self._satellite = (host, port, fingerprint)
+        name = str(discovery_info.properties.get("name") or discovery_info.name.split(".")[0])
+        self.context["title_placeholders"] = {"name": name}
+        return await self.async_step_pair()
+
+    async def async_step_pair(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """The pairing code the satellite shows (indoor-voice-satellite --print-pairing-code)."""
+        assert self._satellite is not None
+        host, port, expected = self._satellite
+        errors: dict[str, str] = {}
+        placeholders = {"host": host, "port": str(port), "retry_after": "30"}
+        if user_input is not None:
+            identity = await self.hass.data[DATA_HOUSEHOLD].async_link_identity()
+            try:
+                address = await async_resolve_local(host, port)
+                result = await link.pair(
+                    address,
+                    port,
+                    user_input[CONF_PAIRING_CODE],
+                    identity,
+                    expected_fingerprint=expected,
+                )
+            except NotLocalError:
+                errors = {"base": "not_local"}
+            except link.PairingRejected as err:
+                errors = {"base": _REJECTIONS.get(err.reason, "cannot_connect")}
+                if err.retry_after:
+                    placeholders["retry_after"] = str(round(err.retry_after))
+            except link.FingerprintMismatch:
+                errors = {"base": "wrong_satellite"}
+            except (link.LinkError, OSError):
+                errors = {"base": "cannot_connect"}
+            else:
+                return await self._async_paired(host, port, result)
+        return self.async_show_form(
+            step_id="pair",
+            data_schema=vol.Schema({vol.Required(CONF_PAIRING_CODE): str}),
+            description_placeholders=placeholders,
+            errors=errors,
+        )
+
+    async def _async_paired(
+        self, host: str, port: int, result: link.PairingResult
+    ) -> ConfigFlowResult:
+        data = {CONF_HOST: host, CONF_PORT: port, CONF_FINGERPRINT: result.satellite_fingerprint}
+        if self.source == SOURCE_REAUTH:
+            entry = self._get_reauth_entry()
+            if entry.data[CONF_FINGERPRINT] != result.satellite_fingerprint:
+                return self.async_abort(reason="wrong_satellite")
+            return self.async_update_reload_and_abort(entry, data_updates=data)
+        await self.async_set_unique_id(result.satellite_fingerprint)
+        self._abort_if_unique_id_configured(updates={CONF_HOST: host, CONF_PORT: port})
+        satellite = result.info.satellite
+        return self.async_create_entry(
+            title=satellite.name if satellite else f"Satellite ({host})",
+            data={
+                **data,
+                CONF_KIND: Kind.SATELLITE,
+                CONF_AREA: satellite.area if satellite else None,
+            },
+        )
+
+    async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
+        """The satellite was paired again (`--pair`): it needs its new code."""
+        self._satellite = (
+            entry_data[CONF_HOST],
+            entry_data[CONF_PORT],
+            entry_data[CONF_FINGERPRINT],
+        )
+        return await self.async_step_pair()
+
+    async def async_step_plain_satellite(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """A plain Wyoming satellite: allowed, with the plain truth about its audio."""
+        assert self._plain is not None
+        host, port, info = self._plain
+        assert info.satellite is not None
+        if user_input is None:
+            return self.async_show_form(
+                step_id="plain_satellite",
+                description_placeholders={"name": info.satellite.name, "host": host},
+            )
+        return self.async_create_entry(
+            title=info.satellite.name,
+            data={
+                CONF_KIND: Kind.WYOMING_SATELLITE,
+                CONF_HOST: host,
+                CONF_PORT: port,
+                CONF_AREA: info.satellite.area,
+            },
+        )
 
     async def async_step_zeroconf_confirm(
         self, user_input: dict[str, Any] | None = None
@@ -138,22 +308,26 @@ class IndoorVoiceConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
+        """The engine or satellite moved: a new host or port, the same device."""
         entry = self._get_reconfigure_entry()
+        if entry.data[CONF_KIND] == Kind.HOUSEHOLD:
+            return self.async_abort(reason="nothing_to_reconfigure")
         errors: dict[str, str] = {}
         if user_input is not None:
             host, port = user_input[CONF_HOST].strip(), user_input[CONF_PORT]
-            info, errors = await _probe(host, port)
-            if info is not None:
-                for other in self._async_current_entries(include_ignore=False):
-                    if other.entry_id != entry.entry_id and (
-                        other.data.get(CONF_HOST),
-                        other.data.get(CONF_PORT),
-                    ) == (host, port):
-                        return self.async_abort(reason="already_configured")
+            for other in self._async_current_entries(include_ignore=False):
+                if other.entry_id != entry.entry_id and (
+                    other.data.get(CONF_HOST),
+                    other.data.get(CONF_PORT),
+                ) == (host, port):
+                    return self.async_abort(reason="already_configured")
+            errors = await self._async_same_device_at(entry, host, port)
+            if not errors:
                 return self.async_update_reload_and_abort(
                     entry,
-                    unique_id=f"{host}:{port}",
-                    title=engine_title(info, host),
+                    unique_id=entry.unique_id
+                    if entry.data[CONF_KIND] == Kind.SATELLITE
+                    else f"{host}:{port}",
                     data_updates={CONF_HOST: host, CONF_PORT: port},
                 )
         return self.async_show_form(
@@ -161,6 +335,33 @@ class IndoorVoiceConfigFlow(ConfigFlow, domain=DOMAIN):
             data_schema=_engine_schema(entry.data[CONF_HOST], entry.data[CONF_PORT]),
             errors=errors,
         )
+
+    async def _async_same_device_at(
+        self, entry: ConfigEntry, host: str, port: int
+    ) -> dict[str, str]:
+        """Form errors unless what answers at host:port is the kind of thing the entry is."""
+        if entry.data[CONF_KIND] == Kind.SATELLITE:
+            identity = await self.hass.data[DATA_HOUSEHOLD].async_link_identity()
+            try:
+                address = await async_resolve_local(host, port)
+                connection = await link.connect(
+                    address, port, identity, entry.data[CONF_FINGERPRINT]
+                )
+            except NotLocalError:
+                return {"base": "not_local"}
+            except link.FingerprintMismatch:
+                return {"base": "wrong_satellite"}
+            except (link.LinkError, OSError):
+                return {"base": "cannot_connect"}
+            await connection.close()
+            return {}
+        info, errors = await _probe(host, port)
+        if info is None:
+            return errors
+        wants_satellite = entry.data[CONF_KIND] == Kind.WYOMING_SATELLITE
+        if _is_satellite(info) != wants_satellite:
+            return {"base": "different_device"}
+        return {}
 
     async def async_step_system(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """The one household entry: holds the choices that belong to the whole home."""

@@ -8,10 +8,15 @@ from typing import Final
 DOMAIN: Final = "indoor_voice"
 
 DEFAULT_ENGINE_PORT: Final = 10400
+DEFAULT_SATELLITE_PORT: Final = 10700
+SATELLITE_ZEROCONF_TYPE: Final = "_indoor-voice._tcp.local."
 PIPELINE_NAME: Final = "Indoor Voice (local)"
 PREFERRED_WAKE_WORD: Final = "hey_jarvis"
 
 CONF_KIND: Final = "kind"
+CONF_FINGERPRINT: Final = "fingerprint"
+CONF_PAIRING_CODE: Final = "pairing_code"
+CONF_AREA: Final = "area"
 CONF_LANGUAGE: Final = "language"
 CONF_VOICE: Final = "voice"
 CONF_WAKE_WORD: Final = "wake_word"
@@ -33,3 +38,5 @@ class Kind(StrEnum):
 
     ENGINE = "engine"
     HOUSEHOLD = "household"
+    SATELLITE = "satellite"  # an Indoor Voice satellite: paired, encrypted link
+    WYOMING_SATELLITE = "wyoming_satellite"  # a plain Wyoming satellite: unencrypted

@@ -20,6 +20,7 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
 from .const import DOMAIN
+from .link import Identity, generate_identity
 from .review_store import Clip, ReviewStore
 
 _LOGGER = logging.getLogger(__name__)
@@ -51,6 +52,8 @@ class ConsentEntry(TypedDict, total=False):
 
 class HouseholdData(TypedDict, total=False):
     pipeline_id: str
+    link_key: str
+    link_certificate: str
     consented_version: int | None
     sharing: bool
     retention_days: int
@@ -156,6 +159,17 @@ class Household:
     async def async_set_pipeline_id(self, pipeline_id: str) -> None:
         self._data["pipeline_id"] = pipeline_id
         await self._async_save()
+
+    # -- the link identity satellites pair with ------------------------------------------
+
+    async def async_link_identity(self) -> Identity:
+        """This Home Assistant's key and certificate for satellite links, made once."""
+        if "link_key" not in self._data:
+            identity = await self._hass.async_add_executor_job(generate_identity, "Home Assistant")
+            self._data["link_key"] = identity.key_pem.decode()
+            self._data["link_certificate"] = identity.certificate_pem.decode()
+            await self._async_save()
+        return Identity(self._data["link_key"].encode(), self._data["link_certificate"].encode())
 
     # -- consent and sharing -----------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from homeassistant.components.assist_pipeline import (
     async_create_default_pipeline,
@@ -36,7 +37,7 @@ _UP = (ConfigEntryState.LOADED, ConfigEntryState.SETUP_IN_PROGRESS)
 _SERVICE_IDS = {Platform.STT: "stt", Platform.TTS: "tts", Platform.WAKE_WORD: "wake_word"}
 
 
-def _our_entity(hass: HomeAssistant, platform: Platform) -> tuple[str, EngineConfigEntry] | None:
+def our_entity(hass: HomeAssistant, platform: Platform) -> tuple[str, EngineConfigEntry] | None:
     """The entity of the first loaded engine that offers this service."""
     registry = er.async_get(hass)
     for entry in hass.config_entries.async_entries(DOMAIN):
@@ -54,9 +55,7 @@ async def async_ensure_pipeline(hass: HomeAssistant) -> None:
     A pipeline the household deleted is not recreated.
     """
     household = hass.data[DATA_HOUSEHOLD]
-    stt, tts, wake = (
-        _our_entity(hass, p) for p in (Platform.STT, Platform.TTS, Platform.WAKE_WORD)
-    )
+    stt, tts, wake = (our_entity(hass, p) for p in (Platform.STT, Platform.TTS, Platform.WAKE_WORD))
     if stt is None or tts is None:
         return
 
@@ -71,7 +70,10 @@ async def async_ensure_pipeline(hass: HomeAssistant) -> None:
             )
             return
         await household.async_set_pipeline_id(created.id)
-        pipelines[created.id] = created
+        # Home Assistant chose the service's first voice; an official piper advertises its
+        # whole catalog as installed, and would download that voice or, offline, fail. Until
+        # the household picks one, the service speaks with its own default voice.
+        pipelines[created.id] = replace(created, tts_voice=None)
     pipeline = pipelines.get(household.pipeline_id)  # type: ignore[arg-type]
     if pipeline is None:
         return

@@ -8,11 +8,13 @@ from homeassistant.components.switch import SwitchEntity
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import CONF_KIND, Kind
 from .household import DATA_HOUSEHOLD
 from .household_entity import HouseholdEntity
+from .satellite_entity import SatelliteEntity
 
 
 async def async_setup_entry(
@@ -22,6 +24,8 @@ async def async_setup_entry(
 ) -> None:
     if entry.data.get(CONF_KIND) == Kind.HOUSEHOLD:
         async_add_entities([ReviewSharingSwitch(hass.data[DATA_HOUSEHOLD], "share_recordings")])
+    elif entry.data.get(CONF_KIND) in (Kind.SATELLITE, Kind.WYOMING_SATELLITE):
+        async_add_entities([SatelliteMuteSwitch(entry)])
 
 
 class ReviewSharingSwitch(HouseholdEntity, SwitchEntity):
@@ -38,3 +42,28 @@ class ReviewSharingSwitch(HouseholdEntity, SwitchEntity):
 
     async def async_turn_off(self, **kwargs: Any) -> None:
         await self._household.async_revoke(self._context.user_id if self._context else None)
+
+
+class SatelliteMuteSwitch(SatelliteEntity, SwitchEntity):
+    """Mute: the satellite stops listening and streaming; it remembers across reboots."""
+
+    _attr_translation_key = "mute"
+    _attr_entity_category = EntityCategory.CONFIG
+
+    def __init__(self, entry: ConfigEntry) -> None:
+        super().__init__(entry, "mute")
+
+    @property
+    def is_on(self) -> bool:
+        return self._device.muted
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        self._request(True)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        self._request(False)
+
+    def _request(self, muted: bool) -> None:
+        if self._device.request_mute is None:
+            raise HomeAssistantError("the satellite is not connected")
+        self._device.request_mute(muted)

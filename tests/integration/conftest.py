@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.indoor_voice.const import CONF_KIND, DOMAIN, Kind
+from tests.satellite.satellite_process import SatelliteProcess, wait_for
 from tests.support.engine_process import EngineProcess
 
 
@@ -85,3 +88,19 @@ async def kitchen(core: HomeAssistant) -> str:
     await core.async_block_till_done()
     assert core.states.get("light.kitchen_light") is not None
     return "light.kitchen_light"
+
+
+async def add_satellite(hass: HomeAssistant, satellite: SatelliteProcess) -> ConfigEntry:
+    """What a household does: host and port, then the code the satellite shows."""
+    flow = await hass.config_entries.flow.async_init(DOMAIN, context={"source": "user"})
+    result = await hass.config_entries.flow.async_configure(
+        flow["flow_id"], {CONF_HOST: satellite.host, CONF_PORT: satellite.port}
+    )
+    assert result["type"] is FlowResultType.FORM and result["step_id"] == "pair"
+    code = await hass.async_add_executor_job(satellite.pairing_code)
+    result = await hass.config_entries.flow.async_configure(flow["flow_id"], {"pairing_code": code})
+    assert result["type"] is FlowResultType.CREATE_ENTRY, result
+    entry: ConfigEntry = result["result"]
+    await hass.async_block_till_done()
+    await wait_for(lambda: entry.runtime_data.connected, "the satellite to connect")
+    return entry

@@ -14,6 +14,7 @@ from homeassistant.components import assist_pipeline, stt
 from homeassistant.config_entries import ConfigFlow
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
@@ -29,8 +30,12 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.indoor_voice.const import DOMAIN, PIPELINE_NAME
 from custom_components.indoor_voice.local_guard import async_non_local_stages
-from tests.integration.conftest import engine_entry
+from tests.conftest import StartSatellite
+from tests.integration.conftest import add_satellite, engine_entry
+from tests.satellite.satellite_process import wait_for
 from tests.support.engine_process import EngineProcess
+from tests.support.speech import convert, espeak, silence
+from tests.support.wyoming_client import transcribe
 
 
 class CloudSpeechToText(stt.SpeechToTextEntity):
@@ -178,3 +183,43 @@ async def test_an_engine_whose_name_starts_resolving_outside_is_never_contacted(
     await core.async_block_till_done(wait_background_tasks=True)
     assert not coordinator.last_update_success
     assert "outside the local network" in str(coordinator.last_exception)
+
+
+async def test_a_satellite_refuses_to_stream_into_a_pipeline_that_leaves_the_house(
+    core: HomeAssistant,
+    engine_loaded: MockConfigEntry,
+    cloud_stt: str,
+    start_satellite: StartSatellite,
+    engine_process: EngineProcess,
+) -> None:
+    """The living room satellite is set to a pipeline with cloud speech-to-text: when the
+    wake word comes, no audio goes to the cloud service, and the satellite says why."""
+    ours = _our_pipeline(core)
+    cloudy = await assist_pipeline.async_create_default_pipeline(
+        core, cloud_stt, ours.tts_engine, "Cloudy"
+    )
+    assert cloudy is not None
+    satellite = await start_satellite()
+    entry = await add_satellite(core, satellite)
+    select = er.async_get(core).async_get_entity_id("select", DOMAIN, f"{entry.entry_id}-pipeline")
+    await core.services.async_call(
+        "select", "select_option", {"entity_id": select, "option": "Cloudy"}, blocking=True
+    )
+
+    await satellite.microphone.hear(
+        silence(1.0) + espeak("hey jarvis, unlock the front door") + silence(2.0)
+    )
+    await wait_for(lambda: len(satellite.speaker.audio) > 0, "the satellite to explain")
+
+    assert CloudSpeechToText.heard == b""
+    issue = ir.async_get(core).async_get_issue(DOMAIN, f"non_local_pipeline_{cloudy.id}")
+    assert (
+        issue is not None
+        and issue.translation_placeholders["stages"] == f"speech-to-text: {cloud_stt}"
+    )
+    heard = await transcribe(
+        engine_process.host,
+        engine_process.port,
+        convert(satellite.speaker.audio, 22050, 2, 1) + silence(1),
+    )
+    assert "outside your home" in heard.lower()

@@ -1,0 +1,48 @@
+"""A satellite's pipeline and how quickly it decides a command has ended."""
+
+from __future__ import annotations
+
+from homeassistant.components.assist_pipeline.select import (
+    AssistPipelineSelect,
+    VadSensitivitySelect,
+)
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .const import CONF_KIND, DOMAIN, PIPELINE_NAME, Kind
+from .satellite_entity import SatelliteEntity
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: ConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    if entry.data.get(CONF_KIND) in (Kind.SATELLITE, Kind.WYOMING_SATELLITE):
+        async_add_entities([SatellitePipelineSelect(hass, entry), SatelliteVadSelect(hass, entry)])
+
+
+class SatellitePipelineSelect(SatelliteEntity, AssistPipelineSelect):
+    """Starts on the local pipeline (if it exists) rather than on whatever is preferred."""
+
+    _follows_link = False  # a setting: changeable while the satellite is away
+
+    def __init__(self, hass: HomeAssistant, entry: ConfigEntry) -> None:
+        AssistPipelineSelect.__init__(self, hass, DOMAIN, entry.entry_id)
+        SatelliteEntity.__init__(self, entry, "pipeline")
+        self._attr_current_option = PIPELINE_NAME
+
+    async def async_added_to_hass(self) -> None:
+        await super().async_added_to_hass()
+        if self._attr_current_option not in self.options:
+            self._attr_current_option = self.options[0]  # "preferred"
+            self.async_write_ha_state()
+
+
+class SatelliteVadSelect(SatelliteEntity, VadSensitivitySelect):
+    _follows_link = False
+
+    def __init__(self, hass: HomeAssistant, entry: ConfigEntry) -> None:
+        VadSensitivitySelect.__init__(self, hass, entry.entry_id)
+        SatelliteEntity.__init__(self, entry, "vad_sensitivity")
