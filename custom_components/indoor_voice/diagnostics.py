@@ -31,4 +31,13 @@ async def async_get_config_entry_diagnostics(
             "platforms": [str(p) for p in coordinator.platforms],
             "info": coordinator.data.to_dict() if coordinator.data else None,
         }
+    if entry.data.get(CONF_KIND) in (Kind.SATELLITE, Kind.WYOMING_SATELLITE) and (
+        device := getattr(entry, "runtime_data", None)
+    ):
+        diagnostics["satellite"] = {
+            "connected": device.connected,
+            "muted": device.muted,
+            "audio_chunks_before_wake": device.audio_chunks_before_wake,
+            "info": device.info.to_dict() if device.info else None,
+        }
     return diagnostics

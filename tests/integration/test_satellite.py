@@ -5,6 +5,7 @@ real TLS on 127.0.0.1, inside Home Assistant's test harness."""
 from __future__ import annotations
 
 import asyncio
+from ipaddress import ip_address
 from typing import Any
 
 import numpy as np
@@ -16,6 +17,7 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_track_state_change_event
+from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.indoor_voice.const import CONF_KIND, DOMAIN, Kind
@@ -290,3 +292,47 @@ async def test_a_plain_wyoming_satellite_is_added_with_a_warning(core: HomeAssis
     finally:
         server.close()
         await server.wait_closed()
+
+
+async def test_a_discovered_satellite_is_paired_by_its_announced_key(
+    core: HomeAssistant, engine_loaded: MockConfigEntry, start_satellite: StartSatellite
+) -> None:
+    """Zeroconf announces _indoor-voice._tcp with the satellite's key fingerprint: Home
+    Assistant pairs only with the device that holds that key."""
+    satellite = await start_satellite()
+    fingerprint = await core.async_add_executor_job(lambda: satellite.fingerprint)
+
+    def discovery(announced: str) -> ZeroconfServiceInfo:
+        return ZeroconfServiceInfo(
+            ip_address=ip_address(satellite.host),
+            ip_addresses=[ip_address(satellite.host)],
+            hostname="living-room.local.",
+            name="Living room._indoor-voice._tcp.local.",
+            port=satellite.port,
+            type="_indoor-voice._tcp.local.",
+            properties={"fingerprint": announced, "name": "Living room", "area": "Living Room"},
+        )
+
+    code = await core.async_add_executor_job(satellite.pairing_code)
+    impostor = await core.config_entries.flow.async_init(
+        DOMAIN, context={"source": "zeroconf"}, data=discovery("ab" * 32)
+    )
+    assert impostor["step_id"] == "pair"
+    refused = await core.config_entries.flow.async_configure(impostor["flow_id"], {"pairing_code": code})
+    assert refused["errors"] == {"base": "wrong_satellite"}
+    core.config_entries.flow.async_abort(impostor["flow_id"])
+
+    flow = await core.config_entries.flow.async_init(
+        DOMAIN, context={"source": "zeroconf"}, data=discovery(fingerprint)
+    )
+    assert flow["step_id"] == "pair" and flow["description_placeholders"]["host"] == satellite.host
+    result = await core.config_entries.flow.async_configure(flow["flow_id"], {"pairing_code": code})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    entry = result["result"]
+    assert entry.unique_id == fingerprint and entry.title == "Test satellite"
+    await core.async_block_till_done()
+
+    again = await core.config_entries.flow.async_init(
+        DOMAIN, context={"source": "zeroconf"}, data=discovery(fingerprint)
+    )
+    assert again["type"] is FlowResultType.ABORT and again["reason"] == "already_configured"
