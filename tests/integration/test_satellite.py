@@ -318,7 +318,9 @@ async def test_a_discovered_satellite_is_paired_by_its_announced_key(
         DOMAIN, context={"source": "zeroconf"}, data=discovery("ab" * 32)
     )
     assert impostor["step_id"] == "pair"
-    refused = await core.config_entries.flow.async_configure(impostor["flow_id"], {"pairing_code": code})
+    refused = await core.config_entries.flow.async_configure(
+        impostor["flow_id"], {"pairing_code": code}
+    )
     assert refused["errors"] == {"base": "wrong_satellite"}
     core.config_entries.flow.async_abort(impostor["flow_id"])
 
