@@ -11,9 +11,10 @@ from urllib.parse import urlparse
 from wyoming.error import Error
 from wyoming.event import async_write_event
 
+from indoor_voice_link.local_network import is_local_address
+
 from .engine import Engine
 from .handler import ConnectionHandler
-from .local_network import is_local_address
 
 _LOGGER = logging.getLogger(__name__)
 

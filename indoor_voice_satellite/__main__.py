@@ -13,9 +13,9 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from indoor_voice_engine.catalog import WAKE_FEATURES, Kind, find_spec, wake_specs
-from indoor_voice_engine.local_network import is_local_address
 from indoor_voice_engine.models import ModelError, ensure
 from indoor_voice_link import LinkServer
+from indoor_voice_link.local_network import is_local_address
 
 from . import __version__
 from .advertise import advertise

@@ -6,10 +6,11 @@ Checked in the config flow and again at every connection, since DNS answers can 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import socket
 
 from homeassistant.exceptions import HomeAssistantError
+
+from .link.local_network import is_local_address
 
 
 class NotLocalError(HomeAssistantError):
@@ -19,17 +20,6 @@ class NotLocalError(HomeAssistantError):
         super().__init__(f"{host} resolves to {address}, which is outside the local network")
         self.host = host
         self.address = address
-
-
-def is_local_address(address: str) -> bool:
-    """True for loopback, private (RFC 1918, ULA) and link-local addresses."""
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_loopback or ip.is_link_local or (ip.is_private and not ip.is_unspecified)
 
 
 async def async_resolve_local(host: str, port: int) -> str:

@@ -1,4 +1,7 @@
-"""What counts as "inside the house": loopback, private and link-local addresses."""
+"""What counts as "inside the house": loopback, private and link-local addresses.
+
+Shared by all three programs: the integration checks engine and satellite hosts, the engine
+and the satellite refuse clients from elsewhere."""
 
 from __future__ import annotations
 
