@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
 
+from scripts.peers import WHISPER_AND_PIPER, InstallError, ensure
+
 from . import corpus as corpus_module
 from . import servers
 from .clients import StdinWake, WakeClient, WyomingWake
@@ -22,7 +24,7 @@ from .pipeline import end_to_end_rows
 from .processes import Service
 from .report import Row, table, write_json
 from .scoring import percentile, word_error_rate
-from .venvs import PYOPEN_WAKEWORD, WHISPER_AND_PIPER, WYOMING_OPENWAKEWORD, InstallError, ensure
+from .venvs import PYOPEN_WAKEWORD, WYOMING_OPENWAKEWORD
 from .workload import Side, speech_to_text, text_to_speech, wake_word, warm_up
 
 STT_TARGET = 0.4  # the project's goal: our STT latency at most 0.4x the peer's

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from scripts.peers import BENCH, MODELS, REPO, STT_MODEL, VOICE, VOICE_DIR
 
-REPO = Path(__file__).resolve().parents[2]
-MODELS = REPO / ".models"
-BENCH = REPO / ".bench"
 OUR_PYTHON = REPO / ".venv" / "bin" / "python"
-
-STT_MODEL = MODELS / "stt" / "tiny.en"
-VOICE = "en_US-joe-medium"
-VOICE_DIR = MODELS / "tts" / VOICE
 WAKE_WORD = "hey_jarvis"
+
+__all__ = ["BENCH", "MODELS", "OUR_PYTHON", "REPO", "STT_MODEL", "VOICE", "VOICE_DIR", "WAKE_WORD"]

@@ -7,7 +7,6 @@ import contextlib
 import ipaddress
 import os
 import signal
-import socket
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -20,13 +19,6 @@ from .paths import BENCH
 
 HOST = "127.0.0.1"
 _TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def free_port() -> int:
-    """A currently free TCP port on loopback."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
 
 
 def clean_env(name: str, **extra: str) -> dict[str, str]:

@@ -1,11 +1,9 @@
 """Command lines of our engine and of each peer, all on 127.0.0.1, offline, same models.
 
-Defaults read in the peers' sources and overridden on purpose:
-- wyoming-faster-whisper: --beam-size 0 means 5 on x86 (we ask 1, like ours), --cpu-threads
-  defaults to 4 (we give 2, like ours), --compute-type defaults to the model's type (int8
-  asked), --language auto (the client asks for "en"); zeroconf and the Home Assistant name
-  fetch stay off (no --zeroconf, no --hass-token); it writes each utterance to a WAV
-  under $TMPDIR, which we point into .bench/.
+Defaults read in the peers' sources and overridden on purpose (see also scripts/peers.py):
+- wyoming-faster-whisper: --language auto (the client asks for "en"); zeroconf and the
+  Home Assistant name fetch stay off (no --zeroconf, no --hass-token); it writes each
+  utterance to a WAV under $TMPDIR, which we point into .bench/.
 - wyoming-piper: its --uri default is stdio, its web UI and zeroconf are off unless asked,
   and it downloads a voice only when the files are missing from --data-dir (they are not).
 - wyoming-openwakeword 1.x: --uri default is stdio; only preloaded models run; no --output-dir
@@ -16,11 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .paths import BENCH, MODELS, OUR_PYTHON, REPO, STT_MODEL, VOICE, VOICE_DIR, WAKE_WORD
-from .processes import HOST, Service, clean_env, free_port
-from .venvs import PYOPEN_WAKEWORD, WHISPER_AND_PIPER, WYOMING_OPENWAKEWORD, package_version
+from scripts.peers import THREADS, WHISPER_AND_PIPER, piper_args, whisper_args
+from tests.support.engine_process import free_port
 
-THREADS = 2
+from .paths import BENCH, MODELS, OUR_PYTHON, REPO, WAKE_WORD
+from .processes import HOST, Service, clean_env
+from .venvs import PYOPEN_WAKEWORD, WYOMING_OPENWAKEWORD, package_version
 
 
 @dataclass(frozen=True)
@@ -67,17 +66,7 @@ def faster_whisper() -> Service:
             str(WHISPER_AND_PIPER.bin / "wyoming-faster-whisper"),
             "--uri",
             f"tcp://{HOST}:{port}",
-            "--model",
-            str(STT_MODEL),
-            "--data-dir",
-            str(data),
-            "--local-files-only",
-            "--beam-size",
-            "1",
-            "--compute-type",
-            "int8",
-            "--cpu-threads",
-            str(THREADS),
+            *whisper_args(data),
         ],
         env=clean_env("faster-whisper"),
         cwd=BENCH,
@@ -93,11 +82,7 @@ def piper() -> Service:
             str(WHISPER_AND_PIPER.bin / "wyoming-piper"),
             "--uri",
             f"tcp://{HOST}:{port}",
-            "--voice",
-            VOICE,
-            "--data-dir",
-            str(VOICE_DIR),
-            "--local-files-only",
+            *piper_args(),
         ],
         env=clean_env("piper"),
         cwd=BENCH,

@@ -14,6 +14,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.indoor_voice.const import CONF_KIND, DOMAIN, Kind
 from tests.satellite.satellite_process import SatelliteProcess, wait_for
+from tests.support.assist import async_setup_kitchen
 from tests.support.engine_process import EngineProcess
 
 
@@ -55,39 +56,8 @@ async def engine_loaded(core: HomeAssistant, engine_process: EngineProcess) -> M
 
 @pytest.fixture
 async def kitchen(core: HomeAssistant) -> str:
-    """A home with a "Kitchen Light" (a template light over an input_boolean), in the Kitchen."""
-    assert await async_setup_component(
-        core, "input_boolean", {"input_boolean": {"kitchen_power": {}}}
-    )
-    power = "input_boolean.kitchen_power"
-    assert await async_setup_component(
-        core,
-        "template",
-        {
-            "template": [
-                {
-                    "light": [
-                        {
-                            "name": "Kitchen Light",
-                            "unique_id": "kitchen_light",
-                            "state": f"{{{{ is_state('{power}', 'on') }}}}",
-                            "turn_on": {
-                                "action": "input_boolean.turn_on",
-                                "target": {"entity_id": power},
-                            },
-                            "turn_off": {
-                                "action": "input_boolean.turn_off",
-                                "target": {"entity_id": power},
-                            },
-                        }
-                    ]
-                }
-            ]
-        },
-    )
-    await core.async_block_till_done()
-    assert core.states.get("light.kitchen_light") is not None
-    return "light.kitchen_light"
+    """A home with a "Kitchen Light" (a template light over an input_boolean)."""
+    return await async_setup_kitchen(core)
 
 
 async def add_satellite(hass: HomeAssistant, satellite: SatelliteProcess) -> ConfigEntry:

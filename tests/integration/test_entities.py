@@ -18,6 +18,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.indoor_voice.const import DOMAIN
 from tests.integration.conftest import engine_entry
+from tests.support.assist import METADATA, microphone
 from tests.support.engine_process import start_engine
 from tests.support.speech import espeak, read_wav, silence
 
@@ -25,25 +26,11 @@ STT = "stt.indoor_voice_engine_127_0_0_1_speech_to_text"
 TTS = "tts.indoor_voice_engine_127_0_0_1_text_to_speech"
 WAKE = "wake_word.indoor_voice_engine_127_0_0_1_wake_word"
 
-METADATA = stt.SpeechMetadata(
-    language="en",
-    format=stt.AudioFormats.WAV,
-    codec=stt.AudioCodecs.PCM,
-    bit_rate=stt.AudioBitRates.BITRATE_16,
-    sample_rate=stt.AudioSampleRates.SAMPLERATE_16000,
-    channel=stt.AudioChannels.CHANNEL_MONO,
-)
-
-
-async def _stream(pcm: bytes) -> AsyncIterator[bytes]:
-    for start in range(0, len(pcm), 320):
-        yield pcm[start : start + 320]
-
 
 async def _transcribe(hass: HomeAssistant, entity_id: str, pcm: bytes) -> stt.SpeechResult:
     entity = stt.async_get_speech_to_text_entity(hass, entity_id)
     assert entity is not None
-    return await entity.internal_async_process_audio_stream(METADATA, _stream(pcm))
+    return await entity.internal_async_process_audio_stream(METADATA, microphone(pcm))
 
 
 async def test_entities_have_unique_ids_and_one_device(

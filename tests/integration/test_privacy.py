@@ -12,16 +12,14 @@ import json
 import logging
 import tarfile
 import tempfile
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components import assist_pipeline, stt, tts
+from homeassistant.components import assist_pipeline, stt
 from homeassistant.components.assist_pipeline import PipelineEvent, PipelineEventType, PipelineStage
-from homeassistant.components.assist_pipeline.pipeline import WakeWordSettings
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
@@ -34,6 +32,7 @@ from custom_components.indoor_voice import household as household_module
 from custom_components.indoor_voice.const import CONF_KIND, DOMAIN, PIPELINE_NAME, Kind
 from custom_components.indoor_voice.diagnostics import async_get_config_entry_diagnostics
 from custom_components.indoor_voice.household import DATA_HOUSEHOLD, DISCLOSURE_VERSION, Household
+from tests.support.assist import METADATA, async_reply, async_voice_command, microphone
 from tests.support.engine_process import EngineProcess
 from tests.support.speech import espeak, read_wav, silence
 from tests.support.wyoming_client import detect, transcribe
@@ -46,20 +45,6 @@ COMMAND = "turn on the kitchen light"
 # The disclosure's text, by version. A changed text needs a new DISCLOSURE_VERSION (which
 # suspends sharing until the household agrees again): add it here in the same change.
 DISCLOSURE_SHA256 = {1: "7188e60f4a372ba5bbd68b40c6d1c172b052dd4f9b0fe0f6e28c8765ead58791"}
-
-METADATA = stt.SpeechMetadata(
-    language="en",
-    format=stt.AudioFormats.WAV,
-    codec=stt.AudioCodecs.PCM,
-    bit_rate=stt.AudioBitRates.BITRATE_16,
-    sample_rate=stt.AudioSampleRates.SAMPLERATE_16000,
-    channel=stt.AudioChannels.CHANNEL_MONO,
-)
-
-
-async def _microphone(pcm: bytes) -> AsyncIterator[bytes]:
-    for start in range(0, len(pcm), 320):
-        yield pcm[start : start + 320]
 
 
 def _household(hass: HomeAssistant) -> Household:
@@ -76,24 +61,16 @@ async def _voice_command(hass: HomeAssistant) -> list[PipelineEvent]:
     """ "Hey jarvis ... turn on the kitchen light" through our pipeline, reply audio read."""
     audio = silence(1.0) + espeak("hey jarvis") + silence(0.6) + espeak(COMMAND) + silence(2.5)
     pipeline = next(p for p in assist_pipeline.async_get_pipelines(hass) if p.name == PIPELINE_NAME)
-    events: list[PipelineEvent] = []
-    await assist_pipeline.async_pipeline_from_audio_stream(
+    events = await async_voice_command(
         hass,
-        context=Context(),
-        event_callback=events.append,
-        stt_metadata=METADATA,
-        stt_stream=_microphone(audio),
-        pipeline_id=pipeline.id,
-        start_stage=PipelineStage.WAKE_WORD,
-        end_stage=PipelineStage.TTS,
-        wake_word_settings=WakeWordSettings(timeout=10),
+        pipeline.id,
+        audio,
+        PipelineStage.WAKE_WORD,
         tts_audio_output="wav",  # what satellites ask for: HA converts with ffmpeg
     )
     by_type = {e.type: e.data for e in events}
     assert PipelineEventType.ERROR not in by_type, by_type.get(PipelineEventType.ERROR)
-    stream = tts.async_get_stream(hass, by_type[PipelineEventType.TTS_END]["tts_output"]["token"])
-    assert stream is not None
-    assert b"".join([chunk async for chunk in stream.async_stream_result()])
+    assert await async_reply(hass, by_type[PipelineEventType.TTS_END]["tts_output"]["token"])
     await hass.async_block_till_done()
     return events
 
@@ -134,7 +111,7 @@ async def _speak_to_stt(hass: HomeAssistant, text: str) -> stt.SpeechResult:
     entity = stt.async_get_speech_to_text_entity(hass, STT_ENTITY)
     assert entity is not None
     pcm = silence(0.3) + (espeak(text) if text else b"") + silence(1.0)
-    return await entity.internal_async_process_audio_stream(METADATA, _microphone(pcm))
+    return await entity.internal_async_process_audio_stream(METADATA, microphone(pcm))
 
 
 @pytest.fixture

@@ -10,23 +10,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from tests.support.assist import METADATA, microphone
 from tests.support.engine_process import EngineProcess
 from tests.support.speech import convert, espeak, read_wav, silence
 from tests.support.wyoming_client import transcribe
-
-METADATA = stt.SpeechMetadata(
-    language="en",
-    format=stt.AudioFormats.WAV,
-    codec=stt.AudioCodecs.PCM,
-    bit_rate=stt.AudioBitRates.BITRATE_16,
-    sample_rate=stt.AudioSampleRates.SAMPLERATE_16000,
-    channel=stt.AudioChannels.CHANNEL_MONO,
-)
-
-
-async def _chunks(pcm: bytes) -> AsyncIterator[bytes]:
-    for start in range(0, len(pcm), 1024):
-        yield pcm[start : start + 1024]
 
 
 async def _timed_chunks(pcm: bytes) -> AsyncIterator[tuple[bytes, int]]:
@@ -51,7 +38,7 @@ async def test_home_assistants_wyoming_integration_transcribes_speaks_and_wakes(
 
     speech_to_text = stt.async_get_speech_to_text_entity(core, entities["stt"])
     result = await speech_to_text.internal_async_process_audio_stream(
-        METADATA, _chunks(silence(0.3) + espeak("turn on the kitchen light") + silence(1.0))
+        METADATA, microphone(silence(0.3) + espeak("turn on the kitchen light") + silence(1.0))
     )
     assert result.result is stt.SpeechResultState.SUCCESS
     assert result.text.lower().rstrip(".") == "turn on the kitchen light"

@@ -1,4 +1,5 @@
-"""Starting the real engine as a subprocess on 127.0.0.1, in a sandbox the tests can inspect."""
+"""Starting a Wyoming speech service (our engine, or an official one) as a subprocess on
+127.0.0.1, in a sandbox the tests can inspect."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -19,12 +21,24 @@ REPO = Path(__file__).resolve().parents[2]
 MODELS = REPO / ".models"
 STRACE = shutil.which("strace")
 _ADDRESS = re.compile(r'inet_addr\("([0-9.]+)"\)|inet_pton\(AF_INET6, "([0-9a-fA-F:.]+)"')
-READY = re.compile(r"Serving Wyoming on tcp://[^:]+:(\d+)")
+READY = re.compile(r"Serving Wyoming on tcp://[^:]+:(\d+)")  # with the port it bound
+ENGINE = (sys.executable, "-m", "indoor_voice_engine")
+
+
+def free_port() -> int:
+    """A currently free TCP port on loopback, for a service that cannot bind port 0."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 @dataclass
 class EngineProcess:
-    """A running engine and the folders it was given as HOME, TMPDIR and working dir."""
+    """A running service and the folders it was given as HOME, TMPDIR and working dir.
+
+    `program` is what runs (our engine unless told otherwise); `ready` is the log line that
+    says it serves, with the port it bound in its group if it has one.
+    """
 
     host: str
     port: int
@@ -33,6 +47,12 @@ class EngineProcess:
     logs: Path
     process: subprocess.Popen[bytes] | None = None
     log: Path | None = None
+    program: tuple[str, ...] = ENGINE
+    ready: re.Pattern[str] = READY
+
+    @property
+    def name(self) -> str:
+        return Path(self.program[-1]).name
 
     @property
     def uri(self) -> str:
@@ -70,14 +90,7 @@ class EngineProcess:
         ]
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(
-                [
-                    *watch,
-                    sys.executable,
-                    "-m",
-                    "indoor_voice_engine",
-                    f"--uri=tcp://{self.host}:{self.port}",
-                    *self.argv,
-                ],
+                [*watch, *self.program, f"--uri=tcp://{self.host}:{self.port}", *self.argv],
                 cwd=self.sandbox / "cwd",
                 env=env,
                 stdout=out,
@@ -85,16 +98,17 @@ class EngineProcess:
                 start_new_session=True,  # signals go to the group: strace and the engine
             )
         deadline = time.monotonic() + timeout
-        while not (ready := READY.search(self.log.read_text(errors="replace"))):
+        while not (ready := self.ready.search(self.log.read_text(errors="replace"))):
             if self.process.poll() is not None:
                 raise RuntimeError(
-                    f"engine exited with {self.process.returncode}:\n{self.log_text()}"
+                    f"{self.name} exited with {self.process.returncode}:\n{self.log_text()}"
                 )
             if time.monotonic() > deadline:
                 self.kill()
-                raise TimeoutError(f"engine did not start in {timeout} s:\n{self.log_text()}")
+                raise TimeoutError(f"{self.name} did not start in {timeout} s:\n{self.log_text()}")
             time.sleep(0.05)
-        self.port = int(ready.group(1))
+        if self.ready.groups:
+            self.port = int(ready.group(1))
 
     def _signal(self, sig: signal.Signals) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -131,6 +145,29 @@ class EngineProcess:
         return sorted(p for p in self.sandbox.rglob("*") if p.is_file())
 
 
+def start_service(
+    workdir: Path,
+    name: str,
+    program: tuple[str, ...],
+    argv: list[str],
+    *,
+    port: int = 0,
+    ready: re.Pattern[str] = READY,
+    timeout: float = 90,
+) -> EngineProcess:
+    """Start a Wyoming service (under the socket guard) in workdir/name; wait until it serves."""
+    sandbox = workdir / name
+    for sub in ("home", "tmp", "cwd"):
+        (sandbox / sub).mkdir(parents=True, exist_ok=True)
+    logs = workdir / f"{name}-logs"
+    logs.mkdir(exist_ok=True)
+    service = EngineProcess(
+        "127.0.0.1", port, tuple(argv), sandbox, logs, program=program, ready=ready
+    )
+    service.launch(timeout)
+    return service
+
+
 def start_engine(
     workdir: Path,
     *args: str,
@@ -140,18 +177,11 @@ def start_engine(
     name: str = "engine",
     timeout: float = 90,
 ) -> EngineProcess:
-    """Start `python -m indoor_voice_engine` (under the socket guard) and wait until it serves."""
-    sandbox = workdir / name
-    for sub in ("home", "tmp", "cwd"):
-        (sandbox / sub).mkdir(parents=True, exist_ok=True)
-    logs = workdir / f"{name}-logs"
-    logs.mkdir(exist_ok=True)
+    """Start `python -m indoor_voice_engine` and wait until it serves."""
     argv = ["--threads=2", "--debug", *(f"--data-dir={d}" for d in data_dirs)]
     if offline:
         argv.append("--offline")
-    engine = EngineProcess("127.0.0.1", port, (*argv, *args), sandbox, logs)
-    engine.launch(timeout)
-    return engine
+    return start_service(workdir, name, ENGINE, [*argv, *args], port=port, timeout=timeout)
 
 
 @contextlib.contextmanager

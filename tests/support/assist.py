@@ -1,0 +1,117 @@
+"""Driving Home Assistant's Assist like a household does: a home with a kitchen light,
+speech services added through their config flows, a microphone, the spoken reply.
+
+Used by the integration tests and by scripts/bench's end-to-end figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from homeassistant.components import assist_pipeline, stt, tts
+from homeassistant.components.assist_pipeline import PipelineEvent, PipelineStage
+from homeassistant.components.assist_pipeline.pipeline import WakeWordSettings
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.core import Context, HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import entity_registry as er
+from homeassistant.setup import async_setup_component
+
+KITCHEN_LIGHT = "light.kitchen_light"
+CHUNK_BYTES = 320  # 10 ms of 16 kHz 16-bit mono: what satellites send at a time
+
+METADATA = stt.SpeechMetadata(
+    language="en",
+    format=stt.AudioFormats.WAV,
+    codec=stt.AudioCodecs.PCM,
+    bit_rate=stt.AudioBitRates.BITRATE_16,
+    sample_rate=stt.AudioSampleRates.SAMPLERATE_16000,
+    channel=stt.AudioChannels.CHANNEL_MONO,
+)
+
+
+async def async_setup_kitchen(hass: HomeAssistant) -> str:
+    """A home with a "Kitchen Light" (a template light over an input_boolean)."""
+    assert await async_setup_component(
+        hass, "input_boolean", {"input_boolean": {"kitchen_power": {}}}
+    )
+    power = "input_boolean.kitchen_power"
+    light = {
+        "name": "Kitchen Light",
+        "unique_id": "kitchen_light",
+        "state": f"{{{{ is_state('{power}', 'on') }}}}",
+        "turn_on": {"action": "input_boolean.turn_on", "target": {"entity_id": power}},
+        "turn_off": {"action": "input_boolean.turn_off", "target": {"entity_id": power}},
+    }
+    assert await async_setup_component(hass, "template", {"template": [{"light": [light]}]})
+    await hass.async_block_till_done()
+    assert hass.states.get(KITCHEN_LIGHT) is not None
+    return KITCHEN_LIGHT
+
+
+async def async_add_service(hass: HomeAssistant, domain: str, host: str, port: int) -> ConfigEntry:
+    """Add a speech service the way a household does: the integration's form, host and port."""
+    flow = await hass.config_entries.flow.async_init(domain, context={"source": "user"})
+    result = await hass.config_entries.flow.async_configure(
+        flow["flow_id"], {CONF_HOST: host, CONF_PORT: port}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY, result
+    entry: ConfigEntry = result["result"]
+    await hass.async_block_till_done()
+    return entry
+
+
+def entity_of(hass: HomeAssistant, entry: ConfigEntry, domain: str) -> str:
+    """The entity of a config entry on one platform (stt, tts, wake_word)."""
+    found = [
+        e.entity_id
+        for e in er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+        if e.domain == domain
+    ]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def pipeline_named(hass: HomeAssistant, name: str) -> assist_pipeline.Pipeline:
+    return next(p for p in assist_pipeline.async_get_pipelines(hass) if p.name == name)
+
+
+async def microphone(pcm: bytes) -> AsyncIterator[bytes]:
+    """A microphone: 10 ms chunks, as satellites send them (as fast as they are taken)."""
+    for start in range(0, len(pcm), CHUNK_BYTES):
+        yield pcm[start : start + CHUNK_BYTES]
+
+
+async def async_voice_command(
+    hass: HomeAssistant,
+    pipeline_id: str,
+    audio: bytes,
+    start_stage: PipelineStage,
+    tts_audio_output: str | dict[str, Any] | None = None,
+) -> list[PipelineEvent]:
+    """Speak into a pipeline, from the wake word or speech-to-text stage to a spoken reply,
+    as a satellite would; every event of the run."""
+    events: list[PipelineEvent] = []
+    await assist_pipeline.async_pipeline_from_audio_stream(
+        hass,
+        context=Context(),
+        event_callback=events.append,
+        stt_metadata=METADATA,
+        stt_stream=microphone(audio),
+        pipeline_id=pipeline_id,
+        start_stage=start_stage,
+        end_stage=PipelineStage.TTS,
+        wake_word_settings=WakeWordSettings(timeout=10),
+        tts_audio_output=tts_audio_output,
+    )
+    await hass.async_block_till_done()
+    return events
+
+
+async def async_reply(hass: HomeAssistant, token: str) -> bytes:
+    """All of a pipeline run's spoken reply, from its TTS stream."""
+    stream = tts.async_get_stream(hass, token)
+    assert stream is not None
+    return b"".join([chunk async for chunk in stream.async_stream_result()])
