@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Generator
 from typing import Any
 
 import numpy as np
@@ -354,7 +354,7 @@ class ConnectionHandler:
         """Send audio-start, the audio of each sentence as soon as it exists, audio-stop."""
         loop = asyncio.get_running_loop()
         pool = self._engine.tts_pool
-        generator: Iterator[np.ndarray] = sentences(voice, text, speaker)
+        generator: Generator[np.ndarray, None, None] = sentences(voice, text, speaker)
         fmt = {"rate": voice.rate, "width": 2, "channels": 1}
         await self.write(AudioStart(**fmt).event())
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,7 +79,7 @@ class TextToSpeech:
                 pass
 
 
-def sentences(voice: Voice, text: str, speaker: str | None) -> Iterator[np.ndarray]:
+def sentences(voice: Voice, text: str, speaker: str | None) -> Generator[np.ndarray, None, None]:
     """Int16 audio for each sentence of `text`, produced lazily, one sentence per step."""
     config = SynthesisConfig()
     if speaker is not None and speaker in voice.speakers:

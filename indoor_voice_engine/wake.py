@@ -115,8 +115,8 @@ class WakeWordStream:
         self._threshold = threshold
         self._refractory_steps = round(refractory_seconds * 16_000 / STEP_SAMPLES)
         history = max((w.frames for w in self.words), default=16)
-        self._pending = np.zeros(0, dtype=np.int16)
-        self._context = np.zeros(_MEL_CONTEXT, dtype=np.int16)
+        self._pending: np.ndarray = np.zeros(0, dtype=np.int16)
+        self._context: np.ndarray = np.zeros(_MEL_CONTEXT, dtype=np.int16)
         # Enough mel frames to compute the embedding of each of the last `history` steps.
         self._mel = np.tile(
             models.initial_mel[:1], (_MEL_FRAMES + _MEL_FRAMES_PER_STEP * (history - 1), 1)

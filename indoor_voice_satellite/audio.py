@@ -9,7 +9,8 @@ import os
 import shlex
 import signal
 import wave
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
+from typing import Any
 from pathlib import Path
 
 from wyoming.audio import AudioChunk, AudioChunkConverter, AudioFormat
@@ -20,7 +21,7 @@ MIC_FORMAT = AudioFormat(rate=16_000, width=2, channels=1)
 _STOP_TIMEOUT = 5.0
 
 
-async def _start(argv: list[str], **pipes: int) -> asyncio.subprocess.Process:
+async def _start(argv: list[str], **pipes: Any) -> asyncio.subprocess.Process:
     # Its own process group, so a shell pipeline given as the command stops as a whole.
     return await asyncio.create_subprocess_exec(*argv, start_new_session=True, **pipes)
 
@@ -45,7 +46,7 @@ class Microphone:
         self._argv = shlex.split(command)
         self._chunk_bytes = chunk_bytes
 
-    async def chunks(self) -> AsyncIterator[bytes]:
+    async def chunks(self) -> AsyncGenerator[bytes, None]:
         """Audio until the command ends; the command is stopped when iteration stops."""
         process = await _start(
             self._argv, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE

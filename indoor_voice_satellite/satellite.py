@@ -23,6 +23,7 @@ from wyoming.pipeline import PipelineStage, RunPipeline
 from wyoming.snd import Played
 from wyoming.wake import Detect, Detection
 
+from indoor_voice_engine import wake as engine_wake
 from indoor_voice_engine.wake import STEP_SAMPLES
 from indoor_voice_link import LinkConnection, LinkUnavailable
 from indoor_voice_link.protocol import (
@@ -280,7 +281,7 @@ class Satellite:
             return "the satellite is playing audio"
         return None
 
-    def _woken(self, detection: Detection) -> None:
+    def _woken(self, detection: engine_wake.Detection) -> None:
         if reason := self._why_not_wake():
             _LOGGER.info("Wake word %s ignored: %s", detection.name, reason)
             return

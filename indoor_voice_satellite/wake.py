@@ -69,7 +69,7 @@ class WakeListener:
         self._threshold = threshold
         self._refractory = refractory
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="wake")
-        self._recent = np.zeros(_LEVEL_WINDOW, dtype=np.int16)
+        self._recent: np.ndarray = np.zeros(_LEVEL_WINDOW, dtype=np.int16)
         self.active = active
         self._stream = self._models.new_stream(active, threshold, refractory)
 

@@ -95,7 +95,7 @@ class IndoorVoiceWakeWord(EngineEntity, wake_word.WakeWordDetectionEntity):
                         )
                     if Detection.is_type(event.type):
                         detection = Detection.from_event(event)
-                        if not wake_word_id or detection.name == wake_word_id:
+                        if detection.name and (not wake_word_id or detection.name == wake_word_id):
                             queued = await next_audio
                             return wake_word.DetectionResult(
                                 wake_word_id=detection.name,
