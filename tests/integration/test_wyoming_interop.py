@@ -13,7 +13,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from tests.support.assist import METADATA, microphone
 from tests.support.engine_process import EngineProcess
 from tests.support.speech import convert, espeak, read_wav, silence
-from tests.support.wyoming_client import transcribe
+from tests.support.wyoming_client import sounds_like, transcribe
 
 
 async def _timed_chunks(pcm: bytes) -> AsyncIterator[tuple[bytes, int]]:
@@ -57,7 +57,7 @@ async def test_home_assistants_wyoming_integration_transcribes_speaks_and_wakes(
     heard = await transcribe(
         engine_process.host, engine_process.port, convert(pcm, rate, 2, 1) + silence(1)
     )
-    assert "kitchen light is on" in heard.lower()
+    assert sounds_like(heard, "the kitchen light is on"), heard
 
     detector = wake_word.async_get_wake_word_detection_entity(core, entities["wake_word"])
     detection = await detector.async_process_audio_stream(

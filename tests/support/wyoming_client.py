@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from wyoming.asr import Transcribe, Transcript
 from wyoming.audio import AudioChunk, AudioStart, AudioStop
@@ -70,6 +71,13 @@ async def transcribe(
             assert event.type != "error", event.data
             if Transcript.is_type(event.type):
                 return Transcript.from_event(event).text
+
+
+def sounds_like(heard: str, expected: str) -> bool:
+    """A transcript at least half like the expected text, letter by letter. Piper's speech
+    varies from run to run and tiny.en now and then mishears a word of a short reply ("on
+    the white"); a transcript of anything else scores far lower."""
+    return SequenceMatcher(None, heard.lower().strip(" ."), expected.lower()).ratio() >= 0.5
 
 
 @dataclass
