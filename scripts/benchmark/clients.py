@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import threading
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from wyoming.asr import Transcribe, Transcript
@@ -25,8 +26,22 @@ from .paths import VOICE, WAKE_WORD
 from .processes import HOST, Service
 
 CHUNK_MS = 20  # what a microphone pipeline sends at a time
-_CHUNK_BYTES = RATE * CHUNK_MS // 1000 * 2
 _TIMEOUT = 120
+
+
+async def paced(pcm: bytes, chunk_ms: int = CHUNK_MS) -> AsyncIterator[bytes]:
+    """16 kHz 16-bit mono audio in chunks at real-time pace, against the clock (no drift).
+
+    Ends once the last chunk's duration has passed, as a real microphone would.
+    """
+    step = RATE * chunk_ms // 1000 * 2
+    started = time.perf_counter()
+    for index, offset in enumerate(range(0, len(pcm), step)):
+        if (wait := started + index * chunk_ms / 1000 - time.perf_counter()) > 0:
+            await asyncio.sleep(wait)
+        yield pcm[offset : offset + step]
+    if (wait := started + len(pcm) / 2 / RATE - time.perf_counter()) > 0:
+        await asyncio.sleep(wait)
 
 
 @dataclass(frozen=True)
@@ -42,26 +57,16 @@ class TtsResult:
     audio_seconds: float
 
 
-async def stream_microphone(client: AsyncTcpClient, pcm: bytes) -> None:
-    """audio-start, then 20 ms chunks at real-time pace (against the clock, no drift).
-
-    Stops short of audio-stop: the caller times that moment.
-    """
+async def stream_microphone(client: AsyncTcpClient, pcm: bytes, chunk_ms: int = CHUNK_MS) -> None:
+    """audio-start, then the audio at real-time pace. Stops short of audio-stop: the caller
+    times that moment."""
     fmt = {"rate": RATE, "width": 2, "channels": 1}
     await client.write_event(AudioStart(timestamp=0, **fmt).event())
-    started = time.perf_counter()
-    for index, offset in enumerate(range(0, len(pcm), _CHUNK_BYTES)):
-        due = started + index * CHUNK_MS / 1000
-        if (wait := due - time.perf_counter()) > 0:
-            await asyncio.sleep(wait)
-        chunk = AudioChunk(
-            audio=pcm[offset : offset + _CHUNK_BYTES], timestamp=index * CHUNK_MS, **fmt
-        )
+    index = 0
+    async for audio in paced(pcm, chunk_ms):
+        chunk = AudioChunk(audio=audio, timestamp=index * chunk_ms, **fmt)
         await client.write_event(chunk.event())
-    # The last chunk's duration passes before a real microphone could say "stop".
-    end = started + len(pcm) / 2 / RATE
-    if (wait := end - time.perf_counter()) > 0:
-        await asyncio.sleep(wait)
+        index += 1
 
 
 async def transcribe(port: int, clip: Clip) -> SttResult:
@@ -109,9 +114,9 @@ async def synthesize(port: int, text: str) -> TtsResult:
 
 
 class WakeClient:
-    """Streams a clip to a wake word detector; True when it fired."""
+    """Streams a clip to a wake word detector in chunks of chunk_ms; True when it fired."""
 
-    async def detected(self, clip: Clip) -> bool:
+    async def detected(self, clip: Clip, chunk_ms: int = CHUNK_MS) -> bool:
         raise NotImplementedError
 
 
@@ -125,7 +130,7 @@ class WyomingWake(WakeClient):
     def __init__(self, port: int) -> None:
         self.port = port
 
-    async def detected(self, clip: Clip) -> bool:
+    async def detected(self, clip: Clip, chunk_ms: int = CHUNK_MS) -> bool:
         found = asyncio.Event()
         async with (
             AsyncTcpClient(HOST, self.port) as client,
@@ -133,7 +138,7 @@ class WyomingWake(WakeClient):
         ):
             reader = asyncio.create_task(_read_detections(client, found))
             await client.write_event(Detect(names=[WAKE_WORD]).event())
-            await stream_microphone(client, clip.pcm)
+            await stream_microphone(client, clip.pcm, chunk_ms)
             with contextlib.suppress(ConnectionError):
                 await client.write_event(AudioStop().event())
                 await client.write_event(Ping(text="end").event())
@@ -170,15 +175,12 @@ class StdinWake(WakeClient):
             if line.strip() and not line.startswith(b"Traceback"):
                 self._fired.append(time.perf_counter())
 
-    async def detected(self, clip: Clip) -> bool:
+    async def detected(self, clip: Clip, chunk_ms: int = CHUNK_MS) -> bool:
         process = self._service.process
         assert process is not None and process.stdin is not None
         started = time.perf_counter()
-        for index, offset in enumerate(range(0, len(clip.pcm), _CHUNK_BYTES)):
-            due = started + index * CHUNK_MS / 1000
-            if (wait := due - time.perf_counter()) > 0:
-                await asyncio.sleep(wait)
-            process.stdin.write(clip.pcm[offset : offset + _CHUNK_BYTES])
+        async for chunk in paced(clip.pcm, chunk_ms):
+            process.stdin.write(chunk)
             process.stdin.flush()
         await asyncio.sleep(0.3)
         return any(t >= started for t in self._fired)

@@ -1,20 +1,208 @@
-"""End to end through Home Assistant's Assist pipeline — the place for it; not measured yet.
+"""End to end through Home Assistant's Assist pipeline: end of speech → first reply audio.
 
-The plan: in one Home Assistant (the dev instance of scripts/develop, or HA's test harness),
-set up two pipelines on the same audio —
-  A. our integration (custom_components/indoor_voice) + our engine, and
-  B. HA's built-in `wyoming` integration + wyoming-openwakeword, wyoming-faster-whisper and
-     wyoming-piper (the Service objects in servers.py start them);
-then feed each utterance to `async_pipeline_from_audio_stream` (wake word → stt → intent →
-tts) at real-time pace, and time from the end of speech to the first reply audio byte
-(the figure a household feels), plus the whole run. Each row goes into the same table.
+One Home Assistant runs in this process, made by the test harness's
+`async_test_home_assistant` (config and storage in a temporary folder, no HTTP server),
+in the tests' home (a "Kitchen Light"), with two pipelines on the servers already running:
+  ours  our integration, added through its config flow, on our engine;
+  peer  HA's built-in `wyoming` integration on wyoming-faster-whisper and wyoming-piper.
+Each command starts at the speech-to-text stage (as after a satellite's wake word) and is
+fed as satellites feed it: 10 ms chunks at real-time pace, silence after the speech until
+HA's voice activity detection ends the command. End of speech is the moment the last
+audible chunk was fed; first reply audio is the first byte of samples (past the WAV
+header) from the run's TTS stream, which is opened at run start as a satellite would.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import math
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import numpy as np
+from homeassistant import loader
+from homeassistant.components import tts
+from homeassistant.components.assist_pipeline import (
+    PipelineEvent,
+    PipelineEventType,
+    PipelineStage,
+    async_create_default_pipeline,
+    async_pipeline_from_audio_stream,
+    async_update_pipeline,
+)
+from homeassistant.core import Context, HomeAssistant
+from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import async_test_home_assistant
+
+from custom_components.indoor_voice.const import DOMAIN, PIPELINE_NAME
+from tests.support.assist import (
+    METADATA,
+    async_add_service,
+    async_setup_kitchen,
+    entity_of,
+    pipeline_named,
+)
+from tests.support.speech import RATE
+
+from .clients import paced
+from .corpus import Clip
+from .paths import VOICE
+from .processes import HOST
 from .report import Row
+from .scoring import percentile
+from .workload import Progress, Side, in_turn, settle
+
+CHUNK_MS = 10  # what satellites send
+_CHUNK_SAMPLES = RATE * CHUNK_MS // 1000
+_AUDIBLE_RMS = 32.0  # about -60 dBFS
+_DONE = ("action_done", "query_answer")
 
 
-async def end_to_end_rows() -> list[Row]:
-    """Rows for the pipeline figures; none until the pipeline run is written."""
-    return []
+@dataclass
+class Run:
+    """One command through one pipeline."""
+
+    speech_end: float = math.nan  # perf_counter when the last audible chunk was fed
+    first_audio: float = math.nan  # ... when the first byte of reply audio arrived
+    done: bool = False  # understood and carried out, without an error
+
+    @property
+    def latency(self) -> float:
+        return self.first_audio - self.speech_end
+
+
+async def end_to_end_rows(
+    sides: tuple[Side, Side], commands: list[Clip], progress: Progress
+) -> list[Row]:
+    """Every command through both pipelines, who goes first alternating; one unmeasured
+    run per side first (Home Assistant loads its intents on first use)."""
+    runs: dict[str, list[Run]] = {side.name: [] for side in sides}
+    logging.disable(logging.WARNING)  # HA's notes on custom integrations; errors still show
+    with tempfile.TemporaryDirectory(prefix="indoor-voice-bench-ha-") as config_dir:
+        async with async_test_home_assistant(config_dir=config_dir) as hass:
+            try:
+                pipelines = await _home(hass, sides)
+                for side in sides:
+                    await _run(hass, pipelines[side.name], commands[0])
+                for index, command in enumerate(commands):
+                    for side in in_turn(index, sides):
+                        await settle()
+                        runs[side.name].append(await _run(hass, pipelines[side.name], command))
+                    progress(f"end to end {index + 1}/{len(commands)}")
+            finally:
+                await hass.async_stop(force=True)
+                logging.disable(logging.NOTSET)
+    return _rows(runs["ours"], runs["peer"])
+
+
+async def _home(hass: HomeAssistant, sides: tuple[Side, Side]) -> dict[str, str]:
+    """The kitchen, both integrations added through their config flows; pipeline ids."""
+    hass.data.pop(loader.DATA_CUSTOM_COMPONENTS)  # find custom_components/ (this repo's)
+    assert await async_setup_component(hass, "homeassistant", {})
+    await async_setup_kitchen(hass)
+    ours, peer = sides
+    await async_add_service(hass, DOMAIN, HOST, ours.stt_port)
+    stt = await async_add_service(hass, "wyoming", HOST, peer.stt_port)
+    tts_entry = await async_add_service(hass, "wyoming", HOST, peer.tts_port)
+    pipeline = await async_create_default_pipeline(
+        hass, entity_of(hass, stt, "stt"), entity_of(hass, tts_entry, "tts"), "Wyoming peers"
+    )
+    assert pipeline is not None
+    # HA chose piper's first catalog voice, which is not installed: the household picks Joe.
+    await async_update_pipeline(hass, pipeline, tts_voice=VOICE)
+    return {ours.name: pipeline_named(hass, PIPELINE_NAME).id, peer.name: pipeline.id}
+
+
+async def _run(hass: HomeAssistant, pipeline_id: str, command: Clip) -> Run:
+    # HA keeps replies in memory for minutes: "Turned on the light" would come from there.
+    await hass.services.async_call(tts.DOMAIN, "clear_cache", blocking=True)
+    run = Run()
+    readers: list[asyncio.Task[None]] = []
+    errors: list[PipelineEvent] = []
+
+    def on_event(event: PipelineEvent) -> None:
+        if event.type is PipelineEventType.RUN_START:
+            token = event.data["tts_output"]["token"]
+            readers.append(hass.async_create_task(_listen(hass, token, run)))
+        elif event.type is PipelineEventType.INTENT_END:
+            response = event.data["intent_output"]["response"]
+            run.done = response["response_type"] in _DONE
+        elif event.type is PipelineEventType.ERROR:
+            errors.append(event)
+
+    await async_pipeline_from_audio_stream(
+        hass,
+        context=Context(),
+        event_callback=on_event,
+        stt_metadata=METADATA,
+        stt_stream=_speak(command.pcm, run),
+        pipeline_id=pipeline_id,
+        start_stage=PipelineStage.STT,
+        end_stage=PipelineStage.TTS,
+        tts_audio_output={tts.ATTR_PREFERRED_FORMAT: "wav"},
+    )
+    await asyncio.gather(*readers)
+    run.done = run.done and not errors
+    return run
+
+
+async def _speak(pcm: bytes, run: Run) -> AsyncIterator[bytes]:
+    """The microphone; notes when the last audible chunk goes out."""
+    last_audible = _last_audible_chunk(pcm)
+    index = 0
+    async for chunk in paced(pcm, CHUNK_MS):
+        if index == last_audible:
+            run.speech_end = time.perf_counter()
+        yield chunk
+        index += 1
+
+
+def _last_audible_chunk(pcm: bytes) -> int:
+    samples = np.frombuffer(pcm, dtype=np.int16)
+    chunks = samples[: len(samples) // _CHUNK_SAMPLES * _CHUNK_SAMPLES].astype(np.float32)
+    rms = np.sqrt(np.mean(chunks.reshape(-1, _CHUNK_SAMPLES) ** 2, axis=1))
+    return int(np.flatnonzero(rms >= _AUDIBLE_RMS)[-1])
+
+
+async def _listen(hass: HomeAssistant, token: str, run: Run) -> None:
+    """Play the reply as a satellite would; note when its first sample arrives."""
+    stream = tts.async_get_stream(hass, token)
+    assert stream is not None
+    head = b""
+    async for chunk in stream.async_stream_result():
+        if math.isnan(run.first_audio):
+            head += chunk
+            if (at := head.find(b"data")) >= 0 and len(head) > at + 8:  # past the WAV header
+                run.first_audio = time.perf_counter()
+
+
+def _rows(ours: list[Run], peer: list[Run]) -> list[Row]:
+    def latencies(runs: list[Run]) -> list[float]:
+        return [r.latency for r in runs if not math.isnan(r.latency)]
+
+    def done(runs: list[Run]) -> tuple[float, str]:
+        count = sum(r.done for r in runs)
+        return count / len(runs), f"{count}/{len(runs)}"
+
+    label = "end to end via HA pipeline (end of speech → first reply audio)"
+    return [
+        Row(
+            f"{label} p50",
+            percentile(latencies(ours), 50),
+            percentile(latencies(peer), 50),
+            "ms",
+        ),
+        Row(f"{label} p95", percentile(latencies(ours), 95), percentile(latencies(peer), 95), "ms"),
+        Row(
+            "end to end commands carried out",
+            done(ours)[0],
+            done(peer)[0],
+            "n/N",
+            lower_is_better=False,
+            ours_text=done(ours)[1],
+            peer_text=done(peer)[1],
+        ),
+    ]
