@@ -124,11 +124,12 @@ async def _run(hass: HomeAssistant, pipeline_id: str, command: Clip) -> Run:
     errors: list[PipelineEvent] = []
 
     def on_event(event: PipelineEvent) -> None:
+        data = event.data or {}
         if event.type is PipelineEventType.RUN_START:
-            token = event.data["tts_output"]["token"]
+            token = data["tts_output"]["token"]
             readers.append(hass.async_create_task(_listen(hass, token, run)))
         elif event.type is PipelineEventType.INTENT_END:
-            response = event.data["intent_output"]["response"]
+            response = data["intent_output"]["response"]
             run.done = response["response_type"] in _DONE
         elif event.type is PipelineEventType.ERROR:
             errors.append(event)

@@ -74,7 +74,7 @@ async def test_turn_on_the_kitchen_light_through_the_official_services(
 ) -> None:
     """espeak-ng asks for the kitchen light: whisper hears it, Home Assistant turns the light
     on, and piper says so."""
-    assert core.states.get(kitchen).state == "off"
+    assert core.states.is_state(kitchen, "off")
     events = await async_voice_command(
         core,
         pipeline_named(core, PIPELINE_NAME).id,
@@ -83,11 +83,11 @@ async def test_turn_on_the_kitchen_light_through_the_official_services(
         tts_audio_output={tts.ATTR_PREFERRED_FORMAT: "wav"},
     )
 
-    by_type = {e.type: e.data for e in events}
+    by_type = {e.type: e.data or {} for e in events}
     assert PipelineEventType.ERROR not in by_type, by_type.get(PipelineEventType.ERROR)
     heard_command = by_type[PipelineEventType.STT_END]["stt_output"]["text"]
     assert heard_command.lower().strip(" .") == "turn on the kitchen light"
-    assert core.states.get(kitchen).state == "on"
+    assert core.states.is_state(kitchen, "on")
 
     reply = await async_reply(core, by_type[PipelineEventType.TTS_END]["tts_output"]["token"])
     pcm, rate, width, channels = read_wav(reply)

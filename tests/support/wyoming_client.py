@@ -116,7 +116,7 @@ async def detect(host: str, port: int, pcm: bytes, names: list[str] | None = Non
         await client.write_event(Detect(names=names).event())
         await send_audio(client, pcm, chunk_ms=10)
         await client.write_event(Ping(text="end").event())
-        events = []
+        events: list[Event] = []
         while True:
             event = await client.read_event()
             assert event is not None, "engine closed the connection"
