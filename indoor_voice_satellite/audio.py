@@ -10,8 +10,8 @@ import shlex
 import signal
 import wave
 from collections.abc import AsyncGenerator, Callable
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from wyoming.audio import AudioChunk, AudioChunkConverter, AudioFormat
 
