@@ -12,13 +12,13 @@ import shlex
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from indoor_voice_link import certificate_fingerprint
-from tests.support.engine_process import MODELS, REPO
+from tests.support.engine_process import MODELS
+from tests.support.processes import sandbox_env, wait_until_ready
 from tests.support.speech import silence
 
 HERE = Path(__file__).parent
@@ -125,16 +125,6 @@ class SatelliteProcess:
         certificate = pairing["home_assistant_certificate"]
         return certificate_fingerprint(certificate.encode()) if certificate else None
 
-    def _env(self) -> dict[str, str]:
-        return {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "HOME": str(self.sandbox / "home"),
-            "TMPDIR": str(self.sandbox / "tmp"),
-            "PYTHONPATH": str(REPO),
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "LANG": "C.UTF-8",
-        }
-
     def command(self, *args: str) -> subprocess.CompletedProcess[str]:
         """A one-shot run with this data dir (--print-pairing-code, --pair)."""
         return subprocess.run(
@@ -149,7 +139,7 @@ class SatelliteProcess:
             text=True,
             check=True,
             cwd=self.sandbox / "cwd",
-            env=self._env(),
+            env=sandbox_env(self.sandbox),
             timeout=WAIT,
         )
 
@@ -177,21 +167,20 @@ class SatelliteProcess:
             self.process = subprocess.Popen(
                 argv,
                 cwd=self.sandbox / "cwd",
-                env=self._env(),
+                env=sandbox_env(self.sandbox),
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        deadline = time.monotonic() + WAIT
-        while not (ready := READY.search(log.read_text(errors="replace"))):
-            if self.process.poll() is not None:
-                raise RuntimeError(
-                    f"satellite exited with {self.process.returncode}:\n{self.log_text()}"
-                )
-            if time.monotonic() > deadline:
-                self.stop()
-                raise TimeoutError(f"satellite did not start:\n{self.log_text()}")
-            time.sleep(0.05)
+        ready = wait_until_ready(
+            self.process,
+            log,
+            READY,
+            "satellite",
+            WAIT,
+            everything_logged=self.log_text,
+            give_up=self.stop,
+        )
         self.port = int(ready.group(1))
 
     def stop(self) -> None:

@@ -17,7 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.support.processes import REPO, sandbox_env, wait_until_ready
+
 MODELS = REPO / ".models"
 STRACE = shutil.which("strace")
 _ADDRESS = re.compile(r'inet_addr\("([0-9.]+)"\)|inet_pton\(AF_INET6, "([0-9a-fA-F:.]+)"')
@@ -65,14 +66,6 @@ class EngineProcess:
     def launch(self, timeout: float = 90) -> None:
         """Start the process (again, on the same port once it has one) and wait for it to serve."""
         self.log = self.logs / f"run-{time.monotonic_ns()}.log"
-        env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "HOME": str(self.sandbox / "home"),
-            "TMPDIR": str(self.sandbox / "tmp"),
-            "PYTHONPATH": str(REPO),
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "LANG": "C.UTF-8",
-        }
         # strace sees every connect and datagram, from Python and from native libraries alike.
         if STRACE is None:
             raise RuntimeError(
@@ -92,21 +85,20 @@ class EngineProcess:
             self.process = subprocess.Popen(
                 [*watch, *self.program, f"--uri=tcp://{self.host}:{self.port}", *self.argv],
                 cwd=self.sandbox / "cwd",
-                env=env,
+                env=sandbox_env(self.sandbox),
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # signals go to the group: strace and the engine
             )
-        deadline = time.monotonic() + timeout
-        while not (ready := self.ready.search(self.log.read_text(errors="replace"))):
-            if self.process.poll() is not None:
-                raise RuntimeError(
-                    f"{self.name} exited with {self.process.returncode}:\n{self.log_text()}"
-                )
-            if time.monotonic() > deadline:
-                self.kill()
-                raise TimeoutError(f"{self.name} did not start in {timeout} s:\n{self.log_text()}")
-            time.sleep(0.05)
+        ready = wait_until_ready(
+            self.process,
+            self.log,
+            self.ready,
+            self.name,
+            timeout,
+            everything_logged=self.log_text,
+            give_up=self.kill,
+        )
         if self.ready.groups:
             self.port = int(ready.group(1))
 

@@ -1,0 +1,47 @@
+"""What every program the tests start as a subprocess shares: a sandboxed environment, and
+waiting for the log line that says it serves."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def sandbox_env(sandbox: Path) -> dict[str, str]:
+    """HOME, TMPDIR (and the working dir, by the caller) in folders a test can inspect."""
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(sandbox / "home"),
+        "TMPDIR": str(sandbox / "tmp"),
+        "PYTHONPATH": str(REPO),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "LANG": "C.UTF-8",
+    }
+
+
+def wait_until_ready(
+    process: subprocess.Popen[bytes],
+    log: Path,
+    ready: re.Pattern[str],
+    name: str,
+    timeout: float,
+    *,
+    everything_logged: Callable[[], str],
+    give_up: Callable[[], None],
+) -> re.Match[str]:
+    """Poll the log for `ready` (a guard against hanging, not a measurement)."""
+    deadline = time.monotonic() + timeout
+    while not (match := ready.search(log.read_text(errors="replace"))):
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited with {process.returncode}:\n{everything_logged()}")
+        if time.monotonic() > deadline:
+            give_up()
+            raise TimeoutError(f"{name} did not start in {timeout} s:\n{everything_logged()}")
+        time.sleep(0.05)
+    return match
