@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from indoor_voice_engine.__main__ import parse_args
 from tests.support.engine_process import MODELS, REPO, running_engine
 from tests.support.speech import convert, espeak, silence
 from tests.support.wyoming_client import describe, detect, synthesize, transcribe
@@ -94,3 +95,7 @@ def test_offline_with_a_missing_model_says_so_and_exits(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "--offline forbids downloading" in result.stderr
     assert list(empty.iterdir()) == []
+
+
+def test_by_default_the_engine_listens_on_loopback_only() -> None:
+    assert parse_args([]).uri == "tcp://127.0.0.1:10400"
