@@ -55,8 +55,7 @@ class ToSpeechFormat:
     One instance per stream: resampling carries state from chunk to chunk.
     """
 
-    def __init__(self, limits: Limits) -> None:
-        self._limits = limits
+    def __init__(self) -> None:
         self._converter = AudioChunkConverter(rate=RATE, width=WIDTH, channels=CHANNELS)
 
     def convert(self, fmt: Format, audio: bytes) -> np.ndarray:

@@ -213,7 +213,7 @@ class ConnectionHandler:
     def _begin_stream(self, fmt: Format) -> None:
         engine = self._engine
         self._format = fmt
-        self._converter = ToSpeechFormat(self._limits)
+        self._converter = ToSpeechFormat()
         if self._mode == "transcribe":
             assert engine.stt is not None and self._stt_request is not None
             max_samples = int(self._limits.max_utterance_seconds * 16_000)

@@ -8,7 +8,6 @@ from typing import Final
 DOMAIN: Final = "indoor_voice"
 
 DEFAULT_ENGINE_PORT: Final = 10400
-DEFAULT_SATELLITE_PORT: Final = 10700
 SATELLITE_ZEROCONF_TYPE: Final = "_indoor-voice._tcp.local."
 PIPELINE_NAME: Final = "Indoor Voice (local)"
 PREFERRED_WAKE_WORD: Final = "hey_jarvis"

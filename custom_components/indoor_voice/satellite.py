@@ -64,7 +64,6 @@ class SatelliteDevice:
     """What the satellite's entities share: connection state, what it reported, commands."""
 
     entry_id: str
-    device_id: str | None = None
     connected: bool = False
     info: Info | None = None
     muted: bool = False
