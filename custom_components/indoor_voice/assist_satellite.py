@@ -63,7 +63,7 @@ _STAGES = {
     PipelineStage.HANDLE: assist_pipeline.PipelineStage.INTENT,
     PipelineStage.TTS: assist_pipeline.PipelineStage.TTS,
 }
-_REFUSAL = (
+REFUSAL = (
     "Sorry, I can't listen right now: this voice assistant would send what you say outside "
     "your home. Please check Home Assistant's repairs."
 )
@@ -273,7 +273,7 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
             stream = tts.async_create_stream(
                 self.hass, ours[0], options={tts.ATTR_PREFERRED_FORMAT: "wav"}
             )
-            stream.async_set_message(_REFUSAL)
+            stream.async_set_message(REFUSAL)
             await self._play(stream.async_stream_result())
 
     def _phrase(self, wake_word_name: str | None) -> str:

@@ -28,6 +28,7 @@ from pytest_homeassistant_custom_component.common import (
     mock_platform,
 )
 
+from custom_components.indoor_voice.assist_satellite import REFUSAL
 from custom_components.indoor_voice.const import DOMAIN, PIPELINE_NAME
 from custom_components.indoor_voice.local_guard import async_non_local_stages
 from tests.conftest import StartSatellite
@@ -35,7 +36,7 @@ from tests.integration.conftest import add_satellite, engine_entry
 from tests.satellite.satellite_process import wait_for
 from tests.support.engine_process import EngineProcess
 from tests.support.speech import convert, espeak, silence
-from tests.support.wyoming_client import transcribe
+from tests.support.wyoming_client import sounds_like, transcribe
 
 
 class CloudSpeechToText(stt.SpeechToTextEntity):
@@ -222,4 +223,4 @@ async def test_a_satellite_refuses_to_stream_into_a_pipeline_that_leaves_the_hou
         engine_process.port,
         convert(satellite.speaker.audio, 22050, 2, 1) + silence(1),
     )
-    assert "outside your home" in heard.lower()
+    assert sounds_like(heard, REFUSAL), heard

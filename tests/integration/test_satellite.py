@@ -27,7 +27,7 @@ from tests.integration.conftest import add_satellite
 from tests.satellite.satellite_process import SatelliteProcess, wait_for
 from tests.support.engine_process import EngineProcess
 from tests.support.speech import convert, espeak, silence
-from tests.support.wyoming_client import transcribe
+from tests.support.wyoming_client import sounds_like, transcribe
 
 COMMAND = "hey jarvis, turn on the kitchen light"
 
@@ -87,8 +87,9 @@ async def test_hey_jarvis_turn_on_the_kitchen_light(
     await wait_for(lambda: core.states.get(kitchen).state == "on", "the kitchen light")
     await wait_for(lambda: states[-1:] == ["idle"] and len(states) > 1, "the satellite to finish")
 
-    assert states == ["listening", "processing", "responding", "idle"]
-    assert "turned on" in (await _heard_reply(engine_process, satellite)).lower()
+    assert states == ["listening", "processing", "responding", "idle"], states
+    reply = await _heard_reply(engine_process, satellite)
+    assert sounds_like(reply, "turned on the light"), reply
     assert _device(entry).audio_chunks_before_wake == 0
 
 
@@ -155,7 +156,8 @@ async def test_announcements_play_on_the_satellite(
         {"entity_id": _entity(core, entry), "message": "Dinner is ready.", "preannounce": False},
         blocking=True,
     )
-    assert "dinner is ready" in (await _heard_reply(engine_process, satellite)).lower()
+    reply = await _heard_reply(engine_process, satellite)
+    assert sounds_like(reply, "dinner is ready"), reply
 
 
 async def test_mute_stops_all_streaming_until_unmuted(
@@ -204,7 +206,8 @@ async def test_two_satellites_hearing_the_same_command_one_answers(
     )
     await wait_for(lambda: len(near.speaker.audio) > 0, "the reply")
 
-    assert "turned on" in (await _heard_reply(engine_process, near)).lower()
+    reply = await _heard_reply(engine_process, near)
+    assert sounds_like(reply, "turned on the light"), reply
     assert far.speaker.audio == b""
     assert core.states.get(_entity(core, far_entry)).state == "idle"
 
