@@ -206,7 +206,10 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
     def _start_command(self, event: Event) -> None:
         if self._command_audio is not None:
             return  # one command at a time
+        # The wake word's name is read from the event: wyoming before 1.7 (Home Assistant
+        # 2025.4's pin) has no `wake_word_name` in RunPipeline and drops it when parsing.
         run = RunPipeline.from_event(event)
+        wake_word_name = event.data.get("wake_word_name")
         self._command_audio = asyncio.Queue()
         self._to_pipeline = AudioChunkConverter(
             rate=SAMPLE_RATE, width=SAMPLE_WIDTH, channels=SAMPLE_CHANNELS
@@ -219,17 +222,19 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
             level=float(event.data.get(link.protocol.SPEECH_LEVEL) or -96.0),
         )
         self._entry.async_create_background_task(
-            self.hass, self._answer(run, hearing), f"{self.entity_id} command"
+            self.hass,
+            self._answer(run, wake_word_name if isinstance(wake_word_name, str) else None, hearing),
+            f"{self.entity_id} command",
         )
 
-    async def _answer(self, run: RunPipeline, hearing: Hearing) -> None:
+    async def _answer(self, run: RunPipeline, wake_word_name: str | None, hearing: Hearing) -> None:
         try:
             self._watch_pipeline()
             pipeline = assist_pipeline.async_get_pipeline(self.hass, self._resolve_pipeline())
             if stages := await async_non_local_stages(self.hass, pipeline):
                 await self._refuse(pipeline.name, stages)
                 return
-            phrase = self._phrase(run.wake_word_name)
+            phrase = self._phrase(wake_word_name)
             if not await self.hass.data[DATA_ARBITER].async_contest(phrase, hearing):
                 _LOGGER.debug(
                     "%s stands down: another satellite heard it better", self._entry.title
@@ -411,8 +416,8 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
         ]
         return AssistSatelliteConfiguration(
             available_wake_words=words,
-            active_wake_words=list(info.satellite.active_wake_words or []),
-            max_active_wake_words=info.satellite.max_active_wake_words or len(words),
+            active_wake_words=list(self._device.active_wake_words),
+            max_active_wake_words=self._device.max_active_wake_words or len(words),
         )
 
     async def async_set_configuration(self, config: AssistSatelliteConfiguration) -> None:

@@ -67,6 +67,10 @@ class SatelliteDevice:
     connected: bool = False
     info: Info | None = None
     muted: bool = False
+    # Read from the event, not from `info`: wyoming before 1.6 (Home Assistant 2025.4's pin)
+    # drops these fields of `satellite` when it parses an info event.
+    active_wake_words: list[str] = field(default_factory=list)
+    max_active_wake_words: int | None = None
     audio_chunks_before_wake: int = 0
     request_mute: Callable[[bool], None] | None = None
     _listeners: list[Callable[[], None]] = field(default_factory=list)
@@ -84,7 +88,11 @@ class SatelliteDevice:
             self.connected = connected
         if info_event is not None:
             self.info = Info.from_event(info_event)
+            satellite = info_event.data.get("satellite") or {}
             # `muted` is ours: wyoming's Info drops fields it does not know.
-            self.muted = bool((info_event.data.get("satellite") or {}).get(protocol.MUTED, False))
+            self.muted = bool(satellite.get(protocol.MUTED, False))
+            self.active_wake_words = [str(w) for w in satellite.get("active_wake_words") or []]
+            maximum = satellite.get("max_active_wake_words")
+            self.max_active_wake_words = int(maximum) if maximum else None
         for listener in list(self._listeners):
             listener()

@@ -16,6 +16,18 @@ MAX_NAMES = 200
 
 
 @callback
+def _entity_aliases(hass: HomeAssistant, entry: er.RegistryEntry) -> list[str]:
+    """The entry's aliases as text.
+
+    Since Home Assistant 2026.4 `aliases` may hold a marker for the computed name, resolved by
+    `async_get_entity_aliases`; older releases have strings only.
+    """
+    if (get_aliases := getattr(er, "async_get_entity_aliases", None)) is not None:
+        return list(get_aliases(hass, entry))
+    return [alias for alias in entry.aliases if isinstance(alias, str)]
+
+
+@callback
 def async_home_names(hass: HomeAssistant) -> list[str]:
     """Names (and aliases) of exposed entities, then areas (and aliases)."""
     entities = er.async_get(hass)
@@ -25,7 +37,7 @@ def async_home_names(hass: HomeAssistant) -> list[str]:
             continue
         names[state.name] = None
         if (entry := entities.async_get(state.entity_id)) is not None:
-            names.update(dict.fromkeys(entry.aliases))
+            names.update(dict.fromkeys(_entity_aliases(hass, entry)))
     for area in ar.async_get(hass).async_list_areas():
         names[area.name] = None
         names.update(dict.fromkeys(area.aliases))

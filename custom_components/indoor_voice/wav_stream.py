@@ -49,7 +49,9 @@ class WavStream:
                 if fmt is None:
                     raise ValueError("WAV data before its format")
                 self.format = fmt
-                self._remaining = None if size == 0xFFFFFFFF else size
+                # A stream of unknown length says 0 (Home Assistant's wyoming TTS since 2026.x)
+                # or 0xFFFFFFFF (ours) in the header: then everything after it is audio.
+                self._remaining = None if size in (0, 0xFFFFFFFF) else size
                 self._buffer = buffer[body:]
                 return True
             if len(buffer) < body + size:

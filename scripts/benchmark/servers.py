@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from scripts.peers import THREADS, WHISPER_AND_PIPER, piper_args, whisper_args
 from tests.support.engine_process import free_port
+from tests.support.processes import program_pythonpath
 
 from .paths import BENCH, MODELS, OUR_PYTHON, REPO, WAKE_WORD
 from .processes import HOST, Service, clean_env
@@ -50,7 +51,7 @@ def ours() -> Service:
             "--threads",
             str(THREADS),
         ],
-        env=clean_env("ours", PYTHONPATH=str(REPO)),
+        env=clean_env("ours", PYTHONPATH=program_pythonpath()),
         cwd=REPO,
         port=port,
     )

@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 from indoor_voice_engine.__main__ import parse_args
-from tests.support.engine_process import MODELS, REPO, running_engine
+from tests.support.engine_process import MODELS, running_engine
+from tests.support.processes import program_pythonpath
 from tests.support.speech import convert, espeak, silence
 from tests.support.wyoming_client import describe, detect, synthesize, transcribe
 
@@ -90,7 +91,7 @@ def test_offline_with_a_missing_model_says_so_and_exits(tmp_path: Path) -> None:
         text=True,
         timeout=120,
         cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        env={**os.environ, "PYTHONPATH": program_pythonpath()},
     )
     assert result.returncode == 2
     assert "--offline forbids downloading" in result.stderr

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,12 +17,28 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.indoor_voice.const import CONF_KIND, DOMAIN, Kind
 from tests.satellite.satellite_process import SatelliteProcess, wait_for
 from tests.support.assist import async_setup_kitchen
+from tests.support.deprecations import DeprecationWatch
 from tests.support.engine_process import EngineProcess
 
 
 @pytest.fixture(autouse=True)
 def _harness(enable_custom_integrations: None, socket_enabled: None) -> None:
     """Load custom_components/, and allow loopback sockets (everything else stays blocked)."""
+
+
+@pytest.fixture(autouse=True)
+def no_deprecated_use() -> Iterator[DeprecationWatch]:
+    """Fail a test in which Home Assistant reports that our integration uses something
+    deprecated (tests/support/deprecations.py)."""
+    watch = DeprecationWatch()
+    logging.getLogger().addHandler(watch)
+    try:
+        yield watch
+    finally:
+        logging.getLogger().removeHandler(watch)
+    assert not watch.reports, "Home Assistant reports a deprecated use:\n" + "\n".join(
+        watch.reports
+    )
 
 
 @pytest.fixture

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import subprocess
 import sys
 
 from tests.support.engine_process import REPO
+from tests.support.processes import PROGRAMS
 
 
 def test_the_satellite_and_its_link_load_without_home_assistant(tmp_path: object) -> None:
@@ -22,6 +24,7 @@ def test_the_satellite_and_its_link_load_without_home_assistant(tmp_path: object
         text=True,
         check=True,
         cwd=str(tmp_path),  # the installed package, not the checkout on sys.path
+        env={**os.environ, "PYTHONPATH": str(PROGRAMS)},  # with the programs' own wyoming
     )
     loaded = json.loads(result.stdout)
     assert loaded["link"] == str(REPO / "custom_components/indoor_voice/link/__init__.py")

@@ -6,11 +6,21 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+# The engine and the satellite are programs of their own: they run with their own `wyoming`
+# (requirements/programs.txt, installed by scripts/setup into <venv>/programs), while the tests
+# and Home Assistant use the one the lane's Home Assistant pins.
+PROGRAMS = Path(sys.prefix) / "programs"
+
+
+def program_pythonpath() -> str:
+    """PYTHONPATH for a subprocess running the engine or the satellite from this checkout."""
+    return os.pathsep.join(str(p) for p in (PROGRAMS, REPO) if p.is_dir())
 
 
 def sandbox_env(sandbox: Path) -> dict[str, str]:
@@ -19,7 +29,7 @@ def sandbox_env(sandbox: Path) -> dict[str, str]:
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(sandbox / "home"),
         "TMPDIR": str(sandbox / "tmp"),
-        "PYTHONPATH": str(REPO),
+        "PYTHONPATH": program_pythonpath(),
         "PYTHONDONTWRITEBYTECODE": "1",
         "LANG": "C.UTF-8",
     }

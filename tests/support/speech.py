@@ -56,11 +56,26 @@ def wav_bytes(pcm: bytes, rate: int, width: int = 2, channels: int = 1) -> bytes
 
 
 def read_wav(data: bytes) -> tuple[bytes, int, int, int]:
-    """PCM, rate, width, channels of a WAV file held in memory."""
+    """PCM, rate, width, channels of a WAV file held in memory.
+
+    A streamed WAV (Home Assistant's wyoming text-to-speech since 2026.x) says 0 frames in its
+    header, written before the length was known: then all that follows the header is audio.
+    """
     with wave.open(io.BytesIO(data)) as reader:
-        return (
-            reader.readframes(reader.getnframes()),
-            reader.getframerate(),
-            reader.getsampwidth(),
-            reader.getnchannels(),
+        frames = reader.getnframes()
+        pcm = reader.readframes(frames) if frames else data[_data_offset(data) :]
+        return pcm, reader.getframerate(), reader.getsampwidth(), reader.getnchannels()
+
+
+def _data_offset(data: bytes) -> int:
+    """Where the samples of a WAV file start (after the `data` chunk's header)."""
+    offset = 12
+    while offset + 8 <= len(data):
+        chunk, size = (
+            data[offset : offset + 4],
+            int.from_bytes(data[offset + 4 : offset + 8], "little"),
         )
+        if chunk == b"data":
+            return offset + 8
+        offset += 8 + size + (size & 1)
+    raise ValueError("no data chunk in this WAV")
