@@ -9,7 +9,6 @@ import ssl
 from collections.abc import Mapping
 from typing import Any
 
-import voluptuous as vol
 from homeassistant.config_entries import (
     SOURCE_REAUTH,
     ConfigEntry,
@@ -45,6 +44,7 @@ from .const import (
 from .engine import offered_platforms
 from .household import DATA_HOUSEHOLD
 from .local_network import NotLocalError, async_resolve_local
+from .validation import vol
 from .wyoming_link import EngineUnavailable, NotWyoming, async_describe
 
 _LOGGER = logging.getLogger(__name__)

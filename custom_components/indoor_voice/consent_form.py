@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import voluptuous as vol
 from homeassistant.components.http import KEY_HASS_USER
 from homeassistant.helpers import selector
 from homeassistant.helpers.http import current_request
@@ -20,6 +19,7 @@ from .household import (
     Household,
     SharingSettings,
 )
+from .validation import vol
 
 CONF_ACKNOWLEDGE = "acknowledge"
 CONF_RETENTION_DAYS = "retention_days"

@@ -6,7 +6,15 @@ from typing import Any
 
 from homeassistant.components.repairs import RepairsFlow
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResult
+
+try:
+    from homeassistant.components.repairs import (  # type: ignore[attr-defined,unused-ignore]
+        RepairsFlowResult,
+    )
+except ImportError:  # Home Assistant 2025.4 has no RepairsFlowResult
+    from homeassistant.data_entry_flow import (  # type: ignore[assignment,unused-ignore]
+        FlowResult as RepairsFlowResult,
+    )
 
 from .consent_form import async_apply_consent, consent_placeholders, consent_schema
 from .household import DATA_HOUSEHOLD
@@ -15,7 +23,7 @@ from .household import DATA_HOUSEHOLD
 class DisclosureChangedFlow(RepairsFlow):
     """The disclosure changed while sharing was on: read it, then agree again or not."""
 
-    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> FlowResult:
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> RepairsFlowResult:
         household = self.hass.data[DATA_HOUSEHOLD]
         if user_input is not None:
             await async_apply_consent(household, user_input)

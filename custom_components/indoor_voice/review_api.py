@@ -11,7 +11,6 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-import voluptuous as vol
 from homeassistant.components import websocket_api
 from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.exceptions import ServiceValidationError
@@ -21,6 +20,7 @@ from homeassistant.helpers.service import async_register_admin_service
 from .const import DOMAIN
 from .household import DATA_HOUSEHOLD
 from .review_store import ClipNotFound
+from .validation import vol
 
 SERVICE_REVOKE = "revoke_consent"
 SERVICE_EXPORT = "export_review_bundle"
