@@ -16,6 +16,7 @@ from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.typing import ConfigType
 
 from .arbiter import DATA_ARBITER, WakeArbiter
+from .compat import ENTRY_DONE, EntryResult, async_unload_platforms
 from .config_flow import HOUSEHOLD_UNIQUE_ID, IndoorVoiceConfigFlow
 from .const import CONF_KIND, DOMAIN, Kind
 from .engine import EngineConfigEntry, EngineCoordinator, offered_platforms
@@ -46,16 +47,18 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     return True
 
 
-async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
+async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> EntryResult:
     kind = entry.data.get(CONF_KIND)
     if kind == Kind.HOUSEHOLD:
-        return await _async_setup_household(hass, entry)
-    if kind in SATELLITE_KINDS:
-        return await _async_setup_satellite(hass, entry)
-    return await _async_setup_engine(hass, entry)
+        await _async_setup_household(hass, entry)
+    elif kind in SATELLITE_KINDS:
+        await _async_setup_satellite(hass, entry)
+    else:
+        await _async_setup_engine(hass, entry)
+    return ENTRY_DONE
 
 
-async def _async_setup_satellite(hass: HomeAssistant, entry: SatelliteConfigEntry) -> bool:
+async def _async_setup_satellite(hass: HomeAssistant, entry: SatelliteConfigEntry) -> None:
     """The entities connect on their own and stay unavailable until the satellite answers."""
     entry.runtime_data = SatelliteDevice(entry.entry_id)
     if entry.data[CONF_KIND] == Kind.WYOMING_SATELLITE:
@@ -70,10 +73,9 @@ async def _async_setup_satellite(hass: HomeAssistant, entry: SatelliteConfigEntr
         )
     await hass.config_entries.async_forward_entry_setups(entry, SATELLITE_PLATFORMS)
     _ensure_household_entry(hass)
-    return True
 
 
-async def _async_setup_household(hass: HomeAssistant, entry: ConfigEntry) -> bool:
+async def _async_setup_household(hass: HomeAssistant, entry: ConfigEntry) -> None:
     household = hass.data[DATA_HOUSEHOLD]
     await household.async_suspend_if_disclosure_changed()
     _keep_spoken_replies_off_disk(hass)
@@ -87,7 +89,6 @@ async def _async_setup_household(hass: HomeAssistant, entry: ConfigEntry) -> boo
     )
     entry.async_on_unload(hass.data[DATA_GUARD].async_start())
     await hass.config_entries.async_forward_entry_setups(entry, HOUSEHOLD_PLATFORMS)
-    return True
 
 
 def _keep_spoken_replies_off_disk(hass: HomeAssistant) -> None:
@@ -99,7 +100,7 @@ def _keep_spoken_replies_off_disk(hass: HomeAssistant) -> None:
         _LOGGER.info("Spoken replies are no longer written to Home Assistant's TTS file cache")
 
 
-async def _async_setup_engine(hass: HomeAssistant, entry: EngineConfigEntry) -> bool:
+async def _async_setup_engine(hass: HomeAssistant, entry: EngineConfigEntry) -> None:
     coordinator = EngineCoordinator(hass, entry)
     await coordinator.async_config_entry_first_refresh()
     platforms = offered_platforms(coordinator.data)
@@ -111,7 +112,6 @@ async def _async_setup_engine(hass: HomeAssistant, entry: EngineConfigEntry) -> 
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
     _ensure_household_entry(hass)
     await async_ensure_pipeline(hass)
-    return True
 
 
 def _ensure_household_entry(hass: HomeAssistant) -> None:
@@ -128,13 +128,13 @@ async def _async_options_updated(hass: HomeAssistant, entry: ConfigEntry) -> Non
     await async_ensure_pipeline(hass)
 
 
-async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
+async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> EntryResult:
     if entry.data.get(CONF_KIND) == Kind.HOUSEHOLD:
-        return await hass.config_entries.async_unload_platforms(entry, HOUSEHOLD_PLATFORMS)
+        return await async_unload_platforms(hass, entry, HOUSEHOLD_PLATFORMS)
     if entry.data.get(CONF_KIND) in SATELLITE_KINDS:
-        return await hass.config_entries.async_unload_platforms(entry, SATELLITE_PLATFORMS)
+        return await async_unload_platforms(hass, entry, SATELLITE_PLATFORMS)
     coordinator: EngineCoordinator = entry.runtime_data
-    return await hass.config_entries.async_unload_platforms(entry, coordinator.platforms)
+    return await async_unload_platforms(hass, entry, coordinator.platforms)
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
@@ -144,7 +144,7 @@ async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
     ir.async_delete_issue(hass, DOMAIN, f"unencrypted_satellite_{entry.entry_id}")
 
 
-async def async_migrate_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
+async def async_migrate_entry(hass: HomeAssistant, entry: ConfigEntry) -> EntryResult:
     """Any migration of the household starts with sharing off."""
     if entry.data.get(CONF_KIND) == Kind.HOUSEHOLD:
         await hass.data[DATA_HOUSEHOLD].async_reset()
@@ -153,4 +153,4 @@ async def async_migrate_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
         version=IndoorVoiceConfigFlow.VERSION,
         minor_version=IndoorVoiceConfigFlow.MINOR_VERSION,
     )
-    return True
+    return ENTRY_DONE

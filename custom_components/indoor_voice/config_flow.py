@@ -24,6 +24,7 @@ from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 from wyoming.info import Info
 
 from . import link
+from .compat import vol
 from .consent_form import async_apply_consent, consent_placeholders, consent_schema
 from .const import (
     CONF_AREA,
@@ -44,7 +45,6 @@ from .const import (
 from .engine import offered_platforms
 from .household import DATA_HOUSEHOLD
 from .local_network import NotLocalError, async_resolve_local
-from .validation import vol
 from .wyoming_link import EngineUnavailable, NotWyoming, async_describe
 
 _LOGGER = logging.getLogger(__name__)

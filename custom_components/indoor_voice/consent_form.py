@@ -12,6 +12,7 @@ from homeassistant.components.http import KEY_HASS_USER
 from homeassistant.helpers import selector
 from homeassistant.helpers.http import current_request
 
+from .compat import vol
 from .household import (
     DEFAULT_MAX_SIZE_MB,
     DISCLOSURE_VERSION,
@@ -19,7 +20,6 @@ from .household import (
     Household,
     SharingSettings,
 )
-from .validation import vol
 
 CONF_ACKNOWLEDGE = "acknowledge"
 CONF_RETENTION_DAYS = "retention_days"

@@ -7,15 +7,7 @@ from typing import Any
 from homeassistant.components.repairs import RepairsFlow
 from homeassistant.core import HomeAssistant
 
-try:
-    from homeassistant.components.repairs import (  # type: ignore[attr-defined,unused-ignore]
-        RepairsFlowResult,
-    )
-except ImportError:  # Home Assistant 2025.4 has no RepairsFlowResult
-    from homeassistant.data_entry_flow import (  # type: ignore[assignment,unused-ignore]
-        FlowResult as RepairsFlowResult,
-    )
-
+from .compat import RepairsFlowResult
 from .consent_form import async_apply_consent, consent_placeholders, consent_schema
 from .household import DATA_HOUSEHOLD
 

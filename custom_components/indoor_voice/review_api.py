@@ -17,10 +17,10 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.service import async_register_admin_service
 
+from .compat import vol
 from .const import DOMAIN
 from .household import DATA_HOUSEHOLD
 from .review_store import ClipNotFound
-from .validation import vol
 
 SERVICE_REVOKE = "revoke_consent"
 SERVICE_EXPORT = "export_review_bundle"

@@ -12,19 +12,9 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import area_registry as ar
 from homeassistant.helpers import entity_registry as er
 
+from .compat import async_entity_aliases
+
 MAX_NAMES = 200
-
-
-@callback
-def _entity_aliases(hass: HomeAssistant, entry: er.RegistryEntry) -> list[str]:
-    """The entry's aliases as text.
-
-    Since Home Assistant 2026.4 `aliases` may hold a marker for the computed name, resolved by
-    `async_get_entity_aliases`; older releases have strings only.
-    """
-    if (get_aliases := getattr(er, "async_get_entity_aliases", None)) is not None:
-        return list(get_aliases(hass, entry))
-    return [alias for alias in entry.aliases if isinstance(alias, str)]
 
 
 @callback
@@ -37,7 +27,7 @@ def async_home_names(hass: HomeAssistant) -> list[str]:
             continue
         names[state.name] = None
         if (entry := entities.async_get(state.entity_id)) is not None:
-            names.update(dict.fromkeys(_entity_aliases(hass, entry)))
+            names.update(dict.fromkeys(async_entity_aliases(hass, entry)))
     for area in ar.async_get(hass).async_list_areas():
         names[area.name] = None
         names.update(dict.fromkeys(area.aliases))

@@ -29,6 +29,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.indoor_voice.assist_satellite import REFUSAL
+from custom_components.indoor_voice.compat import ENTRY_DONE, EntryResult
 from custom_components.indoor_voice.const import DOMAIN, PIPELINE_NAME
 from custom_components.indoor_voice.local_guard import async_non_local_stages
 from tests.conftest import StartSatellite
@@ -70,9 +71,9 @@ async def cloud_stt(core: HomeAssistant) -> AsyncIterator[str]:
     """A speech-to-text entity from an integration whose iot_class is cloud_push."""
     CloudSpeechToText.heard = b""
 
-    async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> bool:
+    async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> EntryResult:
         await hass.config_entries.async_forward_entry_setups(entry, ["stt"])
-        return True
+        return ENTRY_DONE  # what this release expects of an integration: None, or True before
 
     async def setup_stt(hass: HomeAssistant, entry: MockConfigEntry, add: Any) -> None:
         add([CloudSpeechToText()])
