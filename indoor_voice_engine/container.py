@@ -1,4 +1,4 @@
-"""The container image's entry point (Containerfile): the engine on port 10400 with its models
+"""The container image's entry point (Dockerfile): the engine on port 10400 with its models
 in the /data volume, as the unprivileged user indoor-voice.
 
 Started as root (Docker's and the Supervisor's default), it makes /data/models the engine

@@ -3,12 +3,14 @@
 # (unless started with --offline); nothing else is written anywhere. The engine runs as the
 # unprivileged user indoor-voice (uid 1000).
 #
-#   podman build -t indoor-voice-engine .        (or docker build; scripts/container on a
-#   podman run -v indoor-voice:/data -p 10400:10400 indoor-voice-engine       machine without a registry)
+#   docker build -t indoor-voice-engine .                        (or podman; compose.yaml)
+#   docker run -v indoor-voice:/data -p 127.0.0.1:10400:10400 indoor-voice-engine
 #
+# Arguments after the image name go to the engine (`--offline`, `--stt-model base-int8`, ...).
 # BUILD_FROM is any Debian bookworm image: debian:bookworm-slim for the plain image, Home
-# Assistant's base-debian for the add-on (addons/indoor_voice_engine/build.yaml). Every package
-# used is published for amd64 and aarch64, so the same file builds both.
+# Assistant's base-debian for the add-on (addon/build.yaml). Every package used is published
+# for amd64 and aarch64, so the same file builds both. scripts/container builds it where no
+# registry is reachable.
 ARG BUILD_FROM=docker.io/library/debian:bookworm-slim
 FROM ${BUILD_FROM}
 
