@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -159,3 +160,32 @@ def test_the_container_is_unprivileged_healthy_and_wrote_nothing_outside_data(
     assert podman("top", addon.name, "user").split()[1:] == ["indoor-voice"]
     podman("healthcheck", "run", addon.name)
     assert addon.changed_outside_data() == []
+
+
+async def test_a_root_owned_data_volume_is_given_to_the_engine_user(
+    image: str, tmp_path: Path
+) -> None:
+    """/data as Docker and the Supervisor make it, root's: the entry point gives the models
+    folder (and only that) to the engine's user before it drops its privileges. Without add-on
+    options, every installed wake word is served."""
+    data = tmp_path / "data"
+    shutil.copytree(MODELS / "wake", data / "models" / "wake")
+    container = start_container(
+        image,
+        f"indoor-voice-test-plain-{os.getpid()}",
+        free_port(),
+        tmp_path,
+        podman_args=("-v", f"{data}:/data"),
+        engine_args=("--offline", "--disable", "stt", "--disable", "tts"),
+    )
+    try:
+        models = data / "models"
+        assert {p.stat().st_uid for p in [models, *models.rglob("*")]} == {1000}
+        assert data.stat().st_uid == 0
+        info = await describe(container.host, container.port)
+        served = sorted(m.name for p in info.wake for m in p.models)
+        assert served == ["alexa", "hey_jarvis", "hey_mycroft", "hey_rhasspy"]
+        assert container.changed_outside_data() == []
+    finally:
+        container.stop()
+        podman("rm", container.name)
