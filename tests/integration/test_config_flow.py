@@ -168,9 +168,9 @@ async def test_the_engine_add_on_is_added_with_one_click(
 async def test_an_engine_added_by_hand_is_not_offered_again_by_its_add_on(
     core: HomeAssistant, engine_process: EngineProcess
 ) -> None:
-    assert (await _user_flow(core, engine_process.host, engine_process.port))[
-        "type"
-    ] is FlowResultType.CREATE_ENTRY
+    added = await _user_flow(core, engine_process.host, engine_process.port)
+    assert added["type"] is FlowResultType.CREATE_ENTRY
+    await core.async_block_till_done()
     result = await _addon_flow(core, engine_process.uri)
     assert result["type"] is FlowResultType.ABORT and result["reason"] == "already_configured"
 
