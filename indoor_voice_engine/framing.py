@@ -32,10 +32,12 @@ class Progress:
 
     phase: str = "working"  # "waiting" (between frames), "frame" (inside one) or "working"
     since: float = field(default_factory=time.monotonic)
+    frames: int = 0  # frames begun
 
     def enter(self, phase: str) -> None:
         self.phase = phase
         self.since = time.monotonic()
+        self.frames += phase == "frame"
 
 
 def _length(header: dict[str, Any], key: str, limit: int) -> int:

@@ -92,6 +92,11 @@ class ConnectionHandler:
         """True while an audio stream or a synthesis is under way."""
         return self._mode is not None or self._synthesis is not None
 
+    @property
+    def has_unread_input(self) -> bool:
+        """True if the client has sent bytes not read yet: it is asking for something."""
+        return bool(getattr(self._reader, "_buffer", b""))  # StreamReader has no public peek
+
     async def run(self) -> None:
         try:
             while True:
@@ -122,7 +127,8 @@ class ConnectionHandler:
             _LOGGER.debug("Client went away")
         except Exception as err:
             _LOGGER.error("Closing a connection after an internal error: %s", type(err).__name__)
-            await self._send_error("internal", "the engine failed to handle this request")
+            with contextlib.suppress(Exception):
+                await self._send_error("internal", "the engine failed to handle this request")
         finally:
             await self._cleanup()
 
@@ -148,6 +154,8 @@ class ConnectionHandler:
                         break
 
     async def write(self, event: Event) -> None:
+        if self._writer.transport.is_closing():  # an aborted transport raises AttributeError
+            raise ConnectionResetError("the connection is closed")
         async with self._write_lock, asyncio.timeout(self._limits.write_timeout):
             await async_write_event(event, self._writer)
 

@@ -47,9 +47,15 @@ class Limits:
     min_bytes_per_second: int = 32 * 1024
     """Pace a data block and payload must keep, on top of `header_timeout`."""
 
+    newcomer_grace: float = 0.5
+    """Seconds a new connection keeps its slot before its first byte (it may be on its way)."""
+
+    admission_wait: float = 1.0
+    """Seconds a newcomer may wait for a slot to become free before it is told busy."""
+
     stalled_after: float = 2.0
-    """Seconds inside a frame, or silent inside a request, after which a connection may be
-    evicted to make room for a newcomer."""
+    """Seconds a client in the middle of a request (an audio stream, a synthesis) may stay
+    silent before its slot may go to a newcomer."""
 
     write_timeout: float = 30.0
     """Seconds a client may take to accept what we send before it is dropped."""

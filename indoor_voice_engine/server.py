@@ -30,23 +30,34 @@ def parse_uri(uri: str) -> tuple[str, int]:
 
 
 class _Client:
-    """A connection's claim on a slot: it gives way while idle or stalled, never mid-request."""
+    """A connection's claim on a slot: it gives way unless it is in the middle of a request.
+
+    A request is under way while the engine works on an event, and from the start of an
+    audio stream or synthesis to its end, unless the client has then been silent for
+    `stalled_after` seconds, and while a new event waits unread. A connection that has not
+    asked for anything (or sent only part of a frame) gives way at once, the oldest first.
+    """
 
     def __init__(self, source: str, handler: ConnectionHandler, writer: asyncio.StreamWriter):
         self.source = source
         self._handler = handler
         self._writer = writer
         self._stalled_after = handler.limits.stalled_after
+        self._grace = handler.limits.newcomer_grace
 
     def quiet_for(self, now: float) -> float:
         return now - self._handler.progress.since
 
     def evictable(self, now: float) -> bool:
-        phase = self._handler.progress.phase
+        progress = self._handler.progress
         quiet = self.quiet_for(now)
-        if phase == "waiting":
-            return not self._handler.in_request or quiet > self._stalled_after
-        return phase == "frame" and quiet > self._stalled_after
+        if progress.phase == "working":
+            return False
+        if progress.phase == "waiting" and (
+            self._handler.has_unread_input or (not progress.frames and quiet < self._grace)
+        ):
+            return False
+        return not self._handler.in_request or quiet > self._stalled_after
 
     def evict(self) -> None:
         _LOGGER.debug("Evicting an idle connection to make room")
@@ -65,6 +76,7 @@ class EngineServer:
             limits.max_connections, limits.max_connections_per_source
         )
         self._refusals = RefusalLog(_LOGGER, "a client")
+        self._waiting = 0  # newcomers waiting for a slot
 
     @property
     def port(self) -> int:
@@ -90,7 +102,7 @@ class EngineServer:
             return
         handler = ConnectionHandler(self._engine, reader, writer, self._refusals, source)
         client = _Client(source, handler, writer)
-        if not self._slots.admit(client):
+        if not await self._admit(client):
             self._refusals.refused(source, "busy")
             with contextlib.suppress(Exception):
                 busy = Error(text="the engine is serving too many clients", code="busy")
@@ -105,6 +117,21 @@ class EngineServer:
         finally:
             self._slots.release(client)
             self._tasks.discard(task)  # type: ignore[arg-type]
+
+    async def _admit(self, client: _Client) -> bool:
+        """A slot for the newcomer, waiting a little for one to free up (graces expire)."""
+        limits = self._engine.limits
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + limits.admission_wait
+        while not self._slots.admit(client):
+            if loop.time() >= deadline or self._waiting >= limits.max_connections:
+                return False
+            self._waiting += 1
+            try:
+                await asyncio.sleep(0.1)
+            finally:
+                self._waiting -= 1
+        return True
 
     async def serve_forever(self) -> None:
         assert self._server is not None

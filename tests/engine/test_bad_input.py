@@ -224,13 +224,22 @@ async def test_clients_beyond_the_limit_are_told_the_engine_is_busy(tmp_path: Pa
         tmp_path, "--disable=stt", "--disable=tts", "--max-connections=2"
     ) as engine:
         held = [await asyncio.open_connection(engine.host, engine.port) for _ in range(2)]
+        fmt = {"rate": 16000, "width": 2, "channels": 1}
         for _, writer in held:
-            writer.write(
-                _header("detect")
-                + _header("audio-start", data={"rate": 16000, "width": 2, "channels": 1})
-            )
+            writer.write(_header("detect") + _header("audio-start", data=fmt))
+
+        async def keep_streaming() -> None:
+            chunk = _header("audio-chunk", data=fmt, payload_length=320) + bytes(320)
+            while True:
+                for _, writer in held:
+                    writer.write(chunk)
+                await asyncio.sleep(0.05)
+
+        streaming = asyncio.create_task(keep_streaming())
         await asyncio.sleep(0.2)
         events = await _raw(engine, b"")
+        streaming.cancel()
+        await asyncio.gather(streaming, return_exceptions=True)
         assert [e.type for e in events if e] == ["error"]
         assert events[0] is not None and events[0].data["code"] == "busy"
         for _, writer in held:

@@ -90,23 +90,36 @@ async def test_a_slowloris_header_is_dropped_within_seconds(
     assert time.monotonic() - started < 20
 
 
+async def _keep_streaming(client: AsyncTcpClient) -> None:
+    """A wake word stream that never ends: a chunk of silence every 50 ms."""
+    chunk = AudioChunk(rate=16_000, width=2, channels=1, audio=bytes(1600)).event()
+    while True:
+        await client.write_event(chunk)
+        await asyncio.sleep(0.05)
+
+
 async def test_refusals_are_summarised_not_logged_one_by_one(tmp_path: Path) -> None:
     with running_engine(tmp_path, "--max-connections=1") as engine:
         async with AsyncTcpClient(engine.host, engine.port) as busy:
             # An audio stream in progress keeps its slot: everyone else is refused.
             await busy.write_event(Detect(names=["hey_jarvis"]).event())
             await busy.write_event(AudioStart(rate=16_000, width=2, channels=1).event())
-            for _ in range(100):
-                _, writer = await asyncio.open_connection(engine.host, engine.port)
-                writer.write(b"not a frame\n")
-                await busy.write_event(
-                    AudioChunk(rate=16_000, width=2, channels=1, audio=bytes(320)).event()
-                )
-                writer.transport.abort()
+            streaming = asyncio.create_task(_keep_streaming(busy))
+            try:
+                for _ in range(20):
+                    reader, writer = await asyncio.open_connection(engine.host, engine.port)
+                    writer.write(b"not a frame\n")
+                    async with asyncio.timeout(30):
+                        await reader.read()  # refused: busy
+                    writer.transport.abort()
+            finally:
+                streaming.cancel()
+                await asyncio.gather(streaming, return_exceptions=True)
         for _ in range(30):
-            _, writer = await asyncio.open_connection(engine.host, engine.port)
+            reader, writer = await asyncio.open_connection(engine.host, engine.port)
             writer.write(b"not a frame\n")
-            await writer.drain()
+            async with asyncio.timeout(30):
+                await reader.read()  # refused: a bad frame
             writer.transport.abort()
         await describe(engine.host, engine.port)
         refusal_lines = [
