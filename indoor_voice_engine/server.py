@@ -34,8 +34,9 @@ class _Client:
 
     A request is under way while the engine works on an event, and from the start of an
     audio stream or synthesis to its end, unless the client has then been silent for
-    `stalled_after` seconds, and while a new event waits unread. A connection that has not
-    asked for anything (or sent only part of a frame) gives way at once, the oldest first.
+    `stalled_after` seconds, and while a new event waits unread. A new connection keeps its
+    slot for `newcomer_grace` seconds before its first byte; after that, one that has not
+    asked for anything (or sent only part of a frame) gives way, the oldest first.
     """
 
     def __init__(self, source: str, handler: ConnectionHandler, writer: asyncio.StreamWriter):

@@ -7,29 +7,30 @@ import asyncio
 
 from homeassistant.components.assist_pipeline import PipelineEventType, PipelineStage
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.const import CONF_HOST, CONF_PORT, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.indoor_voice.const import PIPELINE_NAME
 from tests.integration.test_satellite import COMMAND, _device, _entity, _record_states
 from tests.satellite.satellite_process import SatelliteProcess, wait_for
 from tests.support.assist import async_voice_command, pipeline_named
 from tests.support.attack import Attack
-from tests.support.engine_process import EngineProcess
 from tests.support.speech import espeak, silence
 
 
 async def test_the_light_turns_on_by_voice_while_strangers_crowd_engine_and_satellite(
     core: HomeAssistant,
-    living_room: tuple[SatelliteProcess, ConfigEntry],
     kitchen: str,
-    engine_process: EngineProcess,
+    engine_loaded: MockConfigEntry,
+    living_room: tuple[SatelliteProcess, ConfigEntry],
 ) -> None:
     satellite, entry = living_room
     satellite_states = _record_states(core, _entity(core, entry))
-    on_engine = Attack(engine_process.host, engine_process.port, stalled=40, slowloris=10, idle=20)
+    engine = engine_loaded.data
+    on_engine = Attack(engine[CONF_HOST], engine[CONF_PORT], stalled=40, slowloris=10, idle=20)
     on_satellite = Attack(satellite.host, satellite.port, stalled=4, slowloris=4, idle=16)
-    async with on_engine, on_satellite:
+    async with on_engine.running(), on_satellite.running():
         await asyncio.sleep(3.0)  # every slot has been taken once, the stalls are overdue
 
         await satellite.microphone.hear(silence(1.0) + espeak(COMMAND) + silence(2.0))

@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from dataclasses import dataclass, field
-from types import TracebackType
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 STALLED_FRAME = json.dumps({"type": "audio-chunk", "payload_length": 65536}).encode() + b"\n"
 SLOW_HEADER = b'{"type": "describe", "data": {"padding": "' + b"x" * 4096
@@ -21,7 +21,7 @@ _REOPEN_SECONDS = 0.5  # after the server drops a stranger, before it comes back
 
 @dataclass
 class Attack:
-    """`async with Attack(host, port, stalled=, slowloris=, idle=)`: strangers until the end."""
+    """`async with Attack(host, port, stalled=, slowloris=, idle=).running()`."""
 
     host: str
     port: int
@@ -29,23 +29,19 @@ class Attack:
     slowloris: int = 0
     idle: int = 0
     dropped: int = 0  # connections the server closed on a stranger
-    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
-    async def __aenter__(self) -> Attack:
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[Attack]:
+        """The strangers, until the block ends."""
         kinds = [(STALLED_FRAME, b"")] * self.stalled
         kinds += [(b"", SLOW_HEADER)] * self.slowloris + [(b"", b"")] * self.idle
-        self._tasks = [asyncio.create_task(self._stranger(*kind)) for kind in kinds]
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        tasks = [asyncio.create_task(self._stranger(*kind)) for kind in kinds]
+        try:
+            yield self
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _stranger(self, first: bytes, drip: bytes) -> None:
         while True:
