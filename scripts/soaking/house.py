@@ -25,7 +25,7 @@ from pytest_homeassistant_custom_component.common import async_test_home_assista
 from custom_components.indoor_voice.const import DOMAIN
 from tests.integration.conftest import add_satellite
 from tests.satellite.satellite_process import SatelliteProcess, make_satellite, wait_for
-from tests.support.assist import async_add_service, async_setup_kitchen
+from tests.support.assist import async_add_service, async_setup_kitchen, entity_of
 from tests.support.engine_process import EngineProcess, free_port, start_engine
 from tests.support.speech import espeak, silence
 
@@ -100,10 +100,15 @@ class House:
             command = Command(index, time.monotonic())
             self.commands.append(command)
             self.satellites[index].microphone.say(self._clips[words])
-            deadline = command.started + COMMAND_TIMEOUT
+            satellite = entity_of(self.hass, self.entries[index], "assist_satellite")
+            deadline, woke = command.started + COMMAND_TIMEOUT, False
             while time.monotonic() < deadline and not command.carried_out:
                 await asyncio.sleep(0.1)
                 command.carried_out = self.hass.states.get(self.light).state == wanted
+                state = self.hass.states.get(satellite).state
+                if woke and state == "idle":
+                    break  # the command ended without the light changing
+                woke |= state in ("listening", "processing", "responding")
             command.ended = time.monotonic()
             await asyncio.sleep(1.0)  # the reply plays
             return command
