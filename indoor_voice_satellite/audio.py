@@ -15,6 +15,8 @@ from typing import Any
 
 from wyoming.audio import AudioChunk, AudioChunkConverter, AudioFormat
 
+from .sounds import scaled
+
 _LOGGER = logging.getLogger(__name__)
 
 MIC_FORMAT = AudioFormat(rate=16_000, width=2, channels=1)
@@ -70,19 +72,33 @@ class Playback:
         self._converter = AudioChunkConverter(output.rate, output.width, output.channels)
         self._audio: asyncio.Queue[bytes | None] = asyncio.Queue()
         self.played = asyncio.Event()
+        self.cut = False  # stopped before its end ("stop")
 
     def feed(self, chunk: AudioChunk) -> None:
-        self._audio.put_nowait(self._converter.convert(chunk).audio)
+        if not self.cut:
+            self._audio.put_nowait(self._converter.convert(chunk).audio)
 
     def end(self) -> None:
         self._audio.put_nowait(None)
 
+    def stop(self) -> None:
+        """Stop playing it now; what is still to come is dropped."""
+        self.cut = True
+        self._audio.put_nowait(None)
+
     async def next_audio(self) -> bytes | None:
-        return await self._audio.get()
+        audio = await self._audio.get()
+        return None if self.cut else audio
 
 
 class Speaker:
-    """Plays sounds one after another through the snd command, a new process for each."""
+    """Plays sounds one after another through the snd command, a new process for each.
+
+    Everything it plays is at `volume` (0 to 1), lowered further to `duck` of that while
+    `ducked` (the satellite is listening to a command).
+    """
+
+    duck = 0.25
 
     def __init__(self, command: str, output: AudioFormat, on_idle: Callable[[], None]) -> None:
         filled = command.replace("{rate}", str(output.rate))
@@ -90,12 +106,27 @@ class Speaker:
         self.output = output
         self._on_idle = on_idle
         self._queue: asyncio.Queue[Playback] = asyncio.Queue()
-        self._playing = False
+        self._playing: Playback | None = None
         self._task: asyncio.Task[None] | None = None
+        self.volume = 1.0
+        self.ducked = False
 
     @property
     def busy(self) -> bool:
-        return self._playing or not self._queue.empty()
+        return self._playing is not None or not self._queue.empty()
+
+    @property
+    def gain(self) -> float:
+        return self.volume * (self.duck if self.ducked else 1.0)
+
+    def stop(self) -> None:
+        """Stop what plays now and drop what waits to play."""
+        while not self._queue.empty():
+            waiting = self._queue.get_nowait()
+            waiting.stop()
+            waiting.played.set()
+        if self._playing is not None:
+            self._playing.stop()
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._play_in_turn())
@@ -122,11 +153,11 @@ class Speaker:
     async def _play_in_turn(self) -> None:
         while True:
             playback = await self._queue.get()
-            self._playing = True
+            self._playing = playback
             try:
                 await self._play(playback)
             finally:
-                self._playing = False
+                self._playing = None
                 playback.played.set()
             if self._queue.empty():
                 self._on_idle()
@@ -146,10 +177,11 @@ class Speaker:
         assert process.stdin is not None
         try:
             while (audio := await playback.next_audio()) is not None:
-                process.stdin.write(audio)
+                process.stdin.write(scaled(audio, self.gain))
                 await process.stdin.drain()
-            process.stdin.close()
-            await process.wait()
+            if not playback.cut:
+                process.stdin.close()
+                await process.wait()
         except (BrokenPipeError, ConnectionResetError):
             _LOGGER.warning(
                 "The speaker command stopped reading (exit status %s)", process.returncode

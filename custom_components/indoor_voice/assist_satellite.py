@@ -2,7 +2,9 @@
 
 The satellite detects the wake word itself and only then streams the command. Before a
 pipeline runs, the entity checks that every stage of it is local, and asks the arbiter
-whether another satellite heard the same wake word better.
+whether another satellite heard the same wake word better. When Home Assistant expects an
+answer (a started conversation, a question, a reply the agent asked for) it tells the
+satellite to `listen`; timers of the satellite's device go to the satellite (timers.py).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncGenerator, AsyncIterable
+from collections.abc import AsyncGenerator, AsyncIterable, Coroutine
 from typing import Any, Final
 
 from homeassistant.components import assist_pipeline, ffmpeg, tts
@@ -22,6 +24,7 @@ from homeassistant.components.assist_satellite import (
     AssistSatelliteEntityDescription,
     AssistSatelliteEntityFeature,
 )
+from homeassistant.components.assist_satellite.const import PREANNOUNCE_URL
 from homeassistant.components.assist_satellite.entity import AssistSatelliteWakeWord
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
@@ -43,10 +46,12 @@ from wyoming.wake import Detect
 from . import link
 from .arbiter import DATA_ARBITER, Hearing
 from .const import CONF_KIND, DOMAIN, SAMPLE_CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH, Kind
+from .conversation_turns import Turns
 from .local_guard import DATA_GUARD, Stage, async_non_local_stages
 from .pipeline import our_entity
 from .satellite import SatelliteConfigEntry, SatelliteConnection, async_connect
 from .satellite_entity import SatelliteEntity
+from .timers import SatelliteTimers
 from .wav_stream import WavStream
 
 _LOGGER = logging.getLogger(__name__)
@@ -84,7 +89,9 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
 
     entity_description = AssistSatelliteEntityDescription(key="assist_satellite")
     _attr_name = None
-    _attr_supported_features = AssistSatelliteEntityFeature.ANNOUNCE
+    _attr_supported_features = (
+        AssistSatelliteEntityFeature.ANNOUNCE | AssistSatelliteEntityFeature.START_CONVERSATION
+    )
 
     def __init__(self, entry: SatelliteConfigEntry) -> None:
         SatelliteEntity.__init__(self, entry, "assist_satellite")
@@ -98,16 +105,24 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
         self._snd_format: dict[str, int] = dict(_DEFAULT_SND)
         self._played = asyncio.Event()
         self._unwatch_pipeline: Any = None
+        self._turns = Turns()
+        self._timers: SatelliteTimers | None = None
 
     # -- the link --------------------------------------------------------------------
 
     async def async_added_to_hass(self) -> None:
         await super().async_added_to_hass()
         self._device.request_mute = self._request_mute
+        self._device.request_volume = self._request_volume
         arbiter = self.hass.data[DATA_ARBITER]
         arbiter.register(self._entry.entry_id)
         self.async_on_remove(lambda: arbiter.unregister(self._entry.entry_id))
         self.async_on_remove(self._stop_watching_pipeline)
+        if self.registry_entry is not None and self.registry_entry.device_id is not None:
+            self._timers = SatelliteTimers(
+                self.hass, self.registry_entry.device_id, self._delivered, self._background
+            )
+            self.async_on_remove(self._timers.async_register())
         self._entry.async_create_background_task(
             self.hass, self._keep_connected(), f"{self.entity_id} link"
         )
@@ -173,6 +188,18 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
             raise HomeAssistantError(f"{self._entry.title} is not connected")
         await connection.write_event(event)
 
+    async def _delivered(self, event: Event) -> bool:
+        """Send if connected; whether the satellite got it."""
+        try:
+            await self._send(event)
+        except (HomeAssistantError, link.LinkError, OSError):
+            return False
+        return True
+
+    @callback
+    def _background(self, coroutine: Coroutine[Any, Any, Any]) -> None:
+        self._entry.async_create_background_task(self.hass, coroutine, f"{self.entity_id} task")
+
     # -- what the satellite says -------------------------------------------------------
 
     async def _on_event(self, connection: SatelliteConnection, event: Event) -> None:
@@ -182,6 +209,8 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
             self._device.async_update(connected=True, info_event=event)
             if first:
                 self._watch_pipeline()
+                if self._timers is not None:
+                    self._background(self._timers.async_tell_again())
         elif RunPipeline.is_type(kind):
             self._start_command(event)
         elif AudioChunk.is_type(kind):
@@ -196,6 +225,8 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
         elif Played.is_type(kind):
             self._played.set()
             self.tts_response_finished()
+            if self._turns.listen_after_played(bool(event.data.get(link.protocol.STOPPED))):
+                self._background(self._send_quietly(link.protocol.listen()))
         elif Ping.is_type(kind):
             await connection.write_event(Pong(text=Ping.from_event(event).text).event())
         elif Error.is_type(kind):
@@ -221,21 +252,30 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
             score=float(event.data.get(link.protocol.WAKE_WORD_SCORE) or 0.0),
             level=float(event.data.get(link.protocol.SPEECH_LEVEL) or -96.0),
         )
+        follow_up = event.data.get(link.protocol.FOLLOW_UP) is True
         self._entry.async_create_background_task(
             self.hass,
-            self._answer(run, wake_word_name if isinstance(wake_word_name, str) else None, hearing),
+            self._answer(
+                run,
+                wake_word_name if isinstance(wake_word_name, str) else None,
+                None if follow_up else hearing,
+            ),
             f"{self.entity_id} command",
         )
 
-    async def _answer(self, run: RunPipeline, wake_word_name: str | None, hearing: Hearing) -> None:
+    async def _answer(
+        self, run: RunPipeline, wake_word_name: str | None, hearing: Hearing | None
+    ) -> None:
+        """Run the pipeline for a command; `hearing` is None for an answer Home Assistant asked
+        for (no wake word, so nothing for the arbiter to judge)."""
         try:
             self._watch_pipeline()
             pipeline = assist_pipeline.async_get_pipeline(self.hass, self._resolve_pipeline())
             if stages := await async_non_local_stages(self.hass, pipeline):
                 await self._refuse(pipeline.name, stages)
                 return
-            phrase = self._phrase(wake_word_name)
-            if not await self.hass.data[DATA_ARBITER].async_contest(phrase, hearing):
+            phrase = self._phrase(wake_word_name) if hearing else None
+            if hearing and not await self.hass.data[DATA_ARBITER].async_contest(phrase, hearing):
                 _LOGGER.debug(
                     "%s stands down: another satellite heard it better", self._entry.title
                 )
@@ -297,6 +337,7 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
     @callback
     def on_pipeline_event(self, event: PipelineEvent) -> None:
         """Tell the satellite what it needs to know, and no more (no transcript, no reply text)."""
+        self._turns.on_pipeline_event(event)
         follow_up: Event | None = None
         if event.type is PipelineEventType.STT_VAD_START:
             follow_up = VoiceStarted().event()
@@ -356,7 +397,16 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
         return sent / (fmt["rate"] * fmt["width"] * fmt["channels"])
 
     async def async_announce(self, announcement: AssistSatelliteAnnouncement) -> None:
-        """Play an announcement and return once the satellite has played it."""
+        """Play an announcement (after its chime) and return once the satellite has played it.
+
+        Home Assistant's own chime is played by the satellite from its own samples; another
+        pre-announce sound is decoded here and played first.
+        """
+        if chime := announcement.preannounce_media_id:
+            if chime.endswith(PREANNOUNCE_URL):
+                await self._send(link.protocol.chime())
+            else:
+                await self._play(self._decoded(chime))
         if announcement.tts_token and (
             stream := tts.async_get_stream(self.hass, announcement.tts_token)
         ):
@@ -366,6 +416,13 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(seconds + _PLAYED_MARGIN_SECONDS):
                 await self._played.wait()
+
+    async def async_start_conversation(
+        self, start_announcement: AssistSatelliteAnnouncement
+    ) -> None:
+        """Say the start message, then listen for the answer without a wake word."""
+        await self.async_announce(start_announcement)
+        await self._send(link.protocol.listen())
 
     async def _decoded(self, media_url: str) -> AsyncGenerator[bytes]:
         """Any other media, decoded to WAV by ffmpeg."""
@@ -400,6 +457,10 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
         self._entry.async_create_background_task(
             self.hass, self._send(link.protocol.set_mute(muted)), f"{self.entity_id} mute"
         )
+
+    @callback
+    def _request_volume(self, volume: float) -> None:
+        self._background(self._send(link.protocol.set_volume(volume)))
 
     @callback
     def async_get_configuration(self) -> AssistSatelliteConfiguration:
