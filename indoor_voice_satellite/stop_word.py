@@ -26,13 +26,15 @@ _MAX_GAP = 12  # frames of quiet inside a word (the closures of /t/ and /p/)
 _PAUSE = 30  # frames of quiet before and after the word
 _ONSET = 6  # frames at the start of the word that must hiss
 _MIN_VOICED = 8  # frames of vowel after the hiss
-_CLOSURE_BY = 12  # frames: the /t/ closure comes this early
+_CLOSURE_BY = 20  # frames: the /t/ closure comes this early
+_CLOSURE_DB = 12.0  # and is this much quieter than the hiss before it
 
 
 @dataclass
 class _Frame:
     speech: bool
     hiss: bool
+    db: float = -96.0
 
 
 class StopWord:
@@ -67,7 +69,7 @@ class StopWord:
             self._noise_db = 0.95 * self._noise_db + 0.05 * max(db, -96.0)
         spectrum = np.abs(np.fft.rfft(x * np.hanning(FRAME))) ** 2
         high = float(spectrum[int(_HIGH_HZ * FRAME / RATE) :].sum())
-        return _Frame(speech, speech and high > 0.5 * float(spectrum.sum()))
+        return _Frame(speech, speech and high > 0.5 * float(spectrum.sum()), db)
 
     def _step(self, frame: _Frame) -> bool:
         if frame.speech:
@@ -91,15 +93,24 @@ class StopWord:
 
 
 def _is_stop(word: list[_Frame]) -> bool:
-    """/s/ hisses, the /t/ closes (a moment of quiet), a vowel, then no hiss to the end (unlike
-    "so", "sure", "six", "start", "stuff", "spot")."""
+    """/s/ hisses, the /t/ closes (a valley in the level), a vowel, then no hiss to the end
+    (unlike "so", "sure", "six", "start", "stuff", "spot")."""
     if not _MIN_WORD <= len(word) <= _MAX_WORD:
         return False
     if sum(f.hiss for f in word[:_ONSET]) < _ONSET - 1:
         return False
-    closure = next((i for i, f in enumerate(word) if not f.speech), None)
-    if closure is None or closure > _CLOSURE_BY:
+    if not _has_closure(word):
         return False
     vowel = next((i for i, f in enumerate(word) if f.speech and not f.hiss), len(word))
     tail = word[vowel:]
     return not any(f.hiss for f in tail) and sum(f.speech for f in tail) >= _MIN_VOICED
+
+
+def _has_closure(word: list[_Frame]) -> bool:
+    """Early in the word, a frame well below the hiss before it and the vowel after it."""
+    levels = [f.db for f in word]
+    for i in range(2, min(_CLOSURE_BY, len(word) - 1)):
+        before, after = max(levels[:i]), max(levels[i + 1 :])
+        if levels[i] <= before - _CLOSURE_DB and levels[i] <= after - _CLOSURE_DB - 8:
+            return True
+    return False

@@ -42,7 +42,7 @@ class Timers:
         return {
             "timer-started": self._count_down,
             "timer-updated": self._count_down,
-            "timer-cancelled": lambda event: self._forget(str(event.data.get("id"))),
+            "timer-cancelled": self._cancelled,
             "timer-finished": lambda event: self._finished(str(event.data.get("id"))),
         }
 
@@ -55,6 +55,10 @@ class Timers:
         loop = asyncio.get_running_loop()
         self._countdowns[timer_id] = loop.call_later(seconds, self._finished, timer_id)
         _LOGGER.info("Timer of %d s running (%d in all)", seconds, len(self._countdowns))
+
+    def _cancelled(self, event: Event) -> None:
+        self._forget(str(event.data.get("id")))
+        _LOGGER.info("Timer cancelled (%d running)", len(self._countdowns))
 
     def _forget(self, timer_id: str) -> None:
         if (countdown := self._countdowns.pop(timer_id, None)) is not None:
