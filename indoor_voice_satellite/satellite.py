@@ -263,7 +263,9 @@ class Satellite:
 
     def _set_volume(self, volume: object) -> None:
         if not isinstance(volume, int | float) or not 0 <= volume <= 1:
-            self._send(Error(text="set-volume needs a 'volume' from 0 to 1", code="invalid").event())
+            self._send(
+                Error(text="set-volume needs a 'volume' from 0 to 1", code="invalid").event()
+            )
             return
         self._speaker.volume = float(volume)
         self._save_preferences()

@@ -33,7 +33,9 @@ def alarm(output: AudioFormat) -> bytes:
     beep = 0.4 * np.sin(2 * np.pi * _ALARM_HZ * beep_t) * envelope
     gap = np.zeros(int(_ALARM_GAP_SECONDS * output.rate))
     pause = np.zeros(int(0.6 * output.rate))
-    return _to_pcm(np.concatenate([*(np.concatenate((beep, gap)) for _ in range(_ALARM_BEEPS)), pause]), output)
+    return _to_pcm(
+        np.concatenate([*(np.concatenate((beep, gap)) for _ in range(_ALARM_BEEPS)), pause]), output
+    )
 
 
 def scaled(pcm: bytes, gain: float) -> bytes:

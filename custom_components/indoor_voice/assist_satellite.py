@@ -406,13 +406,16 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
             if chime.endswith(PREANNOUNCE_URL):
                 await self._send(link.protocol.chime())
             else:
-                await self._play(self._decoded(chime))
+                await self._play_in_full(self._decoded(chime))
         if announcement.tts_token and (
             stream := tts.async_get_stream(self.hass, announcement.tts_token)
         ):
-            seconds = await self._play(stream.async_stream_result())
+            await self._play_in_full(stream.async_stream_result())
         else:
-            seconds = await self._play(self._decoded(announcement.media_id))
+            await self._play_in_full(self._decoded(announcement.media_id))
+
+    async def _play_in_full(self, wav: AsyncIterable[bytes]) -> None:
+        seconds = await self._play(wav)
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(seconds + _PLAYED_MARGIN_SECONDS):
                 await self._played.wait()

@@ -26,7 +26,9 @@ type Send = Callable[[Event], Awaitable[bool]]  # True once the satellite has it
 class SatelliteTimers:
     """Forwards one device's timer events to its satellite over the link."""
 
-    def __init__(self, hass: HomeAssistant, device_id: str, send: Send, spawn: Callable[..., None]):
+    def __init__(
+        self, hass: HomeAssistant, device_id: str, send: Send, spawn: Callable[..., None]
+    ) -> None:
         self._hass = hass
         self._device_id = device_id
         self._send = send
@@ -61,7 +63,9 @@ class SatelliteTimers:
         for timer in async_active_timers(self._hass, self._device_id):
             event = _started(timer, timer.seconds_left)
             if not timer.is_active:
-                event = TimerUpdated(id=timer.id, is_active=False, total_seconds=timer.seconds).event()
+                event = TimerUpdated(
+                    id=timer.id, is_active=False, total_seconds=timer.seconds
+                ).event()
             await self._send(event)
         for timer_id in list(self._missed):
             # It must ring the timer it never heard of: start it at zero, then finish it.

@@ -70,9 +70,7 @@ async def house_agent(core: HomeAssistant, engine_loaded: MockConfigEntry) -> Ho
     entry.add_to_hass(core)
     agent = HouseAgent(core)
     conversation.async_set_agent(core, entry, agent)
-    pipeline = next(
-        p for p in assist_pipeline.async_get_pipelines(core) if p.name == PIPELINE_NAME
-    )
+    pipeline = next(p for p in assist_pipeline.async_get_pipelines(core) if p.name == PIPELINE_NAME)
     await assist_pipeline.async_update_pipeline(
         core, pipeline, conversation_engine=entry.entry_id, prefer_local_intents=False
     )
@@ -81,7 +79,10 @@ async def house_agent(core: HomeAssistant, engine_loaded: MockConfigEntry) -> Ho
 
 @pytest.fixture
 async def living_room(
-    core: HomeAssistant, engine_loaded: MockConfigEntry, kitchen: str, start_satellite: StartSatellite
+    core: HomeAssistant,
+    engine_loaded: MockConfigEntry,
+    kitchen: str,
+    start_satellite: StartSatellite,
 ) -> tuple[SatelliteProcess, ConfigEntry]:
     satellite = await start_satellite()
     return satellite, await add_satellite(core, satellite)

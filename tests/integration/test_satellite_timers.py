@@ -34,7 +34,19 @@ async def two_rooms(
     core: HomeAssistant, engine_loaded: MockConfigEntry, start_satellite: StartSatellite
 ) -> tuple[tuple[SatelliteProcess, ConfigEntry], tuple[SatelliteProcess, ConfigEntry]]:
     kitchen, hallway = await start_satellite(), await start_satellite()
-    return (kitchen, await add_satellite(core, kitchen)), (hallway, await add_satellite(core, hallway))
+    return (kitchen, await add_satellite(core, kitchen)), (
+        hallway,
+        await add_satellite(core, hallway),
+    )
+
+
+@pytest.fixture
+async def one_room(
+    core: HomeAssistant, engine_loaded: MockConfigEntry, start_satellite: StartSatellite
+) -> SatelliteProcess:
+    satellite = await start_satellite()
+    await add_satellite(core, satellite)
+    return satellite
 
 
 async def test_a_timer_rings_on_the_satellite_that_was_asked_until_stop(
@@ -53,27 +65,32 @@ async def test_a_timer_rings_on_the_satellite_that_was_asked_until_stop(
     assert not rings(hallway.speaker.audio, RATE), "the hallway rang a kitchen timer"
 
 
-async def test_cancel_the_timer(
-    core: HomeAssistant,
-    two_rooms: tuple[tuple[SatelliteProcess, ConfigEntry], tuple[SatelliteProcess, ConfigEntry]],
-) -> None:
-    (kitchen, _), _ = two_rooms
+async def test_cancel_the_timer(core: HomeAssistant, one_room: SatelliteProcess) -> None:
+    kitchen = one_room
     await _say(kitchen, "hey jarvis, set a timer for ten minutes")
     await wait_for(lambda: _running_timers(core) == 1, "the timer to start")
-    await wait_for(lambda: "Timer of 600 s running (1 in all)" in kitchen.log_text(), "the countdown")
+    await wait_for(
+        lambda: "Timer of 600 s running (1 in all)" in kitchen.log_text(), "the countdown"
+    )
 
     await _say(kitchen, "hey jarvis, cancel the timer")
     await wait_for(lambda: _running_timers(core) == 0, "the timer to be cancelled")
-    await wait_for(lambda: "Timer cancelled (0 running)" in kitchen.log_text(), "the satellite to stop counting")
+    await wait_for(
+        lambda: "Timer cancelled (0 running)" in kitchen.log_text(),
+        "the satellite to stop counting",
+    )
 
 
 async def test_a_satellite_restarted_during_a_timer_is_told_again(
-    core: HomeAssistant,
-    two_rooms: tuple[tuple[SatelliteProcess, ConfigEntry], tuple[SatelliteProcess, ConfigEntry]],
+    core: HomeAssistant, one_room: SatelliteProcess
 ) -> None:
-    (kitchen, entry), _ = two_rooms
+    kitchen = one_room
     await _say(kitchen, "hey jarvis, set a timer for twenty seconds")
     await wait_for(lambda: _running_timers(core) == 1, "the timer to start")
     await core.async_add_executor_job(kitchen.restart)
-    await wait_for(lambda: "(1 in all)" in kitchen.log_text().rsplit("Serving the", 1)[-1], "the timer again")
-    await wait_for(lambda: rings(kitchen.speaker.audio, RATE), "the timer to ring after the restart")
+    await wait_for(
+        lambda: "(1 in all)" in kitchen.log_text().rsplit("Serving the", 1)[-1], "the timer again"
+    )
+    await wait_for(
+        lambda: rings(kitchen.speaker.audio, RATE), "the timer to ring after the restart"
+    )
