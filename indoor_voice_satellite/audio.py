@@ -9,7 +9,7 @@ import os
 import shlex
 import signal
 import wave
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +72,11 @@ class Playback:
         self._converter = AudioChunkConverter(output.rate, output.width, output.channels)
         self._audio: asyncio.Queue[bytes | None] = asyncio.Queue()
         self.played = asyncio.Event()
-        self.cut = False  # stopped before its end ("stop")
+        self.stopped = asyncio.Event()  # cut short ("stop")
+
+    @property
+    def cut(self) -> bool:
+        return self.stopped.is_set()
 
     def feed(self, chunk: AudioChunk) -> None:
         if not self.cut:
@@ -83,7 +87,7 @@ class Playback:
 
     def stop(self) -> None:
         """Stop playing it now; what is still to come is dropped."""
-        self.cut = True
+        self.stopped.set()
         self._audio.put_nowait(None)
 
     async def next_audio(self) -> bytes | None:
@@ -178,10 +182,10 @@ class Speaker:
         try:
             while (audio := await playback.next_audio()) is not None:
                 process.stdin.write(scaled(audio, self.gain))
-                await process.stdin.drain()
-            if not playback.cut:
-                process.stdin.close()
-                await process.wait()
+                if not await _unless_stopped(playback, process.stdin.drain()):
+                    return
+            process.stdin.close()
+            await _unless_stopped(playback, process.wait())
         except (BrokenPipeError, ConnectionResetError):
             _LOGGER.warning(
                 "The speaker command stopped reading (exit status %s)", process.returncode
@@ -190,6 +194,20 @@ class Speaker:
                 pass
         finally:
             await _stop(process)
+
+
+async def _unless_stopped(playback: Playback, step: Awaitable[Any]) -> bool:
+    """Await a step of playing, unless the playback is stopped first; whether it completed."""
+    work = asyncio.ensure_future(step)
+    stopped = asyncio.ensure_future(playback.stopped.wait())
+    done, pending = await asyncio.wait((work, stopped), return_when=asyncio.FIRST_COMPLETED)
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    if work in done:
+        work.result()  # a broken pipe is raised here
+        return True
+    return False
 
 
 def load_sound(path: Path, output: AudioFormat) -> bytes:

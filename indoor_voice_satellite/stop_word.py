@@ -26,6 +26,7 @@ _MAX_GAP = 12  # frames of quiet inside a word (the closures of /t/ and /p/)
 _PAUSE = 30  # frames of quiet before and after the word
 _ONSET = 6  # frames at the start of the word that must hiss
 _MIN_VOICED = 8  # frames of vowel after the hiss
+_VOWEL_START = 3  # voiced frames in a row: the vowel has begun
 _CLOSURE_BY = 20  # frames: the /t/ closure comes this early
 _CLOSURE_DB = 12.0  # and is this much quieter than the hiss before it
 
@@ -101,7 +102,8 @@ def _is_stop(word: list[_Frame]) -> bool:
         return False
     if not _has_closure(word):
         return False
-    vowel = next((i for i, f in enumerate(word) if f.speech and not f.hiss), len(word))
+    voiced = [f.speech and not f.hiss for f in word]
+    vowel = next((i for i in range(len(word)) if all(voiced[i : i + _VOWEL_START])), len(word))
     tail = word[vowel:]
     return not any(f.hiss for f in tail) and sum(f.speech for f in tail) >= _MIN_VOICED
 
