@@ -225,7 +225,7 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
         elif Played.is_type(kind):
             self._played.set()
             self.tts_response_finished()
-            if self._turns.listen_after_played(bool(event.data.get(link.protocol.STOPPED))):
+            if self._turns.listen_after_played(bool((event.data or {}).get(link.protocol.STOPPED))):
                 self._background(self._send_quietly(link.protocol.listen()))
         elif Ping.is_type(kind):
             await connection.write_event(Pong(text=Ping.from_event(event).text).event())
@@ -355,12 +355,17 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
             token = event.data["tts_output"]["token"]
             if (stream := tts.async_get_stream(self.hass, token)) is not None:
                 self._entry.async_create_background_task(
-                    self.hass, self._play(stream.async_stream_result()), f"{self.entity_id} reply"
+                    self.hass, self._reply(stream.async_stream_result()), f"{self.entity_id} reply"
                 )
         if follow_up is not None:
             self._entry.async_create_background_task(
                 self.hass, self._send_quietly(follow_up), f"{self.entity_id} event"
             )
+
+    async def _reply(self, wav: AsyncIterable[bytes]) -> None:
+        """Play a reply; a satellite gone meanwhile simply does not hear the rest."""
+        with contextlib.suppress(HomeAssistantError, link.LinkError, OSError):
+            await self._play(wav)
 
     async def _send_quietly(self, event: Event) -> None:
         with contextlib.suppress(HomeAssistantError, link.LinkError, OSError):

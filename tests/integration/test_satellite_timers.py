@@ -87,6 +87,7 @@ async def test_a_satellite_restarted_during_a_timer_is_told_again(
     kitchen = one_room
     await _say(kitchen, "hey jarvis, set a timer for twenty seconds")
     await wait_for(lambda: _running_timers(core) == 1, "the timer to start")
+    await wait_for(lambda: not kitchen.speaker.playing.exists(), "the reply to end")
     await core.async_add_executor_job(kitchen.restart)
     await wait_for(
         lambda: "(1 in all)" in kitchen.log_text().rsplit("Serving the", 1)[-1], "the timer again"
