@@ -185,7 +185,7 @@ class Satellite:
             "audio-stop": lambda _: self._finish_reply(),
             SET_VOLUME: lambda event: self._set_volume(event.data.get(VOLUME)),
             LISTEN: lambda _: self._listen_now(),
-            CHIME: lambda _: self._speaker.play(self._chime),
+            CHIME: lambda _: self._play_chime(),
             **self._timers.handlers(),
         }
 
@@ -260,6 +260,9 @@ class Satellite:
                 self._start_listening()
             self._show_state()
         self._send(self._info())
+
+    def _play_chime(self) -> None:
+        self._speaker.play(self._chime)
 
     def _set_volume(self, volume: object) -> None:
         if not isinstance(volume, int | float) or not 0 <= volume <= 1:

@@ -42,15 +42,19 @@ class StopWord:
     """Fed microphone audio (16 kHz, 16-bit mono); says when "stop" was just heard."""
 
     def __init__(self) -> None:
-        self._pending = np.zeros(0, dtype=np.int16)
-        self._noise_db = _FLOOR_DBFS
-        self._word: list[_Frame] = []
-        self._quiet = _PAUSE  # frames of quiet since the last speech
-        self._quiet_before = 0  # frames of quiet before the current word
+        self._noise_db = _FLOOR_DBFS  # the room's level, kept across resets
+        self._pending: np.ndarray
+        self._word: list[_Frame]
+        self._quiet: int  # frames of quiet since the last speech
+        self._quiet_before: int  # frames of quiet before the current word
+        self.reset()
 
     def reset(self) -> None:
         """Forget what was heard (a new ringing or reply starts)."""
-        self.__init__()  # type: ignore[misc]
+        self._pending = np.zeros(0, dtype=np.int16)
+        self._word = []
+        self._quiet = _PAUSE
+        self._quiet_before = 0
 
     def feed(self, audio: bytes) -> bool:
         samples = np.concatenate((self._pending, np.frombuffer(audio, dtype=np.int16)))

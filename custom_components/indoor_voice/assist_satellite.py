@@ -275,7 +275,8 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
                 await self._refuse(pipeline.name, stages)
                 return
             phrase = self._phrase(wake_word_name) if hearing else None
-            if hearing and not await self.hass.data[DATA_ARBITER].async_contest(phrase, hearing):
+            arbiter = self.hass.data[DATA_ARBITER]
+            if phrase and hearing and not await arbiter.async_contest(phrase, hearing):
                 _LOGGER.debug(
                     "%s stands down: another satellite heard it better", self._entry.title
                 )

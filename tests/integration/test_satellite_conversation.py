@@ -4,6 +4,7 @@ announcements, their chime and the satellite's volume."""
 
 from __future__ import annotations
 
+import time
 from typing import Any, Literal
 
 import pytest
@@ -206,3 +207,38 @@ async def test_an_announcement_plays_its_chime_first_at_the_chosen_volume(
     await wait_for(lambda: core.states.get(volume).state == "40", "the satellite to report it")
     quiet = await announce()
     assert rms(quiet[:chime_bytes]) == pytest.approx(0.4 * rms(loud[:chime_bytes]), rel=0.05)
+
+
+async def test_stop_cuts_a_long_announcement_short(
+    core: HomeAssistant, engine_loaded: MockConfigEntry, start_satellite: StartSatellite
+) -> None:
+    """The speaker holds the announcement as if it were still playing; "stop" ends it, and
+    Home Assistant's announce returns long before the speech would have ended."""
+    satellite = await start_satellite(hold_speaker=True)
+    entry = await add_satellite(core, satellite)
+    message = (
+        "Here is the long weather report for the whole week. Monday will be sunny and warm, "
+        "Tuesday cloudy with some rain in the afternoon, Wednesday windy, and Thursday cold."
+    )
+    announcing = core.async_create_task(
+        core.services.async_call(
+            "assist_satellite",
+            "announce",
+            {
+                "entity_id": _entity(core, entry, "assist_satellite", "assist_satellite"),
+                "message": message,
+                "preannounce": False,
+            },
+            blocking=True,
+        )
+    )
+    spoken = 8.0  # seconds of speech at least
+    await wait_for(
+        lambda: len(satellite.speaker.audio) > spoken * RATE * 2, "the announcement to play"
+    )
+    satellite.microphone.say(espeak("stop") + silence(1.0))
+    said = time.monotonic()
+    await announcing
+    assert time.monotonic() - said < spoken / 2, "the announcement was not cut short"
+    await wait_for(lambda: not satellite.speaker.playing.exists(), "the speaker to stop")
+    assert "Heard the stop word" in satellite.log_text()
