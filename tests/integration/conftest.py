@@ -11,10 +11,12 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.indoor_voice.const import CONF_KIND, DOMAIN, Kind
+from tests.conftest import StartSatellite
 from tests.satellite.satellite_process import SatelliteProcess, wait_for
 from tests.support.assist import async_setup_kitchen
 from tests.support.deprecations import DeprecationWatch
@@ -92,3 +94,22 @@ async def add_satellite(hass: HomeAssistant, satellite: SatelliteProcess) -> Con
     await hass.async_block_till_done()
     await wait_for(lambda: entry.runtime_data.connected, "the satellite to connect")
     return entry
+
+
+@pytest.fixture
+async def living_room(
+    core: HomeAssistant,
+    engine_loaded: MockConfigEntry,
+    kitchen: str,
+    start_satellite: StartSatellite,
+) -> tuple[SatelliteProcess, ConfigEntry]:
+    """A satellite in a home with a kitchen light, paired and connected."""
+    satellite = await start_satellite()
+    return satellite, await add_satellite(core, satellite)
+
+
+def satellite_entity_id(hass: HomeAssistant, entry: ConfigEntry, domain: str, key: str) -> str:
+    """The entity id of one of the satellite's entities (`key` as in its unique id)."""
+    entity_id = er.async_get(hass).async_get_entity_id(domain, DOMAIN, f"{entry.entry_id}-{key}")
+    assert entity_id is not None
+    return entity_id

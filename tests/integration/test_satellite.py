@@ -9,12 +9,10 @@ from ipaddress import ip_address
 from typing import Any
 
 import numpy as np
-import pytest
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.const import CONF_HOST, CONF_PORT, STATE_UNAVAILABLE
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
@@ -23,7 +21,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.indoor_voice.const import CONF_KIND, DOMAIN, Kind
 from custom_components.indoor_voice.satellite import SatelliteDevice
 from tests.conftest import StartSatellite
-from tests.integration.conftest import add_satellite
+from tests.integration.conftest import add_satellite, satellite_entity_id
 from tests.satellite.satellite_process import SatelliteProcess, wait_for
 from tests.support.engine_process import EngineProcess
 from tests.support.speech import convert, espeak, silence
@@ -38,9 +36,7 @@ def _device(entry: ConfigEntry) -> SatelliteDevice:
 
 def _entity(hass: HomeAssistant, entry: ConfigEntry, key: str = "assist_satellite") -> str:
     domain = {"assist_satellite": "assist_satellite", "mute": "switch", "pipeline": "select"}[key]
-    entity_id = er.async_get(hass).async_get_entity_id(domain, DOMAIN, f"{entry.entry_id}-{key}")
-    assert entity_id is not None
-    return entity_id
+    return satellite_entity_id(hass, entry, domain, key)
 
 
 def _record_states(hass: HomeAssistant, entity_id: str) -> list[str]:
@@ -59,17 +55,6 @@ async def _heard_reply(engine: EngineProcess, satellite: SatelliteProcess) -> st
     """What the speaker played (22050 Hz mono), transcribed by the engine."""
     pcm = convert(satellite.speaker.audio, 22050, 2, 1)
     return await transcribe(engine.host, engine.port, pcm + silence(1.0))
-
-
-@pytest.fixture
-async def living_room(
-    core: HomeAssistant,
-    engine_loaded: MockConfigEntry,
-    kitchen: str,
-    start_satellite: StartSatellite,
-) -> tuple[SatelliteProcess, ConfigEntry]:
-    satellite = await start_satellite()
-    return satellite, await add_satellite(core, satellite)
 
 
 async def test_hey_jarvis_turn_on_the_kitchen_light(

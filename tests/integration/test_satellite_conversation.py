@@ -12,16 +12,15 @@ from homeassistant.components import assist_pipeline, conversation
 from homeassistant.components.assist_satellite import AssistSatelliteEntity
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     MockModule,
     mock_integration,
 )
 
-from custom_components.indoor_voice.const import DOMAIN, PIPELINE_NAME
+from custom_components.indoor_voice.const import PIPELINE_NAME
 from tests.conftest import StartSatellite
-from tests.integration.conftest import add_satellite
+from tests.integration.conftest import add_satellite, satellite_entity_id
 from tests.satellite.satellite_process import SatelliteProcess, wait_for
 from tests.support.engine_process import EngineProcess
 from tests.support.sound_checks import CHIME_HZ, rms, tone_windows
@@ -78,21 +77,8 @@ async def house_agent(core: HomeAssistant, engine_loaded: MockConfigEntry) -> Ho
     return agent
 
 
-@pytest.fixture
-async def living_room(
-    core: HomeAssistant,
-    engine_loaded: MockConfigEntry,
-    kitchen: str,
-    start_satellite: StartSatellite,
-) -> tuple[SatelliteProcess, ConfigEntry]:
-    satellite = await start_satellite()
-    return satellite, await add_satellite(core, satellite)
-
-
-def _entity(hass: HomeAssistant, entry: ConfigEntry, domain: str, key: str) -> str:
-    entity_id = er.async_get(hass).async_get_entity_id(domain, DOMAIN, f"{entry.entry_id}-{key}")
-    assert entity_id is not None
-    return entity_id
+def _assist_satellite(hass: HomeAssistant, entry: ConfigEntry) -> str:
+    return satellite_entity_id(hass, entry, "assist_satellite", "assist_satellite")
 
 
 async def _heard(engine: EngineProcess, pcm: bytes) -> str:
@@ -110,7 +96,7 @@ async def test_an_automation_starts_a_conversation_and_the_answer_is_carried_out
         "assist_satellite",
         "start_conversation",
         {
-            "entity_id": _entity(core, entry, "assist_satellite", "assist_satellite"),
+            "entity_id": _assist_satellite(core, entry),
             "start_message": "The kitchen is dark. Shall I turn on the light?",
             "preannounce": False,
         },
@@ -152,7 +138,7 @@ async def test_ask_question_returns_the_matched_answer(
             "assist_satellite",
             "ask_question",
             {
-                "entity_id": _entity(core, entry, "assist_satellite", "assist_satellite"),
+                "entity_id": _assist_satellite(core, entry),
                 "question": "Would you like some music?",
                 "preannounce": False,
                 "answers": [
@@ -185,7 +171,7 @@ async def test_an_announcement_plays_its_chime_first_at_the_chosen_volume(
             "assist_satellite",
             "announce",
             {
-                "entity_id": _entity(core, entry, "assist_satellite", "assist_satellite"),
+                "entity_id": _assist_satellite(core, entry),
                 "message": "Dinner is ready.",
             },
             blocking=True,
@@ -199,7 +185,7 @@ async def test_an_announcement_plays_its_chime_first_at_the_chosen_volume(
     message = await _heard(engine_process, loud[chime_bytes:])
     assert sounds_like(message, "dinner is ready"), message
 
-    volume = _entity(core, entry, "number", "volume")
+    volume = satellite_entity_id(core, entry, "number", "volume")
     assert core.states.get(volume).state == "100"
     await core.services.async_call(
         "number", "set_value", {"entity_id": volume, "value": 40}, blocking=True
@@ -225,7 +211,7 @@ async def test_stop_cuts_a_long_announcement_short(
             "assist_satellite",
             "announce",
             {
-                "entity_id": _entity(core, entry, "assist_satellite", "assist_satellite"),
+                "entity_id": _assist_satellite(core, entry),
                 "message": message,
                 "preannounce": False,
             },
