@@ -24,7 +24,6 @@ from homeassistant.components.assist_satellite import (
     AssistSatelliteEntityDescription,
     AssistSatelliteEntityFeature,
 )
-from homeassistant.components.assist_satellite.const import PREANNOUNCE_URL
 from homeassistant.components.assist_satellite.entity import AssistSatelliteWakeWord
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
@@ -32,7 +31,7 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from wyoming.asr import Transcript
-from wyoming.audio import AudioChunk, AudioChunkConverter, AudioStart, AudioStop
+from wyoming.audio import AudioChunk, AudioChunkConverter, AudioStop
 from wyoming.error import Error
 from wyoming.event import Event
 from wyoming.info import Describe, Info
@@ -51,17 +50,14 @@ from .local_guard import DATA_GUARD, Stage, async_non_local_stages
 from .pipeline import our_entity
 from .satellite import SatelliteConfigEntry, SatelliteConnection, async_connect
 from .satellite_entity import SatelliteEntity
+from .satellite_speaker import SatelliteSpeaker
 from .timers import SatelliteTimers
-from .wav_stream import WavStream
 
 _LOGGER = logging.getLogger(__name__)
 
 _PING_SECONDS: Final = 5
 _SILENT_SECONDS: Final = 15  # no event at all (not even a pong): the satellite is gone
 _RECONNECT_SECONDS: Final = (1, 2, 5, 10, 30)
-_PLAYED_MARGIN_SECONDS: Final = 5
-_OUT_CHUNK_BYTES: Final = 4096
-_DEFAULT_SND = {"rate": 22050, "width": 2, "channels": 1}
 _STAGES = {
     PipelineStage.WAKE: assist_pipeline.PipelineStage.WAKE_WORD,
     PipelineStage.ASR: assist_pipeline.PipelineStage.STT,
@@ -102,8 +98,9 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
         self._to_pipeline = AudioChunkConverter(
             rate=SAMPLE_RATE, width=SAMPLE_WIDTH, channels=SAMPLE_CHANNELS
         )
-        self._snd_format: dict[str, int] = dict(_DEFAULT_SND)
-        self._played = asyncio.Event()
+        self._speaker = SatelliteSpeaker(
+            self._send, lambda: ffmpeg.get_ffmpeg_manager(self.hass).binary
+        )
         self._unwatch_pipeline: Any = None
         self._turns = Turns()
         self._timers: SatelliteTimers | None = None
@@ -159,7 +156,7 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
                 self._device.async_update(connected=False)
                 with contextlib.suppress(Exception):
                     await connection.close()
-                self._played.set()
+                self._speaker.played.set()
 
     async def _serve(self, connection: SatelliteConnection) -> None:
         await connection.write_event(Describe().event())
@@ -223,7 +220,7 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
             if self._command_audio is not None:
                 self._command_audio.put_nowait(None)
         elif Played.is_type(kind):
-            self._played.set()
+            self._speaker.played.set()
             self.tts_response_finished()
             if self._turns.listen_after_played(bool((event.data or {}).get(link.protocol.STOPPED))):
                 self._background(self._send_quietly(link.protocol.listen()))
@@ -246,7 +243,9 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
             rate=SAMPLE_RATE, width=SAMPLE_WIDTH, channels=SAMPLE_CHANNELS
         )
         if isinstance(snd := event.data.get(link.protocol.SND_FORMAT), dict):
-            self._snd_format = {k: int(snd[k]) for k in ("rate", "width", "channels") if k in snd}
+            self._speaker.snd_format = {
+                k: int(snd[k]) for k in ("rate", "width", "channels") if k in snd
+            }
         hearing = Hearing(
             satellite=self._entry.entry_id,
             score=float(event.data.get(link.protocol.WAKE_WORD_SCORE) or 0.0),
@@ -320,7 +319,7 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
                 self.hass, ours[0], options={tts.ATTR_PREFERRED_FORMAT: "wav"}
             )
             stream.async_set_message(REFUSAL)
-            await self._play(stream.async_stream_result())
+            await self._speaker.play(stream.async_stream_result())
 
     def _phrase(self, wake_word_name: str | None) -> str:
         info = self._device.info
@@ -366,7 +365,7 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
     async def _reply(self, wav: AsyncIterable[bytes]) -> None:
         """Play a reply; a satellite gone meanwhile simply does not hear the rest."""
         with contextlib.suppress(HomeAssistantError, link.LinkError, OSError):
-            await self._play(wav)
+            await self._speaker.play(wav)
 
     async def _send_quietly(self, event: Event) -> None:
         with contextlib.suppress(HomeAssistantError, link.LinkError, OSError):
@@ -374,88 +373,16 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
 
     # -- sound out ---------------------------------------------------------------------
 
-    async def _play(self, wav: AsyncIterable[bytes]) -> float:
-        """Stream WAV audio to the speaker in its own format; return the seconds sent."""
-        fmt = self._snd_format
-        converter = AudioChunkConverter(**fmt)
-        reader = WavStream()
-        sent = 0
-        self._played.clear()
-        await self._send(AudioStart(**fmt).event())
-        try:
-            async for data in wav:
-                pcm = reader.feed(data)
-                if not pcm or reader.format is None:
-                    continue
-                source = reader.format
-                out = converter.convert(
-                    AudioChunk(
-                        rate=source.rate, width=source.width, channels=source.channels, audio=pcm
-                    )
-                ).audio
-                for start in range(0, len(out), _OUT_CHUNK_BYTES):
-                    await self._send(
-                        AudioChunk(audio=out[start : start + _OUT_CHUNK_BYTES], **fmt).event()
-                    )
-                sent += len(out)
-        finally:
-            await self._send_quietly(AudioStop().event())
-        return sent / (fmt["rate"] * fmt["width"] * fmt["channels"])
-
     async def async_announce(self, announcement: AssistSatelliteAnnouncement) -> None:
-        """Play an announcement (after its chime) and return once the satellite has played it.
-
-        Home Assistant's own chime is played by the satellite from its own samples; another
-        pre-announce sound is decoded here and played first.
-        """
-        if chime := announcement.preannounce_media_id:
-            if chime.endswith(PREANNOUNCE_URL):
-                await self._send(link.protocol.chime())
-            else:
-                await self._play_in_full(self._decoded(chime))
-        if announcement.tts_token and (
-            stream := tts.async_get_stream(self.hass, announcement.tts_token)
-        ):
-            await self._play_in_full(stream.async_stream_result())
-        else:
-            await self._play_in_full(self._decoded(announcement.media_id))
-
-    async def _play_in_full(self, wav: AsyncIterable[bytes]) -> None:
-        seconds = await self._play(wav)
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(seconds + _PLAYED_MARGIN_SECONDS):
-                await self._played.wait()
+        """Play an announcement after its chime; return once the satellite has played it."""
+        await self._speaker.announce(self.hass, announcement)
 
     async def async_start_conversation(
         self, start_announcement: AssistSatelliteAnnouncement
     ) -> None:
         """Say the start message, then listen for the answer without a wake word."""
-        await self.async_announce(start_announcement)
+        await self._speaker.announce(self.hass, start_announcement)
         await self._send(link.protocol.listen())
-
-    async def _decoded(self, media_url: str) -> AsyncGenerator[bytes]:
-        """Any other media, decoded to WAV by ffmpeg."""
-        process = await asyncio.create_subprocess_exec(
-            ffmpeg.get_ffmpeg_manager(self.hass).binary,
-            "-nostats",
-            "-i",
-            media_url,
-            "-f",
-            "wav",
-            "-ac",
-            "1",
-            "pipe:",
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.DEVNULL,
-        )
-        assert process.stdout is not None
-        try:
-            while data := await process.stdout.read(_OUT_CHUNK_BYTES):
-                yield data
-        finally:
-            if process.returncode is None:
-                process.kill()
-            await process.wait()
 
     # -- settings ------------------------------------------------------------------------
 
