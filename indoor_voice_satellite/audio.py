@@ -68,7 +68,8 @@ class Microphone:
 class Playback:
     """One sound for the speaker, fed while it plays; `played` is set once it has been heard."""
 
-    def __init__(self, output: AudioFormat) -> None:
+    def __init__(self, output: AudioFormat, *, ducks: bool = True) -> None:
+        self.ducks = ducks  # quieter while the satellite listens (not its own cues)
         self._converter = AudioChunkConverter(output.rate, output.width, output.channels)
         self._audio: asyncio.Queue[bytes | None] = asyncio.Queue()
         self.played = asyncio.Event()
@@ -119,9 +120,8 @@ class Speaker:
     def busy(self) -> bool:
         return self._playing is not None or not self._queue.empty()
 
-    @property
-    def gain(self) -> float:
-        return self.volume * (self.duck if self.ducked else 1.0)
+    def gain(self, playback: Playback) -> float:
+        return self.volume * (self.duck if self.ducked and playback.ducks else 1.0)
 
     def stop(self) -> None:
         """Stop what plays now and drop what waits to play."""
@@ -141,15 +141,15 @@ class Speaker:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
 
-    def stream(self) -> Playback:
+    def stream(self, *, ducks: bool = True) -> Playback:
         """A sound whose audio arrives later (feed, then end)."""
-        playback = Playback(self.output)
+        playback = Playback(self.output, ducks=ducks)
         self._queue.put_nowait(playback)
         return playback
 
-    def play(self, pcm: bytes) -> Playback:
+    def play(self, pcm: bytes, *, ducks: bool = True) -> Playback:
         """A sound already in the speaker's format."""
-        playback = self.stream()
+        playback = self.stream(ducks=ducks)
         playback.feed(AudioChunk(self.output.rate, self.output.width, self.output.channels, pcm))
         playback.end()
         return playback
@@ -181,7 +181,7 @@ class Speaker:
         assert process.stdin is not None
         try:
             while (audio := await playback.next_audio()) is not None:
-                process.stdin.write(scaled(audio, self.gain))
+                process.stdin.write(scaled(audio, self.gain(playback)))
                 if not await _unless_stopped(playback, process.stdin.drain()):
                     return
             process.stdin.close()

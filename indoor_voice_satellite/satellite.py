@@ -362,7 +362,7 @@ class Satellite:
         self._send(AudioStart(**MIC_FORMAT.to_dict(), timestamp=timestamp).event())
         self._command_samples = 0
         if self._awake_sound:
-            self._speaker.play(self._awake_sound)
+            self._speaker.play(self._awake_sound, ducks=False)
         self._show_state()
 
     def _stream_command(self, audio: bytes) -> None:
@@ -381,7 +381,7 @@ class Satellite:
         self._send(AudioStop(timestamp=self._timestamp_ms()).event())
         _LOGGER.info("Stopped streaming: %s", reason)
         if done_sound and self._done_sound:
-            self._speaker.play(self._done_sound)
+            self._speaker.play(self._done_sound, ducks=False)
         self._show_state()
 
     def _listen_for_stop(self, audio: bytes) -> None:

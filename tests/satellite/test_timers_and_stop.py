@@ -131,3 +131,22 @@ async def test_the_volume_scales_everything_played_and_is_kept(
         await session.run()
         info_event = session.received[0]
         assert info_event.data["satellite"]["volume"] == 0.5
+
+
+async def test_its_sounds_are_ducked_while_it_listens(
+    satellite: SatelliteProcess, paired: HomeAssistant
+) -> None:
+    speaker = satellite.speaker
+    async with paired.session(satellite) as session:
+        await session.run()
+        await session.send(chime())
+        await wait_for(lambda: tone_windows(speaker.audio, RATE, CHIME_HZ) > 0, "the chime")
+        await wait_for(lambda: not speaker.playing.exists(), "the chime to end")
+        normal = speaker.audio
+
+        await session.send(listen())
+        await session.next("audio-chunk")  # streaming a command
+        await session.send(chime())
+        await wait_for(lambda: len(speaker.audio) == 2 * len(normal), "the second chime")
+        ducked = speaker.audio[len(normal) :]
+        assert rms(ducked) == pytest.approx(rms(normal) * 0.25, rel=0.05)
