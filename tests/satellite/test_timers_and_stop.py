@@ -4,6 +4,7 @@ Assistant can ask the satellite to listen without a wake word; volume and chime.
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 from wyoming.audio import AudioChunk, AudioStart, AudioStop
@@ -15,7 +16,7 @@ from tests.support.speech import espeak, silence
 
 from .conftest import StartSatellite
 from .home_assistant import HomeAssistant, Session
-from .satellite_process import SatelliteProcess, wait_for
+from .satellite_process import SatelliteProcess, led_command, wait_for
 
 pytestmark = pytest.mark.models
 
@@ -37,10 +38,14 @@ async def _play_reply(session: Session, pcm: bytes) -> None:
 
 
 async def test_a_timer_rings_at_its_end_until_stop(
-    satellite: SatelliteProcess, paired: HomeAssistant
+    start_satellite: StartSatellite, home_assistant: HomeAssistant, tmp_path: Path
 ) -> None:
+    record = tmp_path / "leds.txt"
+    looks = ("idle", "ringing")
+    satellite = await start_satellite(*(led_command(record, look) for look in looks))
+    await home_assistant.pair(satellite)
     speaker = satellite.speaker
-    async with paired.session(satellite) as session:
+    async with home_assistant.session(satellite) as session:
         await session.run()
         await session.send(TimerStarted(id="tea", total_seconds=3).event())
         await session.sync()
@@ -57,6 +62,8 @@ async def test_a_timer_rings_at_its_end_until_stop(
         await asyncio.sleep(2.0)  # longer than one round of beeps
         assert len(speaker.audio) == rung, "it rang on after 'stop'"
         assert "Heard the stop word" in satellite.log_text()
+    shown = record.read_text().split()
+    assert shown == ["idle", "ringing", "idle"], shown
 
 
 async def test_a_cancelled_timer_never_rings(
