@@ -15,8 +15,10 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from tests.conftest import StartSatellite
 from tests.integration.conftest import add_satellite
 from tests.satellite.satellite_process import SatelliteProcess, wait_for
+from tests.support.engine_process import EngineProcess
 from tests.support.sound_checks import rings
-from tests.support.speech import espeak, silence
+from tests.support.speech import convert, espeak, silence
+from tests.support.wyoming_client import transcribe
 
 RATE = 22_050
 
@@ -65,13 +67,29 @@ async def test_a_timer_rings_on_the_satellite_that_was_asked_until_stop(
     assert not rings(hallway.speaker.audio, RATE), "the hallway rang a kitchen timer"
 
 
-async def test_cancel_the_timer(core: HomeAssistant, one_room: SatelliteProcess) -> None:
+async def test_how_much_time_is_left_and_cancel_the_timer(
+    core: HomeAssistant, one_room: SatelliteProcess, engine_process: EngineProcess
+) -> None:
     kitchen = one_room
     await _say(kitchen, "hey jarvis, set a timer for ten minutes")
     await wait_for(lambda: _running_timers(core) == 1, "the timer to start")
     await wait_for(
         lambda: "Timer of 600 s running (1 in all)" in kitchen.log_text(), "the countdown"
     )
+    await wait_for(lambda: not kitchen.speaker.playing.exists(), "the first reply to end")
+
+    before = len(kitchen.speaker.audio)
+    await _say(kitchen, "hey jarvis, how much time is left on the timer")
+    await wait_for(
+        lambda: len(kitchen.speaker.audio) > before and not kitchen.speaker.playing.exists(),
+        "the answer",
+    )
+    answer = await transcribe(
+        engine_process.host,
+        engine_process.port,
+        convert(kitchen.speaker.audio[before:], RATE, 2, 1) + silence(1.0),
+    )
+    assert "minute" in answer.lower(), answer
 
     await _say(kitchen, "hey jarvis, cancel the timer")
     await wait_for(lambda: _running_timers(core) == 0, "the timer to be cancelled")
