@@ -7,7 +7,9 @@ from __future__ import annotations
 import time
 from typing import Any, Literal
 
+import numpy as np
 import pytest
+from aiohttp import web
 from homeassistant.components import assist_pipeline, conversation
 from homeassistant.components.assist_satellite import AssistSatelliteEntity
 from homeassistant.config_entries import ConfigEntry
@@ -24,7 +26,7 @@ from tests.integration.conftest import add_satellite, satellite_entity_id
 from tests.satellite.satellite_process import SatelliteProcess, wait_for
 from tests.support.engine_process import EngineProcess
 from tests.support.sound_checks import CHIME_HZ, rms, tone_windows
-from tests.support.speech import convert, espeak, silence
+from tests.support.speech import convert, espeak, silence, wav_bytes
 from tests.support.wyoming_client import sounds_like, transcribe
 
 RATE = 22_050
@@ -228,3 +230,46 @@ async def test_stop_cuts_a_long_announcement_short(
     assert time.monotonic() - said < spoken / 2, "the announcement was not cut short"
     await wait_for(lambda: not satellite.speaker.playing.exists(), "the speaker to stop")
     assert "Heard the stop word" in satellite.log_text()
+
+
+async def test_a_pre_announce_sound_of_ones_own_plays_before_the_message(
+    core: HomeAssistant,
+    living_room: tuple[SatelliteProcess, ConfigEntry],
+    engine_process: EngineProcess,
+) -> None:
+    """A household's own sound (served in the house) replaces the chime."""
+    satellite, entry = living_room
+    seconds = np.arange(int(0.5 * 16_000)) / 16_000
+    ding = wav_bytes(
+        (np.sin(2 * np.pi * 1_000 * seconds) * 8_000).astype(np.int16).tobytes(), 16_000
+    )
+
+    async def serve_ding(_: web.Request) -> web.Response:
+        return web.Response(body=ding, content_type="audio/wav")
+
+    app = web.Application()
+    app.router.add_get("/ding.wav", serve_ding)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        await core.services.async_call(
+            "assist_satellite",
+            "announce",
+            {
+                "entity_id": _assist_satellite(core, entry),
+                "message": "Dinner is ready.",
+                "preannounce_media_id": f"http://127.0.0.1:{port}/ding.wav",
+            },
+            blocking=True,
+        )
+    finally:
+        await runner.cleanup()
+    played = satellite.speaker.audio
+    ding_bytes = int(0.5 * RATE) * 2
+    assert tone_windows(played[:ding_bytes], RATE, 1_000.0) >= 5, "no sound before the message"
+    assert tone_windows(played, RATE, CHIME_HZ) == 0, "the satellite's own chime played too"
+    message = await _heard(engine_process, played[ding_bytes:])
+    assert sounds_like(message, "dinner is ready"), message
