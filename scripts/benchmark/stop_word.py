@@ -1,10 +1,12 @@
-"""The satellite's stop word: how often "stop" said on its own is heard, and how often other
-speech is taken for it (false triggers). No peer has one to compare with; not a test."""
+"""The satellite's stop word: how often "stop" said on its own is heard, how soon after the
+word it is decided, and how often other speech is taken for it (false triggers). No peer has
+one to compare with; not a test."""
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from statistics import median
 
 import numpy as np
 
@@ -23,79 +25,83 @@ STOP_INSIDE = (
 )
 SHORT_WORDS = ("so", "sure", "six", "start", "stuff", "spot", "yes", "no", "okay", "snap")
 CHUNK_BYTES = 2560  # 80 ms, as the satellite reads its microphone
+LEAD_SECONDS = 1.0  # quiet before and after each utterance
+AUDIBLE = 0.01 * 32768  # the end of the word: its last sample above -40 dBFS
+
+
+@dataclass
+class _Count:
+    triggered: int = 0
+    said: int = 0
+    seconds: float = 0.0
+    delays: list[float] = field(default_factory=list)  # s from the word's end to the decision
 
 
 @dataclass(frozen=True)
 class StopWordFigures:
-    heard: int
-    said: int
-    false_inside: int
-    inside: int
-    false_short: int
-    short: int
-    false_commands: int
-    commands: int
-    speech_seconds: float  # of other speech
+    stop: _Count
+    inside: _Count
+    short: _Count
+    commands: _Count
     cpu_percent: float  # of one core, per second of audio
-
-
-def _triggers(detector: StopWord, pcm: bytes) -> int:
-    return sum(detector.feed(pcm[i : i + CHUNK_BYTES]) for i in range(0, len(pcm), CHUNK_BYTES))
 
 
 def measure(quick: bool) -> StopWordFigures:
     speaker = Speaker()
     voices = (*ESPEAK_VOICES, PIPER)
-    noise = quiet_room(3.0).pcm  # each utterance in a quiet room's hiss, a pause either side
+    room = np.frombuffer(quiet_room(3.0).pcm, dtype=np.int16)
+    cpu, audio_seconds = 0.0, 0.0
 
-    def clip(text: str, voice: str) -> bytes:
-        said = silence(1.0) + speaker.say(text, voice) + silence(1.0)
-        spoken = np.frombuffer(said, dtype=np.int16).astype(np.int32)
-        room = np.resize(np.frombuffer(noise, dtype=np.int16), len(spoken))
-        return np.clip(spoken + room, -32768, 32767).astype(np.int16).tobytes()
-
-    commands = COMMANDS[:4] if quick else COMMANDS
-    audio_seconds, cpu = 0.0, 0.0
-
-    def count(texts: tuple[str, ...]) -> tuple[int, int, float]:
-        nonlocal audio_seconds, cpu
-        hits, seconds = 0, 0.0
+    def count(texts: tuple[str, ...]) -> _Count:
+        nonlocal cpu, audio_seconds
+        result = _Count()
         for text in texts:
             for voice in voices:
-                pcm = clip(text, voice)
+                words = np.frombuffer(speaker.say(text, voice), dtype=np.int16)
+                loud = np.flatnonzero(np.abs(words.astype(np.int32)) > AUDIBLE)
+                word_end = LEAD_SECONDS + (loud[-1] if len(loud) else 0) / RATE
+                said = silence(LEAD_SECONDS) + words.tobytes() + silence(LEAD_SECONDS)
+                spoken = np.frombuffer(said, dtype=np.int16).astype(np.int32)
+                mixed = np.clip(spoken + np.resize(room, len(spoken)), -32768, 32767)
+                pcm = mixed.astype(np.int16).tobytes()
                 started = time.process_time()
-                hits += _triggers(StopWord(), pcm) > 0
+                decided = _first_trigger(pcm)
                 cpu += time.process_time() - started
-                seconds += len(pcm) / 2 / RATE
-        audio_seconds += seconds
-        return hits, len(texts) * len(voices), seconds
+                result.said += 1
+                result.seconds += len(pcm) / 2 / RATE
+                if decided is not None:
+                    result.triggered += 1
+                    result.delays.append(decided - word_end)
+        audio_seconds += result.seconds
+        return result
 
-    heard, said, _ = count(STOP)
-    false_inside, inside, s1 = count(STOP_INSIDE)
-    false_short, short, s2 = count(SHORT_WORDS)
-    false_commands, n_commands, s3 = count(tuple(commands))
-    return StopWordFigures(
-        heard,
-        said,
-        false_inside,
-        inside,
-        false_short,
-        short,
-        false_commands,
-        n_commands,
-        s1 + s2 + s3,
-        100 * cpu / audio_seconds,
-    )
+    stop = count(STOP)
+    inside, short = count(STOP_INSIDE), count(SHORT_WORDS)
+    commands = count(COMMANDS[:4] if quick else COMMANDS)
+    return StopWordFigures(stop, inside, short, commands, 100 * cpu / audio_seconds)
+
+
+def _first_trigger(pcm: bytes) -> float | None:
+    """Seconds into the audio at which the detector said "stop", fed as the satellite feeds it."""
+    detector = StopWord()
+    for start in range(0, len(pcm), CHUNK_BYTES):
+        if detector.feed(pcm[start : start + CHUNK_BYTES]):
+            return (start + CHUNK_BYTES) / 2 / RATE
+    return None
 
 
 def report(figures: StopWordFigures) -> list[str]:
     f = figures
-    false = f.false_inside + f.false_short + f.false_commands
+    other = (f.inside, f.short, f.commands)
+    false = sum(c.triggered for c in other)
+    delay = f"{1000 * median(f.stop.delays):.0f} ms" if f.stop.delays else "-"
     return [
         "stop word (satellite, on device; espeak-ng in 5 accents and Piper, in a quiet room):",
-        f"  'stop' said on its own: heard {f.heard}/{f.said}",
-        f"  false triggers: 'stop' inside other speech {f.false_inside}/{f.inside}, "
-        f"other short words {f.false_short}/{f.short}, commands {f.false_commands}/{f.commands}"
-        f" — {false} in {f.speech_seconds:.0f} s of other speech",
+        f"  'stop' said on its own: heard {f.stop.triggered}/{f.stop.said}, decided {delay} "
+        "(median) after the word's end, in microphone audio",
+        f"  false triggers: 'stop' inside other speech {f.inside.triggered}/{f.inside.said}, "
+        f"other short words {f.short.triggered}/{f.short.said}, "
+        f"commands {f.commands.triggered}/{f.commands.said} — {false} in "
+        f"{sum(c.seconds for c in other):.0f} s of other speech",
         f"  cost: {f.cpu_percent:.2f} % of one core (only while a timer rings or a reply plays)",
     ]
