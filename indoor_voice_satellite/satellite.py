@@ -322,6 +322,9 @@ class Satellite:
         return None
 
     def _woken(self, detection: engine_wake.Detection) -> None:
+        if self._timers.stop_ringing():
+            _LOGGER.info("Wake word %s ended the ringing", detection.name)
+            return
         if reason := self._why_not_wake():
             _LOGGER.info("Wake word %s ignored: %s", detection.name, reason)
             return
@@ -435,8 +438,10 @@ class Satellite:
 
     def _speaker_idle(self) -> None:
         # The microphone heard the speaker: start wake word detection afresh, so nothing it
-        # heard can complete a wake word afterwards.
-        self._wake.restart()
+        # heard can complete a wake word afterwards. Not between the rounds of a ringing timer
+        # (beeps make no words): the wake word ends the ringing.
+        if not self._timers.ringing:
+            self._wake.restart()
         self._show_state()
 
     def _show_state(self) -> None:

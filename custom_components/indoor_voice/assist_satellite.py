@@ -381,6 +381,8 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
         self, start_announcement: AssistSatelliteAnnouncement
     ) -> None:
         """Say the start message, then listen for the answer without a wake word."""
+        if self._device.muted:
+            raise HomeAssistantError(f"{self._entry.title} is muted: it cannot hear an answer")
         await self._speaker.announce(self.hass, start_announcement)
         await self._send(link.protocol.listen())
 

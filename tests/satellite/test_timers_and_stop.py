@@ -157,3 +157,19 @@ async def test_its_sounds_are_ducked_while_it_listens(
         await wait_for(lambda: len(speaker.audio) == 2 * len(normal), "the second chime")
         ducked = speaker.audio[len(normal) :]
         assert rms(ducked) == pytest.approx(rms(normal) * 0.25, rel=0.05)
+
+
+async def test_the_wake_word_also_ends_the_ringing_and_starts_nothing(
+    satellite: SatelliteProcess, paired: HomeAssistant
+) -> None:
+    speaker = satellite.speaker
+    async with paired.session(satellite) as session:
+        await session.run()
+        await session.send(TimerStarted(id="pasta", total_seconds=0).event())
+        await wait_for(lambda: rings(speaker.audio, RATE), "the timer to ring")
+        await satellite.microphone.hear(espeak("hey jarvis") + silence(1.0))
+        rung = len(speaker.audio)
+        await asyncio.sleep(2.0)  # longer than one round of beeps
+        assert len(speaker.audio) == rung, "it rang on after the wake word"
+        await session.sync()
+        assert "run-pipeline" not in session.types()
