@@ -16,7 +16,7 @@ from tests.support.speech import espeak, silence
 
 from .conftest import StartSatellite
 from .home_assistant import HomeAssistant, Session
-from .satellite_process import SatelliteProcess, led_command, wait_for
+from .satellite_process import FileSpeaker, SatelliteProcess, led_command, wait_for
 
 pytestmark = pytest.mark.models
 
@@ -114,23 +114,28 @@ async def test_listen_streams_a_command_without_a_wake_word(
         assert session.types(started)[:2] == ["run-pipeline", "audio-start"]  # no detection
 
 
+async def _chime(session: Session, speaker: FileSpeaker) -> bytes:
+    """Have the satellite play its chime; what the speaker played."""
+    before = len(speaker.audio)
+    await session.send(chime())
+    await wait_for(
+        lambda: tone_windows(speaker.audio[before:], RATE, CHIME_HZ) > 0
+        and not speaker.playing.exists(),
+        "the chime",
+    )
+    return speaker.audio[before:]
+
+
 async def test_the_volume_scales_everything_played_and_is_kept(
     satellite: SatelliteProcess, paired: HomeAssistant
 ) -> None:
-    speaker = satellite.speaker
     async with paired.session(satellite) as session:
         await session.run()
-        await session.send(chime())
-        await wait_for(lambda: tone_windows(speaker.audio, RATE, CHIME_HZ) > 0, "the chime")
-        await wait_for(lambda: not speaker.playing.exists(), "the chime to end")
-        loud = speaker.audio
-
+        loud = await _chime(session, satellite.speaker)
         await session.send(set_volume(0.5))
         info = await session.next("info")
         assert info.data["satellite"]["volume"] == 0.5
-        await session.send(chime())
-        await wait_for(lambda: len(speaker.audio) == 2 * len(loud), "the second chime")
-        quiet = speaker.audio[len(loud) :]
+        quiet = await _chime(session, satellite.speaker)
         assert rms(quiet) == pytest.approx(rms(loud) * 0.5, rel=0.05)
 
     await asyncio.to_thread(satellite.restart)
@@ -143,19 +148,12 @@ async def test_the_volume_scales_everything_played_and_is_kept(
 async def test_its_sounds_are_ducked_while_it_listens(
     satellite: SatelliteProcess, paired: HomeAssistant
 ) -> None:
-    speaker = satellite.speaker
     async with paired.session(satellite) as session:
         await session.run()
-        await session.send(chime())
-        await wait_for(lambda: tone_windows(speaker.audio, RATE, CHIME_HZ) > 0, "the chime")
-        await wait_for(lambda: not speaker.playing.exists(), "the chime to end")
-        normal = speaker.audio
-
+        normal = await _chime(session, satellite.speaker)
         await session.send(listen())
         await session.next("audio-chunk")  # streaming a command
-        await session.send(chime())
-        await wait_for(lambda: len(speaker.audio) == 2 * len(normal), "the second chime")
-        ducked = speaker.audio[len(normal) :]
+        ducked = await _chime(session, satellite.speaker)
         assert rms(ducked) == pytest.approx(rms(normal) * 0.25, rel=0.05)
 
 
