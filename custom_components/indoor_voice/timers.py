@@ -61,12 +61,12 @@ class SatelliteTimers:
     async def async_tell_again(self) -> None:
         """A satellite (re)connected: the timers of its device that run, and those it missed."""
         for timer in async_active_timers(self._hass, self._device_id):
-            event = _started(timer, timer.seconds_left)
-            if not timer.is_active:
-                event = TimerUpdated(
-                    id=timer.id, is_active=False, total_seconds=timer.seconds
-                ).event()
-            await self._send(event)
+            if timer.is_active:
+                await self._send(_started(timer, timer.seconds_left))
+            else:  # paused: it counts down once Home Assistant resumes it
+                await self._send(
+                    TimerUpdated(id=timer.id, is_active=False, total_seconds=timer.seconds).event()
+                )
         for timer_id in list(self._missed):
             # It must ring the timer it never heard of: start it at zero, then finish it.
             if await self._send(TimerStarted(id=timer_id, total_seconds=0).event()):

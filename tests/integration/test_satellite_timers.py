@@ -113,3 +113,17 @@ async def test_a_satellite_restarted_during_a_timer_is_told_again(
     await wait_for(
         lambda: rings(kitchen.speaker.audio, RATE), "the timer to ring after the restart"
     )
+
+
+async def test_a_timer_that_ended_while_the_satellite_was_away_rings_when_it_is_back(
+    core: HomeAssistant, one_room: SatelliteProcess
+) -> None:
+    kitchen = one_room
+    await _say(kitchen, "hey jarvis, set a timer for ten seconds")
+    await wait_for(lambda: _running_timers(core) == 1, "the timer to start")
+    await wait_for(lambda: not kitchen.speaker.playing.exists(), "the reply to end")
+    await core.async_add_executor_job(kitchen.stop)
+    await wait_for(lambda: _running_timers(core) == 0, "the timer to end while it is away")
+    assert not rings(kitchen.speaker.audio, RATE)
+    await core.async_add_executor_job(kitchen.launch)
+    await wait_for(lambda: rings(kitchen.speaker.audio, RATE), "the missed timer to ring")
