@@ -84,6 +84,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--awake-sound", type=Path, help="WAV played when the wake word is heard")
     parser.add_argument("--done-sound", type=Path, help="WAV played at the end of the command")
+    parser.add_argument(
+        "--ring-seconds",
+        type=float,
+        default=300.0,
+        help="a finished timer rings until 'stop', or at most this long",
+    )
+    parser.add_argument(
+        "--no-stop-word",
+        dest="stop_word",
+        action="store_false",
+        help="do not listen for 'stop' while a timer rings or a reply plays",
+    )
     for look in Look:
         parser.add_argument(
             f"--led-command-{look.value}", metavar="COMMAND", help=f"run when {look.value}"
@@ -134,6 +146,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         max_command_seconds=args.max_command_seconds,
         awake_sound=args.awake_sound,
         done_sound=args.done_sound,
+        ring_seconds=args.ring_seconds,
+        stop_word=args.stop_word,
         led_commands={
             look: command
             for look in Look

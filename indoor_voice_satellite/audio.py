@@ -9,11 +9,13 @@ import os
 import shlex
 import signal
 import wave
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 from wyoming.audio import AudioChunk, AudioChunkConverter, AudioFormat
+
+from .sounds import scaled
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -81,23 +83,42 @@ class Microphone:
 class Playback:
     """One sound for the speaker, fed while it plays; `played` is set once it has been heard."""
 
-    def __init__(self, output: AudioFormat) -> None:
+    def __init__(self, output: AudioFormat, *, ducks: bool = True) -> None:
+        self.ducks = ducks  # quieter while the satellite listens (not its own cues)
         self._converter = AudioChunkConverter(output.rate, output.width, output.channels)
         self._audio: asyncio.Queue[bytes | None] = asyncio.Queue()
         self.played = asyncio.Event()
+        self.stopped = asyncio.Event()  # cut short ("stop")
+
+    @property
+    def cut(self) -> bool:
+        return self.stopped.is_set()
 
     def feed(self, chunk: AudioChunk) -> None:
-        self._audio.put_nowait(self._converter.convert(chunk).audio)
+        if not self.cut:
+            self._audio.put_nowait(self._converter.convert(chunk).audio)
 
     def end(self) -> None:
         self._audio.put_nowait(None)
 
+    def stop(self) -> None:
+        """Stop playing it now; what is still to come is dropped."""
+        self.stopped.set()
+        self._audio.put_nowait(None)
+
     async def next_audio(self) -> bytes | None:
-        return await self._audio.get()
+        audio = await self._audio.get()
+        return None if self.cut else audio
 
 
 class Speaker:
-    """Plays sounds one after another through the snd command, a new process for each."""
+    """Plays sounds one after another through the snd command, a new process for each.
+
+    Everything it plays is at `volume` (0 to 1), lowered further to `duck` of that while
+    `ducked` (the satellite is listening to a command).
+    """
+
+    duck = 0.25
 
     def __init__(self, command: str, output: AudioFormat, on_idle: Callable[[], None]) -> None:
         filled = command.replace("{rate}", str(output.rate))
@@ -105,12 +126,26 @@ class Speaker:
         self.output = output
         self._on_idle = on_idle
         self._queue: asyncio.Queue[Playback] = asyncio.Queue()
-        self._playing = False
+        self._playing: Playback | None = None
         self._task: asyncio.Task[None] | None = None
+        self.volume = 1.0
+        self.ducked = False
 
     @property
     def busy(self) -> bool:
-        return self._playing or not self._queue.empty()
+        return self._playing is not None or not self._queue.empty()
+
+    def gain(self, playback: Playback) -> float:
+        return self.volume * (self.duck if self.ducked and playback.ducks else 1.0)
+
+    def stop(self) -> None:
+        """Stop what plays now and drop what waits to play."""
+        while not self._queue.empty():
+            waiting = self._queue.get_nowait()
+            waiting.stop()
+            waiting.played.set()
+        if self._playing is not None:
+            self._playing.stop()
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._play_in_turn())
@@ -121,15 +156,15 @@ class Speaker:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
 
-    def stream(self) -> Playback:
+    def stream(self, *, ducks: bool = True) -> Playback:
         """A sound whose audio arrives later (feed, then end)."""
-        playback = Playback(self.output)
+        playback = Playback(self.output, ducks=ducks)
         self._queue.put_nowait(playback)
         return playback
 
-    def play(self, pcm: bytes) -> Playback:
+    def play(self, pcm: bytes, *, ducks: bool = True) -> Playback:
         """A sound already in the speaker's format."""
-        playback = self.stream()
+        playback = self.stream(ducks=ducks)
         playback.feed(AudioChunk(self.output.rate, self.output.width, self.output.channels, pcm))
         playback.end()
         return playback
@@ -137,11 +172,11 @@ class Speaker:
     async def _play_in_turn(self) -> None:
         while True:
             playback = await self._queue.get()
-            self._playing = True
+            self._playing = playback
             try:
                 await self._play(playback)
             finally:
-                self._playing = False
+                self._playing = None
                 playback.played.set()
             if self._queue.empty():
                 self._on_idle()
@@ -161,10 +196,11 @@ class Speaker:
         assert process.stdin is not None
         try:
             while (audio := await playback.next_audio()) is not None:
-                process.stdin.write(audio)
-                await process.stdin.drain()
+                process.stdin.write(scaled(audio, self.gain(playback)))
+                if not await _unless_stopped(playback, process.stdin.drain()):
+                    return
             process.stdin.close()
-            await process.wait()
+            await _unless_stopped(playback, process.wait())
         except (BrokenPipeError, ConnectionResetError):
             _LOGGER.warning(
                 "The speaker command stopped reading (exit status %s)", process.returncode
@@ -173,6 +209,20 @@ class Speaker:
                 pass
         finally:
             await _stop(process)
+
+
+async def _unless_stopped(playback: Playback, step: Awaitable[Any]) -> bool:
+    """Await a step of playing, unless the playback is stopped first; whether it completed."""
+    work = asyncio.ensure_future(step)
+    stopped = asyncio.ensure_future(playback.stopped.wait())
+    done, pending = await asyncio.wait((work, stopped), return_when=asyncio.FIRST_COMPLETED)
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    if work in done:
+        work.result()  # a broken pipe is raised here
+        return True
+    return False
 
 
 def load_sound(path: Path, output: AudioFormat) -> bytes:

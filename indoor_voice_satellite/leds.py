@@ -18,6 +18,7 @@ class Look(Enum):
     IDLE = "idle"
     LISTENING = "listening"
     SPEAKING = "speaking"
+    RINGING = "ringing"  # a timer is done
     MUTED = "muted"
 
 

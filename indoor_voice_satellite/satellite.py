@@ -1,6 +1,8 @@
-"""The satellite: listens for the wake word, streams the command, plays the reply.
+"""The satellite: listens for the wake word, streams the command, plays the reply; keeps
+timers and rings them; hears "stop".
 
-Not a byte of audio leaves before a wake word. Every event to Home Assistant goes through
+Not a byte of audio leaves before a wake word, or before Home Assistant asks for an answer
+(`listen`). Every event to Home Assistant goes through
 one outbox per connection, so state changes and the events that announce them stay in order.
 """
 
@@ -27,11 +29,17 @@ from indoor_voice_engine import wake as engine_wake
 from indoor_voice_engine.wake import STEP_SAMPLES
 from indoor_voice_link import LinkConnection, LinkUnavailable
 from indoor_voice_link.protocol import (
+    CHIME,
+    FOLLOW_UP,
+    LISTEN,
     MUTED,
     SET_MUTE,
+    SET_VOLUME,
     SND_FORMAT,
     SPEECH_LEVEL,
     STAND_DOWN,
+    STOPPED,
+    VOLUME,
     WAKE_WORD_SCORE,
 )
 
@@ -39,7 +47,10 @@ from . import __version__
 from .audio import MIC_FORMAT, Microphone, Playback, Speaker, load_sound
 from .leds import Leds, Look
 from .settings import Settings
+from .sounds import alarm, chime
+from .stop_word import StopWord
 from .store import DataDir, Preferences
+from .timers import Timers
 from .wake import WakeListener, WakeWords
 
 _LOGGER = logging.getLogger(__name__)
@@ -64,6 +75,13 @@ class Satellite:
         self._microphone = Microphone(settings.mic_command, STEP_SAMPLES * MIC_FORMAT.width)
         self._snd_format = AudioFormat(settings.snd_rate, 2, settings.snd_channels)
         self._speaker = Speaker(settings.snd_command, self._snd_format, self._speaker_idle)
+        self._speaker.volume = preferences.volume
+        self._chime = chime(self._snd_format)
+        self._timers = Timers(
+            self._speaker, alarm(self._snd_format), settings.ring_seconds, self._show_state
+        )
+        self._stop_word = StopWord() if settings.stop_word else None
+        self._hearing_stop = False
         self._awake_sound = _sound(settings.awake_sound, self._snd_format)
         self._done_sound = _sound(settings.done_sound, self._snd_format)
         self._leds = Leds(settings.led_commands)
@@ -86,7 +104,7 @@ class Satellite:
         self._leds.start()
         if not self._muted:
             self._start_listening()
-        self._update_leds()
+        self._show_state()
 
     async def close(self) -> None:
         self._stop_listening()
@@ -95,6 +113,7 @@ class Satellite:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._timers.close()
         await self._speaker.close()
         await self._leds.close()
         self._wake.close()
@@ -131,7 +150,7 @@ class Satellite:
         self._link, self._outbox, self._running = None, None, False
         self._command_samples = None
         self._finish_reply()
-        self._update_leds()
+        self._show_state()
 
     def _send(self, event: Event) -> None:
         if self._outbox is not None:
@@ -139,7 +158,7 @@ class Satellite:
 
     def _handle(self, event: Event) -> None:
         handler = self._handlers.get(event.type)
-        if handler is None:  # synthesize, transcribe, voice-started, timers: nothing to do
+        if handler is None:  # synthesize, transcribe, voice-started: nothing to do
             _LOGGER.debug("Ignoring %s", event.type)
         else:
             handler(event)
@@ -164,6 +183,10 @@ class Satellite:
             "audio-start": lambda _: self._start_reply(),
             "audio-chunk": self._feed_reply,
             "audio-stop": lambda _: self._finish_reply(),
+            SET_VOLUME: lambda event: self._set_volume(event.data.get(VOLUME)),
+            LISTEN: lambda _: self._listen_now(),
+            CHIME: lambda _: self._play_chime(),
+            **self._timers.handlers(),
         }
 
     def _set_running(self, running: bool) -> None:
@@ -204,6 +227,7 @@ class Satellite:
         )
         event = info.event()
         event.data["satellite"][MUTED] = self._muted
+        event.data["satellite"][VOLUME] = self._speaker.volume
         return event
 
     def _choose_wake_words(self, names: list[str] | None) -> None:
@@ -234,11 +258,26 @@ class Satellite:
                 self._stop_listening()
             else:
                 self._start_listening()
-            self._update_leds()
+            self._show_state()
+        self._send(self._info())
+
+    def _play_chime(self) -> None:
+        self._speaker.play(self._chime)
+
+    def _set_volume(self, volume: object) -> None:
+        if not isinstance(volume, int | float) or not 0 <= volume <= 1:
+            self._send(
+                Error(text="set-volume needs a 'volume' from 0 to 1", code="invalid").event()
+            )
+            return
+        self._speaker.volume = float(volume)
+        self._save_preferences()
         self._send(self._info())
 
     def _save_preferences(self) -> None:
-        self._data.save_preferences(Preferences(self._muted, list(self._wake.active)))
+        self._data.save_preferences(
+            Preferences(self._muted, list(self._wake.active), self._speaker.volume)
+        )
 
     # -- microphone and wake word -------------------------------------------------------------
 
@@ -266,6 +305,7 @@ class Satellite:
         self._heard_samples += len(audio) // MIC_FORMAT.width
         if self._command_samples is not None:
             self._stream_command(audio)
+        self._listen_for_stop(audio)
         detections = await self._wake.process(audio)
         if detections:
             self._woken(max(detections, key=lambda detection: detection.score))
@@ -282,27 +322,51 @@ class Satellite:
         return None
 
     def _woken(self, detection: engine_wake.Detection) -> None:
+        if self._timers.stop_ringing():
+            _LOGGER.info("Wake word %s ended the ringing", detection.name)
+            return
         if reason := self._why_not_wake():
             _LOGGER.info("Wake word %s ignored: %s", detection.name, reason)
             return
         _LOGGER.info("Wake word %s (score %.2f)", detection.name, detection.score)
+        self._start_command(detection)
+
+    def _listen_now(self) -> None:
+        """Home Assistant expects an answer: stream the command without a wake word."""
+        reason = self._why_not_wake()
+        if reason and self._speaker.busy and self._command_samples is None:
+            reason = None  # a sound still ending is no reason not to listen
+        if self._muted:
+            reason = "the satellite is muted"
+        if reason:
+            _LOGGER.info("Not listening for an answer: %s", reason)
+            self._send(Error(text=reason, code="cannot-listen").event())
+            return
+        _LOGGER.info("Listening for an answer")
+        self._start_command(None)
+
+    def _start_command(self, detection: engine_wake.Detection | None) -> None:
         run = RunPipeline(
             start_stage=PipelineStage.ASR,
             end_stage=PipelineStage.TTS,
-            wake_word_name=detection.name,
+            wake_word_name=detection.name if detection else None,
             restart_on_end=False,
         ).event()
         run.data[SND_FORMAT] = self._snd_format.to_dict()
-        run.data[WAKE_WORD_SCORE] = round(detection.score, 4)
-        run.data[SPEECH_LEVEL] = self._wake.speech_level()
-        self._send(run)
         timestamp = self._timestamp_ms()
-        self._send(Detection(name=detection.name, timestamp=timestamp).event())
+        if detection is None:
+            run.data[FOLLOW_UP] = True
+            self._send(run)
+        else:
+            run.data[WAKE_WORD_SCORE] = round(detection.score, 4)
+            run.data[SPEECH_LEVEL] = self._wake.speech_level()
+            self._send(run)
+            self._send(Detection(name=detection.name, timestamp=timestamp).event())
         self._send(AudioStart(**MIC_FORMAT.to_dict(), timestamp=timestamp).event())
         self._command_samples = 0
         if self._awake_sound:
-            self._speaker.play(self._awake_sound)
-        self._update_leds()
+            self._speaker.play(self._awake_sound, ducks=False)
+        self._show_state()
 
     def _stream_command(self, audio: bytes) -> None:
         assert self._command_samples is not None
@@ -320,8 +384,27 @@ class Satellite:
         self._send(AudioStop(timestamp=self._timestamp_ms()).event())
         _LOGGER.info("Stopped streaming: %s", reason)
         if done_sound and self._done_sound:
-            self._speaker.play(self._done_sound)
-        self._update_leds()
+            self._speaker.play(self._done_sound, ducks=False)
+        self._show_state()
+
+    def _listen_for_stop(self, audio: bytes) -> None:
+        """While a timer rings or a reply plays (and no command streams), hear "stop"."""
+        active = (self._timers.ringing or self._reply is not None or self._speaker.busy) and (
+            self._command_samples is None
+        )
+        if self._stop_word is None or not active:
+            self._hearing_stop = False
+            return
+        if not self._hearing_stop:
+            self._stop_word.reset()
+            self._hearing_stop = True
+        if self._stop_word.feed(audio):
+            _LOGGER.info("Heard the stop word")
+            self._timers.stop_ringing()
+            if self._reply is not None:
+                self._reply.stop()
+                self._reply = None
+            self._speaker.stop()
 
     def _timestamp_ms(self) -> int:
         return self._heard_samples * 1000 // MIC_FORMAT.rate
@@ -334,7 +417,7 @@ class Satellite:
         playback = self._speaker.stream()
         self._reply = playback
         self._spawn(self._report_played(playback, self._outbox))
-        self._update_leds()
+        self._show_state()
 
     def _feed_reply(self, event: Event) -> None:
         if self._reply is not None:
@@ -348,19 +431,28 @@ class Satellite:
     async def _report_played(self, playback: Playback, outbox: asyncio.Queue[Event] | None) -> None:
         await playback.played.wait()
         if outbox is not None and outbox is self._outbox:
-            outbox.put_nowait(Played().event())
+            played = Played().event()
+            if playback.cut:
+                played.data[STOPPED] = True
+            outbox.put_nowait(played)
 
     def _speaker_idle(self) -> None:
         # The microphone heard the speaker: start wake word detection afresh, so nothing it
-        # heard can complete a wake word afterwards.
-        self._wake.restart()
-        self._update_leds()
+        # heard can complete a wake word afterwards. Not between the rounds of a ringing timer
+        # (beeps make no words): the wake word ends the ringing.
+        if not self._timers.ringing:
+            self._wake.restart()
+        self._show_state()
 
-    def _update_leds(self) -> None:
+    def _show_state(self) -> None:
+        # Its own sounds are quieter while it listens to a command.
+        self._speaker.ducked = self._command_samples is not None
         if self._muted:
             look = Look.MUTED
         elif self._command_samples is not None:
             look = Look.LISTENING
+        elif self._timers.ringing:
+            look = Look.RINGING
         elif self._speaker.busy:
             look = Look.SPEAKING
         else:

@@ -30,5 +30,7 @@ class Settings:
     max_command_seconds: float = 15.0
     awake_sound: Path | None = None
     done_sound: Path | None = None
+    ring_seconds: float = 300.0  # a finished timer rings at most this long
+    stop_word: bool = True
     led_commands: dict[Look, str] = field(default_factory=dict)
     zeroconf: bool = False

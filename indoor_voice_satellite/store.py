@@ -2,7 +2,7 @@
 
 key.pem, certificate.pem   its identity on the link
 pairing.json               the current pairing code and the paired Home Assistant
-preferences.json           mute and the chosen wake words (they survive a reboot)
+preferences.json           mute, the chosen wake words and the volume (they survive a reboot)
 wake/                      openWakeWord models (unless --wake-model-dir says otherwise)
 """
 
@@ -22,6 +22,7 @@ from indoor_voice_link import Identity, Pairing, generate_identity, new_pairing_
 class Preferences:
     muted: bool = False
     wake_words: list[str] = field(default_factory=list)  # empty: the command line's choice
+    volume: float = 1.0  # of everything the speaker plays, 0 to 1
 
 
 def write_private(path: Path, content: bytes) -> None:
@@ -105,6 +106,7 @@ class DataDir:
             return Preferences(
                 muted=saved.get("muted") is True,
                 wake_words=[str(name) for name in saved.get("wake_words", [])],
+                volume=min(1.0, max(0.0, float(saved.get("volume", 1.0)))),
             )
         except (OSError, ValueError, AttributeError, TypeError):
             return Preferences()

@@ -32,7 +32,12 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 HOUSEHOLD_PLATFORMS = [Platform.SWITCH, Platform.SENSOR]
-SATELLITE_PLATFORMS = [Platform.ASSIST_SATELLITE, Platform.SWITCH, Platform.SELECT]
+SATELLITE_PLATFORMS = [
+    Platform.ASSIST_SATELLITE,
+    Platform.SWITCH,
+    Platform.SELECT,
+    Platform.NUMBER,
+]
 SATELLITE_KINDS = (Kind.SATELLITE, Kind.WYOMING_SATELLITE)
 PURGE_INTERVAL = timedelta(hours=1)
 

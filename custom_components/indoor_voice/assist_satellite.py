@@ -2,7 +2,9 @@
 
 The satellite detects the wake word itself and only then streams the command. Before a
 pipeline runs, the entity checks that every stage of it is local, and asks the arbiter
-whether another satellite heard the same wake word better.
+whether another satellite heard the same wake word better. When Home Assistant expects an
+answer (a started conversation, a question, a reply the agent asked for) it tells the
+satellite to `listen`; timers of the satellite's device go to the satellite (timers.py).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncGenerator, AsyncIterable
+from collections.abc import AsyncGenerator, AsyncIterable, Coroutine
 from typing import Any, Final
 
 from homeassistant.components import assist_pipeline, ffmpeg, tts
@@ -29,7 +31,7 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from wyoming.asr import Transcript
-from wyoming.audio import AudioChunk, AudioChunkConverter, AudioStart, AudioStop
+from wyoming.audio import AudioChunk, AudioChunkConverter, AudioStop
 from wyoming.error import Error
 from wyoming.event import Event
 from wyoming.info import Describe, Info
@@ -43,20 +45,19 @@ from wyoming.wake import Detect
 from . import link
 from .arbiter import DATA_ARBITER, Hearing
 from .const import CONF_KIND, DOMAIN, SAMPLE_CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH, Kind
+from .conversation_turns import Turns
 from .local_guard import DATA_GUARD, Stage, async_non_local_stages
 from .pipeline import our_entity
 from .satellite import SatelliteConfigEntry, SatelliteConnection, async_connect
 from .satellite_entity import SatelliteEntity
-from .wav_stream import WavStream
+from .satellite_speaker import SatelliteSpeaker
+from .timers import SatelliteTimers
 
 _LOGGER = logging.getLogger(__name__)
 
 _PING_SECONDS: Final = 5
 _SILENT_SECONDS: Final = 15  # no event at all (not even a pong): the satellite is gone
 _RECONNECT_SECONDS: Final = (1, 2, 5, 10, 30)
-_PLAYED_MARGIN_SECONDS: Final = 5
-_OUT_CHUNK_BYTES: Final = 4096
-_DEFAULT_SND = {"rate": 22050, "width": 2, "channels": 1}
 _STAGES = {
     PipelineStage.WAKE: assist_pipeline.PipelineStage.WAKE_WORD,
     PipelineStage.ASR: assist_pipeline.PipelineStage.STT,
@@ -84,7 +85,9 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
 
     entity_description = AssistSatelliteEntityDescription(key="assist_satellite")
     _attr_name = None
-    _attr_supported_features = AssistSatelliteEntityFeature.ANNOUNCE
+    _attr_supported_features = (
+        AssistSatelliteEntityFeature.ANNOUNCE | AssistSatelliteEntityFeature.START_CONVERSATION
+    )
 
     def __init__(self, entry: SatelliteConfigEntry) -> None:
         SatelliteEntity.__init__(self, entry, "assist_satellite")
@@ -95,19 +98,28 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
         self._to_pipeline = AudioChunkConverter(
             rate=SAMPLE_RATE, width=SAMPLE_WIDTH, channels=SAMPLE_CHANNELS
         )
-        self._snd_format: dict[str, int] = dict(_DEFAULT_SND)
-        self._played = asyncio.Event()
+        self._speaker = SatelliteSpeaker(
+            self._send, lambda: ffmpeg.get_ffmpeg_manager(self.hass).binary
+        )
         self._unwatch_pipeline: Any = None
+        self._turns = Turns()
+        self._timers: SatelliteTimers | None = None
 
     # -- the link --------------------------------------------------------------------
 
     async def async_added_to_hass(self) -> None:
         await super().async_added_to_hass()
         self._device.request_mute = self._request_mute
+        self._device.request_volume = self._request_volume
         arbiter = self.hass.data[DATA_ARBITER]
         arbiter.register(self._entry.entry_id)
         self.async_on_remove(lambda: arbiter.unregister(self._entry.entry_id))
         self.async_on_remove(self._stop_watching_pipeline)
+        if self.registry_entry is not None and self.registry_entry.device_id is not None:
+            self._timers = SatelliteTimers(
+                self.hass, self.registry_entry.device_id, self._delivered, self._background
+            )
+            self.async_on_remove(self._timers.async_register())
         self._entry.async_create_background_task(
             self.hass, self._keep_connected(), f"{self.entity_id} link"
         )
@@ -144,7 +156,7 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
                 self._device.async_update(connected=False)
                 with contextlib.suppress(Exception):
                     await connection.close()
-                self._played.set()
+                self._speaker.played.set()
 
     async def _serve(self, connection: SatelliteConnection) -> None:
         await connection.write_event(Describe().event())
@@ -173,6 +185,18 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
             raise HomeAssistantError(f"{self._entry.title} is not connected")
         await connection.write_event(event)
 
+    async def _delivered(self, event: Event) -> bool:
+        """Send if connected; whether the satellite got it."""
+        try:
+            await self._send(event)
+        except (HomeAssistantError, link.LinkError, OSError):
+            return False
+        return True
+
+    @callback
+    def _background(self, coroutine: Coroutine[Any, Any, Any]) -> None:
+        self._entry.async_create_background_task(self.hass, coroutine, f"{self.entity_id} task")
+
     # -- what the satellite says -------------------------------------------------------
 
     async def _on_event(self, connection: SatelliteConnection, event: Event) -> None:
@@ -182,6 +206,8 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
             self._device.async_update(connected=True, info_event=event)
             if first:
                 self._watch_pipeline()
+                if self._timers is not None:
+                    self._background(self._timers.async_tell_again())
         elif RunPipeline.is_type(kind):
             self._start_command(event)
         elif AudioChunk.is_type(kind):
@@ -194,8 +220,10 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
             if self._command_audio is not None:
                 self._command_audio.put_nowait(None)
         elif Played.is_type(kind):
-            self._played.set()
+            self._speaker.played.set()
             self.tts_response_finished()
+            if self._turns.listen_after_played(bool((event.data or {}).get(link.protocol.STOPPED))):
+                self._background(self._send_quietly(link.protocol.listen()))
         elif Ping.is_type(kind):
             await connection.write_event(Pong(text=Ping.from_event(event).text).event())
         elif Error.is_type(kind):
@@ -215,27 +243,39 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
             rate=SAMPLE_RATE, width=SAMPLE_WIDTH, channels=SAMPLE_CHANNELS
         )
         if isinstance(snd := event.data.get(link.protocol.SND_FORMAT), dict):
-            self._snd_format = {k: int(snd[k]) for k in ("rate", "width", "channels") if k in snd}
+            self._speaker.snd_format = {
+                k: int(snd[k]) for k in ("rate", "width", "channels") if k in snd
+            }
         hearing = Hearing(
             satellite=self._entry.entry_id,
             score=float(event.data.get(link.protocol.WAKE_WORD_SCORE) or 0.0),
             level=float(event.data.get(link.protocol.SPEECH_LEVEL) or -96.0),
         )
+        follow_up = event.data.get(link.protocol.FOLLOW_UP) is True
         self._entry.async_create_background_task(
             self.hass,
-            self._answer(run, wake_word_name if isinstance(wake_word_name, str) else None, hearing),
+            self._answer(
+                run,
+                wake_word_name if isinstance(wake_word_name, str) else None,
+                None if follow_up else hearing,
+            ),
             f"{self.entity_id} command",
         )
 
-    async def _answer(self, run: RunPipeline, wake_word_name: str | None, hearing: Hearing) -> None:
+    async def _answer(
+        self, run: RunPipeline, wake_word_name: str | None, hearing: Hearing | None
+    ) -> None:
+        """Run the pipeline for a command; `hearing` is None for an answer Home Assistant asked
+        for (no wake word, so nothing for the arbiter to judge)."""
         try:
             self._watch_pipeline()
             pipeline = assist_pipeline.async_get_pipeline(self.hass, self._resolve_pipeline())
             if stages := await async_non_local_stages(self.hass, pipeline):
                 await self._refuse(pipeline.name, stages)
                 return
-            phrase = self._phrase(wake_word_name)
-            if not await self.hass.data[DATA_ARBITER].async_contest(phrase, hearing):
+            phrase = self._phrase(wake_word_name) if hearing else None
+            arbiter = self.hass.data[DATA_ARBITER]
+            if phrase and hearing and not await arbiter.async_contest(phrase, hearing):
                 _LOGGER.debug(
                     "%s stands down: another satellite heard it better", self._entry.title
                 )
@@ -279,7 +319,7 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
                 self.hass, ours[0], options={tts.ATTR_PREFERRED_FORMAT: "wav"}
             )
             stream.async_set_message(REFUSAL)
-            await self._play(stream.async_stream_result())
+            await self._speaker.play(stream.async_stream_result())
 
     def _phrase(self, wake_word_name: str | None) -> str:
         info = self._device.info
@@ -297,6 +337,7 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
     @callback
     def on_pipeline_event(self, event: PipelineEvent) -> None:
         """Tell the satellite what it needs to know, and no more (no transcript, no reply text)."""
+        self._turns.on_pipeline_event(event)
         follow_up: Event | None = None
         if event.type is PipelineEventType.STT_VAD_START:
             follow_up = VoiceStarted().event()
@@ -314,89 +355,36 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
             token = event.data["tts_output"]["token"]
             if (stream := tts.async_get_stream(self.hass, token)) is not None:
                 self._entry.async_create_background_task(
-                    self.hass,
-                    self._play_quietly(stream.async_stream_result()),
-                    f"{self.entity_id} reply",
+                    self.hass, self._reply(stream.async_stream_result()), f"{self.entity_id} reply"
                 )
         if follow_up is not None:
             self._entry.async_create_background_task(
                 self.hass, self._send_quietly(follow_up), f"{self.entity_id} event"
             )
 
+    async def _reply(self, wav: AsyncIterable[bytes]) -> None:
+        """Play a reply; a satellite gone meanwhile simply does not hear the rest."""
+        with contextlib.suppress(HomeAssistantError, link.LinkError, OSError):
+            await self._speaker.play(wav)
+
     async def _send_quietly(self, event: Event) -> None:
         with contextlib.suppress(HomeAssistantError, link.LinkError, OSError):
             await self._send(event)
 
-    async def _play_quietly(self, wav: AsyncIterable[bytes]) -> None:
-        """A reply to a satellite that may go away while it plays (a restart, a power cut)."""
-        with contextlib.suppress(HomeAssistantError, link.LinkError, OSError):
-            await self._play(wav)
-
     # -- sound out ---------------------------------------------------------------------
 
-    async def _play(self, wav: AsyncIterable[bytes]) -> float:
-        """Stream WAV audio to the speaker in its own format; return the seconds sent."""
-        fmt = self._snd_format
-        converter = AudioChunkConverter(**fmt)
-        reader = WavStream()
-        sent = 0
-        self._played.clear()
-        await self._send(AudioStart(**fmt).event())
-        try:
-            async for data in wav:
-                pcm = reader.feed(data)
-                if not pcm or reader.format is None:
-                    continue
-                source = reader.format
-                out = converter.convert(
-                    AudioChunk(
-                        rate=source.rate, width=source.width, channels=source.channels, audio=pcm
-                    )
-                ).audio
-                for start in range(0, len(out), _OUT_CHUNK_BYTES):
-                    await self._send(
-                        AudioChunk(audio=out[start : start + _OUT_CHUNK_BYTES], **fmt).event()
-                    )
-                sent += len(out)
-        finally:
-            await self._send_quietly(AudioStop().event())
-        return sent / (fmt["rate"] * fmt["width"] * fmt["channels"])
-
     async def async_announce(self, announcement: AssistSatelliteAnnouncement) -> None:
-        """Play an announcement and return once the satellite has played it."""
-        if announcement.tts_token and (
-            stream := tts.async_get_stream(self.hass, announcement.tts_token)
-        ):
-            seconds = await self._play(stream.async_stream_result())
-        else:
-            seconds = await self._play(self._decoded(announcement.media_id))
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(seconds + _PLAYED_MARGIN_SECONDS):
-                await self._played.wait()
+        """Play an announcement after its chime; return once the satellite has played it."""
+        await self._speaker.announce(self.hass, announcement)
 
-    async def _decoded(self, media_url: str) -> AsyncGenerator[bytes]:
-        """Any other media, decoded to WAV by ffmpeg."""
-        process = await asyncio.create_subprocess_exec(
-            ffmpeg.get_ffmpeg_manager(self.hass).binary,
-            "-nostats",
-            "-i",
-            media_url,
-            "-f",
-            "wav",
-            "-ac",
-            "1",
-            "pipe:",
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.DEVNULL,
-        )
-        assert process.stdout is not None
-        try:
-            while data := await process.stdout.read(_OUT_CHUNK_BYTES):
-                yield data
-        finally:
-            if process.returncode is None:
-                process.kill()
-            await process.wait()
+    async def async_start_conversation(
+        self, start_announcement: AssistSatelliteAnnouncement
+    ) -> None:
+        """Say the start message, then listen for the answer without a wake word."""
+        if self._device.muted:
+            raise HomeAssistantError(f"{self._entry.title} is muted: it cannot hear an answer")
+        await self._speaker.announce(self.hass, start_announcement)
+        await self._send(link.protocol.listen())
 
     # -- settings ------------------------------------------------------------------------
 
@@ -407,6 +395,10 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
         self._entry.async_create_background_task(
             self.hass, self._send(link.protocol.set_mute(muted)), f"{self.entity_id} mute"
         )
+
+    @callback
+    def _request_volume(self, volume: float) -> None:
+        self._background(self._send(link.protocol.set_volume(volume)))
 
     @callback
     def async_get_configuration(self) -> AssistSatelliteConfiguration:

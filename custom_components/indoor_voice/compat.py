@@ -6,12 +6,17 @@ way where it does not; nothing else in the integration needs to know which relea
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
+from homeassistant.components import intent
+from homeassistant.components.intent.const import TIMER_DATA
 from homeassistant.config_entries import ConfigEntries, ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
+
+_LOGGER = logging.getLogger(__name__)
 
 # Forms and websocket commands: Home Assistant validates them with probatio (a drop-in for
 # voluptuous) since 2026 and types them against it there.
@@ -58,10 +63,26 @@ def async_entity_aliases(hass: HomeAssistant, entry: er.RegistryEntry) -> list[s
     return [alias for alias in entry.aliases if isinstance(alias, str)]
 
 
+@callback
+def async_active_timers(hass: HomeAssistant, device_id: str) -> list[intent.TimerInfo]:
+    """The timers of a device that have not finished (running or paused).
+
+    Home Assistant has no public call for this from 2025.4 to 2026.11: its timer manager keeps
+    them in `timers`; should that change, a restarted satellite is not told again (logged).
+    """
+    manager = hass.data.get(TIMER_DATA)
+    timers = getattr(manager, "timers", None)
+    if not isinstance(timers, dict):
+        _LOGGER.warning("This Home Assistant does not show its running timers")
+        return []
+    return [t for t in timers.values() if getattr(t, "device_id", None) == device_id]
+
+
 __all__ = [
     "ENTRY_DONE",
     "EntryResult",
     "RepairsFlowResult",
+    "async_active_timers",
     "async_entity_aliases",
     "async_unload_platforms",
     "vol",

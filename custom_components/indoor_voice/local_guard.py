@@ -1,8 +1,9 @@
 """The local-only guard: pipelines we use must keep audio and text inside the house.
 
-A stage is local when it is Home Assistant's own conversation agent, or an entity of an
-integration whose iot_class is local. Anything else raises a repair issue naming it, and
-our satellites refuse to stream into that pipeline.
+A stage is local when it is Home Assistant's own conversation agent, or an entity (or a
+conversation agent registered by a config entry) of an integration whose iot_class is local.
+Anything else raises a repair issue naming it, and our satellites refuse to stream into
+that pipeline.
 """
 
 from __future__ import annotations
@@ -57,6 +58,8 @@ async def _is_local(hass: HomeAssistant, engine: str) -> bool:
         if entry is None:
             return False  # unknown origin: not provably local
         domain = entry.platform
+    elif (config_entry := hass.config_entries.async_get_entry(engine)) is not None:
+        domain = config_entry.domain  # a conversation agent registered by its config entry
     else:
         domain = engine  # a legacy provider is named after its integration
     try:

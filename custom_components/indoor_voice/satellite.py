@@ -67,12 +67,14 @@ class SatelliteDevice:
     connected: bool = False
     info: Info | None = None
     muted: bool = False
+    volume: float | None = None  # 0..1, None until an Indoor Voice satellite reports it
     # Read from the event, not from `info`: wyoming before 1.6 (Home Assistant 2025.4's pin)
     # drops these fields of `satellite` when it parses an info event.
     active_wake_words: list[str] = field(default_factory=list)
     max_active_wake_words: int | None = None
     audio_chunks_before_wake: int = 0
     request_mute: Callable[[bool], None] | None = None
+    request_volume: Callable[[float], None] | None = None
     _listeners: list[Callable[[], None]] = field(default_factory=list)
 
     @callback
@@ -91,6 +93,8 @@ class SatelliteDevice:
             satellite = info_event.data.get("satellite") or {}
             # `muted` is ours: wyoming's Info drops fields it does not know.
             self.muted = bool(satellite.get(protocol.MUTED, False))
+            if isinstance(volume := satellite.get(protocol.VOLUME), int | float):
+                self.volume = float(volume)
             self.active_wake_words = [str(w) for w in satellite.get("active_wake_words") or []]
             maximum = satellite.get("max_active_wake_words")
             self.max_active_wake_words = int(maximum) if maximum else None

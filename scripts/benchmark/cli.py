@@ -16,7 +16,7 @@ from statistics import median
 from scripts.peers import WHISPER_AND_PIPER, InstallError, ensure
 
 from . import corpus as corpus_module
-from . import servers
+from . import servers, stop_word
 from .clients import StdinWake, WakeClient, WyomingWake
 from .corpus import REPLIES, Corpus
 from .paths import BENCH
@@ -51,6 +51,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--json", type=Path, default=BENCH / "results.json", help="where to write the results"
     )
     parser.add_argument("--no-json", action="store_true", help="print only")
+    parser.add_argument(
+        "--stop-word-only", action="store_true", help="only the satellite's stop word (~1 min)"
+    )
     return parser.parse_args(argv)
 
 
@@ -257,6 +260,8 @@ async def run(args: argparse.Namespace, corpus: Corpus, wake_candidates: list[st
     ]
     version_info = servers.versions(wake_service)
     print_report(args, corpus, rows, version_info, results, time.monotonic() - began)
+    print()
+    print("\n".join(stop_word.report(stop_word.measure(args.quick))))
     if not args.no_json:
         write_json(args.json, rows, details(args, version_info, results))
         print(f"\nresults: {args.json}")
@@ -369,6 +374,9 @@ def _load() -> str:
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
+    if args.stop_word_only:
+        print("\n".join(stop_word.report(stop_word.measure(args.quick))))
+        return 0
     say("Peers in .bench/ (installed once)")
     try:
         candidates = install_peers(args.wake_peer)

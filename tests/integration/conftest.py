@@ -11,6 +11,7 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -102,6 +103,13 @@ async def living_room(
     kitchen: str,
     start_satellite: StartSatellite,
 ) -> tuple[SatelliteProcess, ConfigEntry]:
-    """A satellite in the living room, paired and connected."""
+    """A satellite in a home with a kitchen light, paired and connected."""
     satellite = await start_satellite()
     return satellite, await add_satellite(core, satellite)
+
+
+def satellite_entity_id(hass: HomeAssistant, entry: ConfigEntry, domain: str, key: str) -> str:
+    """The entity id of one of the satellite's entities (`key` as in its unique id)."""
+    entity_id = er.async_get(hass).async_get_entity_id(domain, DOMAIN, f"{entry.entry_id}-{key}")
+    assert entity_id is not None
+    return entity_id

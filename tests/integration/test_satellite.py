@@ -13,7 +13,6 @@ from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.const import CONF_HOST, CONF_PORT, STATE_UNAVAILABLE
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
@@ -22,7 +21,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.indoor_voice.const import CONF_KIND, DOMAIN, Kind
 from custom_components.indoor_voice.satellite import SatelliteDevice
 from tests.conftest import StartSatellite
-from tests.integration.conftest import add_satellite
+from tests.integration.conftest import add_satellite, satellite_entity_id
 from tests.satellite.satellite_process import SatelliteProcess, wait_for
 from tests.support.engine_process import EngineProcess
 from tests.support.speech import convert, espeak, silence
@@ -37,9 +36,7 @@ def _device(entry: ConfigEntry) -> SatelliteDevice:
 
 def _entity(hass: HomeAssistant, entry: ConfigEntry, key: str = "assist_satellite") -> str:
     domain = {"assist_satellite": "assist_satellite", "mute": "switch", "pipeline": "select"}[key]
-    entity_id = er.async_get(hass).async_get_entity_id(domain, DOMAIN, f"{entry.entry_id}-{key}")
-    assert entity_id is not None
-    return entity_id
+    return satellite_entity_id(hass, entry, domain, key)
 
 
 def _record_states(hass: HomeAssistant, entity_id: str) -> list[str]:

@@ -5,6 +5,7 @@ exists (a long reply, ended by the test).
 Usage: python file_speaker.py OUT PLAYING [HOLD]
 """
 
+import signal
 import sys
 import time
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 def main() -> None:
     out, playing = Path(sys.argv[1]), Path(sys.argv[2])
     hold = Path(sys.argv[3]) if len(sys.argv) > 3 else None
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stopped: `playing` goes away
     playing.touch()
     try:
         with out.open("ab") as file:

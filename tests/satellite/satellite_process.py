@@ -206,6 +206,12 @@ class SatelliteProcess:
         return sorted(p for p in self.sandbox.rglob("*") if p.is_file())
 
 
+def led_command(record: Path, look: str) -> str:
+    """`--led-command-LOOK` that appends LOOK to `record`: what the LEDs were told to show."""
+    script = f"open({str(record)!r}, 'a').write({look!r} + '\\n')"
+    return f"--led-command-{look}={shlex.join([sys.executable, '-c', script])}"
+
+
 def make_satellite(workdir: Path, *args: str, hold_speaker: bool = False) -> SatelliteProcess:
     for sub in ("sandbox/home", "sandbox/tmp", "sandbox/cwd", "mic", "speaker"):
         (workdir / sub).mkdir(parents=True, exist_ok=True)

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import shlex
 import stat
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,7 +15,7 @@ from tests.support.speech import espeak, silence
 
 from .conftest import StartSatellite
 from .home_assistant import HomeAssistant, Session
-from .satellite_process import SatelliteProcess, wait_for
+from .satellite_process import SatelliteProcess, led_command, wait_for
 
 pytestmark = pytest.mark.models
 
@@ -105,12 +103,8 @@ async def test_led_commands_follow_what_the_satellite_does(
     start_satellite: StartSatellite, home_assistant: HomeAssistant, tmp_path: Path
 ) -> None:
     record = tmp_path / "leds.txt"
-
-    def led(look: str) -> str:
-        script = f"open({str(record)!r}, 'a').write({look!r} + '\\n')"
-        return f"--led-command-{look}={shlex.join([sys.executable, '-c', script])}"
-
-    satellite = await start_satellite(*(led(look) for look in ("idle", "listening", "muted")))
+    looks = ("idle", "listening", "muted")
+    satellite = await start_satellite(*(led_command(record, look) for look in looks))
     await home_assistant.pair(satellite)
     async with home_assistant.session(satellite) as session:
         await session.run()

@@ -10,6 +10,9 @@ from wyoming.event import Event
 # Home Assistant -> satellite
 STAND_DOWN: Final = "stand-down"  # another satellite answers: stop streaming now; data {}
 SET_MUTE: Final = "set-mute"  # data {"muted": bool}; the satellite answers with `info`
+SET_VOLUME: Final = "set-volume"  # data {"volume": 0..1}; the satellite answers with `info`
+LISTEN: Final = "listen"  # stream a command now, without a wake word (a reply is expected); {}
+CHIME: Final = "chime"  # play the satellite's own chime before the next sound; data {}
 
 # Extra data on the satellite's `run-pipeline`, for choosing between satellites
 WAKE_WORD_SCORE: Final = "wake_word_score"  # float 0..1, the classifier's score
@@ -18,6 +21,11 @@ SND_FORMAT: Final = "snd_format"  # {"rate", "width", "channels"} the speaker pl
 
 # Extra data in `info` -> "satellite"
 MUTED: Final = "muted"  # bool
+VOLUME: Final = "volume"  # float 0..1
+
+# Extra data on the satellite's `run-pipeline` after `listen`, and on `played`
+FOLLOW_UP: Final = "follow_up"  # true: this command answers Home Assistant, no wake word
+STOPPED: Final = "stopped"  # true on `played`: "stop" cut the sound short
 
 
 def stand_down() -> Event:
@@ -26,3 +34,15 @@ def stand_down() -> Event:
 
 def set_mute(muted: bool) -> Event:
     return Event(SET_MUTE, {MUTED: muted})
+
+
+def set_volume(volume: float) -> Event:
+    return Event(SET_VOLUME, {VOLUME: volume})
+
+
+def listen() -> Event:
+    return Event(LISTEN, {})
+
+
+def chime() -> Event:
+    return Event(CHIME, {})
