@@ -12,6 +12,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+import pytest_socket
 from playwright.async_api import Browser, Page, async_playwright
 
 from tests.support.engine_process import EngineProcess
@@ -89,6 +90,9 @@ async def _set_up(home: HomeAssistantProcess, engine: EngineProcess) -> House:
 def house(
     tmp_path_factory: pytest.TempPathFactory, engine_process: EngineProcess
 ) -> Iterator[House]:
+    # Set up once for the module, before the tests' own socket_enabled: loopback only.
+    pytest_socket.socket_allow_hosts(["127.0.0.1"])
+    pytest_socket.enable_socket()
     home = start_home_assistant(tmp_path_factory.mktemp("home-assistant"))
     try:
         yield asyncio.run(_set_up(home, engine_process))

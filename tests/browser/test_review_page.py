@@ -36,7 +36,7 @@ async def _agree_in_the_household_dialog(page: Page, house: House) -> None:
     dialog = page.locator("dialog-data-entry-flow")
     await expect(dialog.get_by_text("Share recordings for review?")).to_be_visible()
     await expect(dialog.get_by_text("indoor_voice/review/exports")).to_be_visible()
-    await dialog.get_by_text("I have read this and agree").click()
+    await dialog.get_by_role("checkbox", name=re.compile("I have read this and agree")).check()
     await screenshot(page, "1-consent-dialog")
     await dialog.get_by_role("button", name="Submit").click()
     await expect(dialog.get_by_text("your consent to disclosure version")).to_be_visible()
@@ -133,6 +133,9 @@ async def test_an_administrator_reviews_a_kept_command_and_stopping_deletes_ever
 
     async with aiohttp.ClientSession() as session:
         admin = await HomeAssistantSocket.connect(session, house.base, house.owner.access_token)
+        # A clean start: nothing in the browser says the configuration is broken.
+        notes = await admin.notifications()
+        assert not [n for n in notes if "config" in n["title"].lower()], notes
         clip = await _speak(admin)
         # The audio: for administrators, logged in, never cached; nobody else.
         url = house.base + AUDIO.format(clip_id=clip["id"])

@@ -55,6 +55,16 @@ class HomeAssistantSocket:
             raise CommandFailed(answer["error"])
         return answer["result"]
 
+    async def notifications(self) -> list[dict[str, Any]]:
+        """The persistent notifications the frontend shows under Notifications."""
+        message_id = await self._send({"type": "persistent_notification/subscribe"})
+        assert (await self._answer(message_id))["success"]
+        while True:
+            message = await self._socket.receive_json()
+            if message.get("id") == message_id and message["type"] == "event":
+                await self._send({"type": "unsubscribe_events", "subscription": message_id})
+                return list(message["event"]["notifications"].values())
+
     async def speak(self, pipeline_id: str, pcm: bytes) -> list[dict[str, Any]]:
         """Stream 16 kHz audio into a pipeline from its speech-to-text stage, as the
         frontend's voice dialog does; every event of the run."""
