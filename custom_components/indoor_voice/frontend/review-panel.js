@@ -4,69 +4,8 @@
 // audio from its admin-only endpoint, fetched with the user's login into a blob that lives
 // only in this page (never a shareable URL, never cached).
 
-const STYLE = `
-  :host { display: block; min-height: 100vh; background: var(--primary-background-color);
-    color: var(--primary-text-color); font-family: var(--paper-font-body1_-_font-family, Roboto, sans-serif); }
-  header { display: flex; align-items: center; gap: 8px; height: var(--header-height, 56px);
-    padding: 0 16px; background: var(--app-header-background-color, var(--primary-color));
-    color: var(--app-header-text-color, var(--text-primary-color, #fff));
-    border-bottom: var(--app-header-border-bottom, none); font-size: 20px; }
-  header .title { flex: 1; }
-  main { max-width: 1000px; margin: 0 auto; padding: 16px; display: grid; gap: 16px; }
-  .card { background: var(--card-background-color, #fff); border-radius: var(--ha-card-border-radius, 12px);
-    box-shadow: var(--ha-card-box-shadow, none); border: 1px solid var(--divider-color, #e0e0e0); }
-  .card h2 { margin: 0; padding: 16px 16px 0; font-size: 20px; font-weight: 400; }
-  .card .content { padding: 12px 16px 16px; }
-  .muted { color: var(--secondary-text-color); }
-  .row { display: flex; align-items: center; gap: 12px; flex-wrap: wrap; }
-  .spacer { flex: 1; }
-  button { font: inherit; font-size: 14px; font-weight: 500; border-radius: 18px; padding: 7px 16px;
-    border: 1px solid var(--primary-color); background: transparent; color: var(--primary-color); cursor: pointer; }
-  button.primary { background: var(--primary-color); color: var(--text-primary-color, #fff); }
-  button.danger { border-color: var(--error-color, #db4437); color: var(--error-color, #db4437); }
-  button.danger.primary { background: var(--error-color, #db4437); color: #fff; }
-  button:disabled { opacity: .45; cursor: default; }
-  .chip { display: inline-block; padding: 2px 10px; border-radius: 12px; font-size: 12px; font-weight: 500; }
-  .chip.on, .chip.approved { background: rgba(var(--rgb-success-color, 67, 160, 71), .15); color: var(--success-color, #43a047); }
-  .chip.off, .chip.pending { background: rgba(var(--rgb-warning-color, 255, 166, 0), .15); color: var(--warning-color, #ffa600); }
-  table { width: 100%; border-collapse: collapse; font-size: 14px; }
-  th { text-align: left; font-weight: 500; color: var(--secondary-text-color); padding: 6px 8px; }
-  td { padding: 6px 8px; border-top: 1px solid var(--divider-color, #e0e0e0); vertical-align: middle; }
-  .clip { display: grid; grid-template-columns: 28px 1fr; gap: 8px 12px; padding: 12px 0;
-    border-top: 1px solid var(--divider-color, #e0e0e0); }
-  .clip:first-of-type { border-top: none; }
-  .clip .meta { font-size: 13px; }
-  .clip input[type=text] { width: 100%; box-sizing: border-box; font: inherit; padding: 8px 10px;
-    border-radius: 6px; border: 1px solid var(--divider-color, #ccc);
-    background: var(--secondary-background-color, transparent); color: var(--primary-text-color); }
-  .clip .heard { font-size: 12px; }
-  .clip audio { height: 36px; max-width: 100%; }
-  .message { padding: 10px 14px; border-radius: 8px; background: rgba(var(--rgb-primary-color, 3, 169, 244), .12); }
-  .message.error { background: rgba(var(--rgb-error-color, 219, 68, 55), .12); color: var(--error-color, #db4437); }
-  .empty { padding: 24px 0; text-align: center; }
-  code { font-size: 13px; word-break: break-all; }
-`;
-
-const ACTIONS = {
-  granted: "Agreed to the disclosure",
-  sharing_on: "Started sharing",
-  revoked: "Stopped sharing, deleted everything",
-  declined: "Declined",
-  suspended: "Paused: the disclosure changed",
-};
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else if (value === true) node.setAttribute(key, "");
-    else if (value !== false && value !== undefined && value !== null) node.setAttribute(key, value);
-  }
-  for (const child of children.flat()) {
-    if (child !== null && child !== undefined && child !== false) node.append(child);
-  }
-  return node;
-}
+import { el, exportsCard, sharingCard } from "./review-cards.js";
+import { STYLE } from "./review-style.js";
 
 class IndoorVoiceReview extends HTMLElement {
   constructor() {
@@ -249,78 +188,11 @@ class IndoorVoiceReview extends HTMLElement {
     if (!this._data) {
       return el("main", {}, this._message && this._messageBox(), el("p", { class: "muted" }, "Loading…"));
     }
-    return el("main", {}, this._message && this._messageBox(), this._sharingCard(), this._clipsCard(), this._exportsCard());
+    return el("main", {}, this._message && this._messageBox(), sharingCard(this), this._clipsCard(), exportsCard(this));
   }
 
   _messageBox() {
     return el("div", { class: `message${this._message.error ? " error" : ""}`, role: "status" }, this._message.text);
-  }
-
-  _sharingCard() {
-    const consent = this._consent;
-    const sharing = this._data.sharing;
-    const settings = consent.settings;
-    const log = [...consent.consent_log].reverse();
-    let hint;
-    if (sharing) {
-      hint = `Voice commands are kept for at most ${settings.retention_days} days (${settings.max_size_mb} MB), exports too.`;
-    } else if (consent.consent_is_current) {
-      hint = "Your household agreed to the disclosure. Nothing is kept until sharing starts.";
-    } else {
-      hint =
-        "Nothing is kept. To share, an administrator first reads and agrees to the disclosure: " +
-        "Settings → Devices & services → Indoor Voice → Household → Configure.";
-    }
-    return el(
-      "section",
-      { class: "card", id: "sharing" },
-      el("h2", {}, "Sharing"),
-      el(
-        "div",
-        { class: "content" },
-        el(
-          "div",
-          { class: "row" },
-          el("span", { class: `chip ${sharing ? "on" : "off"}`, id: "sharing-state" }, sharing ? "On" : "Off"),
-          el("span", { class: "muted" }, hint),
-          el("span", { class: "spacer" }),
-          !sharing &&
-            consent.consent_is_current &&
-            el("button", { class: "primary", id: "start-sharing", onclick: () => this._setSharing(true) }, "Start sharing"),
-          (sharing || consent.consent_is_current) &&
-            el(
-              "button",
-              { class: "danger primary", id: "stop-sharing", onclick: () => this._setSharing(false) },
-              "Stop sharing and delete everything",
-            ),
-        ),
-        el("h3", { class: "muted", style: "font-size:14px;font-weight:500;margin:16px 0 4px" }, "Consent record"),
-        log.length
-          ? el(
-              "table",
-              { id: "consent-log" },
-              el("tr", {}, el("th", {}, "When"), el("th", {}, "Who"), el("th", {}, "What"), el("th", {}, "Disclosure")),
-              log.map((entry) =>
-                el(
-                  "tr",
-                  {},
-                  el("td", {}, this._when(entry.time)),
-                  el("td", {}, entry.user_name || (entry.user_id ? "Unknown user" : "Home Assistant")),
-                  el(
-                    "td",
-                    {},
-                    ACTIONS[entry.action] || entry.action,
-                    entry.deleted_clips !== undefined
-                      ? ` (${entry.deleted_clips} clips, ${entry.deleted_exports ?? 0} exports)`
-                      : "",
-                  ),
-                  el("td", {}, `version ${entry.disclosure_version}`),
-                ),
-              ),
-            )
-          : el("p", { class: "muted" }, "No choice recorded yet."),
-      ),
-    );
   }
 
   _clipsCard() {
@@ -419,41 +291,6 @@ class IndoorVoiceReview extends HTMLElement {
     );
   }
 
-  _exportsCard() {
-    const exports = [...this._data.exports].reverse();
-    return el(
-      "section",
-      { class: "card", id: "exports" },
-      el("h2", {}, `Exports (${exports.length})`),
-      el(
-        "div",
-        { class: "content" },
-        el(
-          "p",
-          { class: "muted", style: "margin-top:0" },
-          "An export is one .tar.gz file with the approved clips' audio, their transcripts and a list of them, " +
-            "written on this Home Assistant next to the clips. It is never sent anywhere. Exports are deleted " +
-            "with the clips: by the retention limit and when sharing stops.",
-        ),
-        exports.length
-          ? el(
-              "table",
-              {},
-              el("tr", {}, el("th", {}, "When"), el("th", {}, "File"), el("th", {}, "Size")),
-              exports.map((bundle) =>
-                el(
-                  "tr",
-                  {},
-                  el("td", {}, this._when(bundle.created)),
-                  el("td", {}, el("code", {}, bundle.path)),
-                  el("td", {}, `${(bundle.bytes / 1024).toFixed(0)} KB`),
-                ),
-              ),
-            )
-          : el("p", { class: "muted empty", id: "no-exports" }, "No exports."),
-      ),
-    );
-  }
 }
 
 if (!customElements.get("indoor-voice-review")) {
