@@ -9,7 +9,6 @@ import asyncio
 import contextlib
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ from typing import Any
 import aiohttp
 
 from tests.support.engine_process import free_port
-from tests.support.processes import REPO
+from tests.support.processes import REPO, stop_group
 
 # Only what the review page needs: the frontend (which brings auth, config, onboarding, the
 # websocket API, ...) and the core. No default_config: nothing that reaches the internet.
@@ -118,15 +117,7 @@ class HomeAssistantProcess:
         return self.log.read_text(errors="replace") if self.log.exists() else ""
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(60)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(10)
+        stop_group(self.process, grace=60)
 
     # -- accounts ------------------------------------------------------------------------
 

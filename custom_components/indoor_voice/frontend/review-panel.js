@@ -4,7 +4,7 @@
 // audio from its admin-only endpoint, fetched with the user's login into a blob that lives
 // only in this page (never a shareable URL, never cached).
 
-import { el, exportsCard, sharingCard } from "./review-cards.js";
+import { card, el, exportsCard, sharingCard } from "./review-cards.js";
 import { STYLE } from "./review-style.js";
 
 class IndoorVoiceReview extends HTMLElement {
@@ -200,40 +200,35 @@ class IndoorVoiceReview extends HTMLElement {
     const selected = this._selectedClips();
     const approved = this._data.clips.filter((clip) => clip.status === "approved").length;
     const allSelected = clips.length > 0 && selected.length === clips.length;
-    return el(
-      "section",
-      { class: "card", id: "clips" },
-      el("h2", {}, `Kept clips (${clips.length})`),
+    return card(
+      "clips",
+      `Kept clips (${clips.length})`,
       el(
         "div",
-        { class: "content" },
+        { class: "row" },
         el(
-          "div",
-          { class: "row" },
-          el(
-            "label",
-            { class: "row muted", style: "gap:6px" },
-            el("input", {
-              type: "checkbox",
-              id: "select-all",
-              checked: allSelected,
-              disabled: !clips.length,
-              onchange: (ev) => {
-                this._selected = new Set(ev.target.checked ? clips.map((clip) => clip.id) : []);
-                this._render();
-              },
-            }),
-            "Select all",
-          ),
-          el("span", { class: "spacer" }),
-          el("button", { id: "approve-selected", disabled: !selected.length, onclick: () => this._approveSelected() }, `Approve selected (${selected.length})`),
-          el("button", { class: "danger", id: "delete-selected", disabled: !selected.length, onclick: () => this._deleteClips(selected) }, `Delete selected (${selected.length})`),
-          el("button", { class: "primary", id: "export", disabled: !approved, onclick: () => this._export() }, `Export approved (${approved})`),
+          "label",
+          { class: "row muted", style: "gap:6px" },
+          el("input", {
+            type: "checkbox",
+            id: "select-all",
+            checked: allSelected,
+            disabled: !clips.length,
+            onchange: (ev) => {
+              this._selected = new Set(ev.target.checked ? clips.map((clip) => clip.id) : []);
+              this._render();
+            },
+          }),
+          "Select all",
         ),
-        clips.length
-          ? clips.map((clip) => this._clipRow(clip))
-          : el("p", { class: "muted empty", id: "no-clips" }, "No clips are kept."),
+        el("span", { class: "spacer" }),
+        el("button", { id: "approve-selected", disabled: !selected.length, onclick: () => this._approveSelected() }, `Approve selected (${selected.length})`),
+        el("button", { class: "danger", id: "delete-selected", disabled: !selected.length, onclick: () => this._deleteClips(selected) }, `Delete selected (${selected.length})`),
+        el("button", { class: "primary", id: "export", disabled: !approved, onclick: () => this._export() }, `Export approved (${approved})`),
       ),
+      clips.length
+        ? clips.map((clip) => this._clipRow(clip))
+        : el("p", { class: "muted empty", id: "no-clips" }, "No clips are kept."),
     );
   }
 
