@@ -36,7 +36,9 @@ async def _agree_in_the_household_dialog(page: Page, house: House) -> None:
     dialog = page.locator("dialog-data-entry-flow")
     await expect(dialog.get_by_text("Share recordings for review?")).to_be_visible()
     await expect(dialog.get_by_text("indoor_voice/review/exports")).to_be_visible()
-    await dialog.get_by_role("checkbox", name=re.compile("I have read this and agree")).check()
+    # force: since 2026 the checkbox's own drawn box lies over its input and takes the click.
+    agree = dialog.get_by_role("checkbox", name=re.compile("I have read this and agree"))
+    await agree.check(force=True)
     await screenshot(page, "1-consent-dialog")
     await dialog.get_by_role("button", name="Submit").click()
     await expect(dialog.get_by_text("your consent to disclosure version")).to_be_visible()
