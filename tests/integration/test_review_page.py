@@ -3,13 +3,11 @@ that go wherever the clips go. (tests/browser drives the page itself.)"""
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
-import pytest
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
@@ -115,23 +113,3 @@ async def test_retention_deletes_old_exports_too(
     async_fire_time_changed(home)
     await home.async_block_till_done(wait_background_tasks=True)
     assert not bundle.exists()
-
-
-async def test_a_refused_start_is_not_logged_as_an_error(
-    home: HomeAssistant, hass_ws_client: WebSocketGenerator, caplog: pytest.LogCaptureFixture
-) -> None:
-    """Turning sharing on without consent is the household's doing, not a fault."""
-    caplog.set_level(logging.INFO)
-    admin = await hass_ws_client(home)
-    await admin.send_json_auto_id(
-        {
-            "type": "call_service",
-            "domain": "switch",
-            "service": "turn_on",
-            "target": {"entity_id": SWITCH},
-        }
-    )
-    answer = await admin.receive_json()
-    assert answer["error"]["code"] == "service_validation_error"
-    refusals = [r for r in caplog.records if "household agrees" in r.getMessage()]
-    assert refusals and all(r.levelno == logging.INFO for r in refusals)
