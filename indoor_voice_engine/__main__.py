@@ -10,6 +10,7 @@ import os
 import signal
 import socket
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -134,11 +135,14 @@ def parse_args(argv: list[str] | None = None) -> Settings:
     )
 
 
-async def serve(settings: Settings) -> None:
+async def serve(settings: Settings, on_ready: Callable[[int], None] | None = None) -> None:
+    """Serve until SIGINT/SIGTERM; `on_ready(port)` runs in a thread once clients are served."""
     engine = await asyncio.to_thread(load, settings)
     server = EngineServer(engine)
     host, port = parse_uri(settings.uri)
     await server.start(host, port)
+    if on_ready is not None:
+        await asyncio.to_thread(on_ready, server.port)
     advertiser = None
     if settings.zeroconf:
         advertiser = await _advertise(settings, host, server.port)
@@ -184,13 +188,13 @@ async def _advertise(settings: Settings, host: str, port: int) -> AsyncZeroconf:
     return zeroconf
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None, on_ready: Callable[[int], None] | None = None) -> None:
     settings = parse_args(argv)
     if settings.offline:
         # Belt and braces: the libraries below must not reach for a model hub either.
         os.environ["HF_HUB_OFFLINE"] = "1"
     try:
-        asyncio.run(serve(settings))
+        asyncio.run(serve(settings, on_ready))
     except ModelError as err:
         _LOGGER.error("%s", err)
         sys.exit(2)

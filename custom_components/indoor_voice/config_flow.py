@@ -8,6 +8,7 @@ import logging
 import ssl
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlparse
 
 from homeassistant.config_entries import (
     SOURCE_REAUTH,
@@ -19,6 +20,7 @@ from homeassistant.config_entries import (
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import callback
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.service_info.hassio import HassioServiceInfo
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 from wyoming.info import Info
 
@@ -124,6 +126,7 @@ class IndoorVoiceConfigFlow(ConfigFlow, domain=DOMAIN):
         self._discovered: tuple[str, int, Info] | None = None
         self._satellite: tuple[str, int, str | None] | None = None  # host, port, fingerprint
         self._plain: tuple[str, int, Info] | None = None
+        self._addon: tuple[str, int, str] | None = None  # host, port, add-on name
 
     @classmethod
     @callback
@@ -179,6 +182,40 @@ class IndoorVoiceConfigFlow(ConfigFlow, domain=DOMAIN):
         self._discovered = (host, port, info)
         self.context["title_placeholders"] = {"name": engine_title(info, host)}
         return await self.async_step_zeroconf_confirm()
+
+    async def async_step_hassio(self, discovery_info: HassioServiceInfo) -> ConfigFlowResult:
+        """The engine add-on announced where it listens (Supervisor discovery)."""
+        uri = urlparse(str(discovery_info.config.get("uri", "")))
+        try:
+            host, port = uri.hostname, uri.port
+        except ValueError:  # a port out of range
+            host = port = None
+        if uri.scheme != "tcp" or not host or port is None:
+            return self.async_abort(reason="invalid_discovery")
+        await self.async_set_unique_id(f"{host}:{port}")
+        self._abort_if_unique_id_configured()
+        self._addon = (host, port, discovery_info.name)
+        self.context["title_placeholders"] = {"name": discovery_info.name}
+        self.context["configuration_url"] = (
+            f"homeassistant://hassio/addon/{discovery_info.slug}/info"
+        )
+        return await self.async_step_hassio_confirm()
+
+    async def async_step_hassio_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """One click: the engine is described only now, so a slow first start (models
+        still downloading) shows as an error the household can retry."""
+        assert self._addon is not None
+        host, port, name = self._addon
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            info, errors = await _probe(host, port)
+            if info is not None:
+                return self._create_engine(host, port, info)
+        return self.async_show_form(
+            step_id="hassio_confirm", description_placeholders={"addon": name}, errors=errors
+        )
 
     async def _async_discovered_satellite(
         self, discovery_info: ZeroconfServiceInfo, host: str, port: int

@@ -10,6 +10,7 @@ from homeassistant import config_entries
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers.service_info.hassio import HassioServiceInfo
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 
 from custom_components.indoor_voice.const import CONF_KIND, DOMAIN, Kind
@@ -126,3 +127,73 @@ async def test_a_discovered_public_service_is_ignored(core: HomeAssistant) -> No
         DOMAIN, context={"source": config_entries.SOURCE_ZEROCONF}, data=info
     )
     assert result["type"] is FlowResultType.ABORT and result["reason"] == "not_local"
+
+
+def addon_discovery(uri: str) -> HassioServiceInfo:
+    """What Home Assistant hands the flow when the engine add-on announces itself."""
+    return HassioServiceInfo(
+        config={"uri": uri, "addon": "Indoor Voice engine"},
+        name="Indoor Voice engine",
+        slug="a0d7b954_indoor_voice_engine",
+        uuid="6a6bbd7d8a6c4d1e9b8e0c3f2d1a7b55",
+    )
+
+
+async def _addon_flow(hass: HomeAssistant, uri: str) -> dict:
+    return await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": config_entries.SOURCE_HASSIO}, data=addon_discovery(uri)
+    )
+
+
+async def test_the_engine_add_on_is_added_with_one_click(
+    core: HomeAssistant, engine_process: EngineProcess
+) -> None:
+    result = await _addon_flow(core, engine_process.uri)
+    assert result["type"] is FlowResultType.FORM and result["step_id"] == "hassio_confirm"
+    assert result["description_placeholders"] == {"addon": "Indoor Voice engine"}
+    result = await core.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"] == {
+        CONF_KIND: Kind.ENGINE,
+        CONF_HOST: "127.0.0.1",
+        CONF_PORT: engine_process.port,
+    }
+    await core.async_block_till_done()
+
+    # The Supervisor repeats its discoveries whenever Home Assistant starts.
+    again = await _addon_flow(core, engine_process.uri)
+    assert again["type"] is FlowResultType.ABORT and again["reason"] == "already_configured"
+
+
+async def test_an_engine_added_by_hand_is_not_offered_again_by_its_add_on(
+    core: HomeAssistant, engine_process: EngineProcess
+) -> None:
+    added = await _user_flow(core, engine_process.host, engine_process.port)
+    assert added["type"] is FlowResultType.CREATE_ENTRY
+    await core.async_block_till_done()
+    result = await _addon_flow(core, engine_process.uri)
+    assert result["type"] is FlowResultType.ABORT and result["reason"] == "already_configured"
+
+
+async def test_an_add_on_still_starting_can_be_retried(core: HomeAssistant) -> None:
+    """The first start downloads models: until the engine serves, the click explains why."""
+    result = await _addon_flow(core, "tcp://127.0.0.1:9")  # nothing listens on the discard port
+    result = await core.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.FORM and result["step_id"] == "hassio_confirm"
+    assert result["errors"] == {"base": "cannot_connect"}
+
+
+async def test_an_add_on_announcing_a_public_address_is_refused_without_connecting(
+    core: HomeAssistant,
+) -> None:
+    result = await _addon_flow(core, "tcp://8.8.8.8:10400")
+    result = await core.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["errors"] == {"base": "not_local"}
+
+
+@pytest.mark.parametrize(
+    "uri", ["", "http://127.0.0.1:10400", "tcp://127.0.0.1", "tcp://127.0.0.1:99999", "tcp://:1"]
+)
+async def test_an_add_on_announcing_no_address_is_ignored(core: HomeAssistant, uri: str) -> None:
+    result = await _addon_flow(core, uri)
+    assert result["type"] is FlowResultType.ABORT and result["reason"] == "invalid_discovery"

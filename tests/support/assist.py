@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from homeassistant.components import assist_pipeline, stt, tts
-from homeassistant.components.assist_pipeline import PipelineEvent, PipelineStage
+from homeassistant.components.assist_pipeline import PipelineEvent, PipelineEventType, PipelineStage
 from homeassistant.components.assist_pipeline.pipeline import WakeWordSettings
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST, CONF_PORT
@@ -18,6 +18,10 @@ from homeassistant.core import Context, HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
+
+from custom_components.indoor_voice.const import PIPELINE_NAME
+from tests.support.speech import convert, espeak, read_wav, silence
+from tests.support.wyoming_client import sounds_like, transcribe
 
 KITCHEN_LIGHT = "light.kitchen_light"
 CHUNK_BYTES = 320  # 10 ms of 16 kHz 16-bit mono: what satellites send at a time
@@ -115,3 +119,45 @@ async def async_reply(hass: HomeAssistant, token: str) -> bytes:
     stream = tts.async_get_stream(hass, token)
     assert stream is not None
     return b"".join([chunk async for chunk in stream.async_stream_result()])
+
+
+async def async_hey_jarvis_turn_on_the_kitchen_light(
+    hass: HomeAssistant, kitchen: str, engine_host: str, engine_port: int
+) -> None:
+    """espeak-ng says "hey jarvis", then "turn on the kitchen light" into the Indoor Voice
+    pipeline: the wake word is heard, the command transcribed, the light goes on, and the
+    spoken reply (in the engine's own format, nothing converted) says so to the engine's ear."""
+    assert hass.states.get(kitchen).state == "off"
+    audio = (
+        silence(1.0)
+        + espeak("hey jarvis")
+        + silence(0.6)
+        + espeak("turn on the kitchen light")
+        + silence(2.5)
+    )
+    events = await async_voice_command(
+        hass,
+        pipeline_named(hass, PIPELINE_NAME).id,
+        audio,
+        PipelineStage.WAKE_WORD,
+        tts_audio_output={tts.ATTR_PREFERRED_FORMAT: "wav"},
+    )
+
+    by_type = {e.type: e.data for e in events}
+    assert PipelineEventType.ERROR not in by_type, by_type.get(PipelineEventType.ERROR)
+    assert (
+        by_type[PipelineEventType.WAKE_WORD_END]["wake_word_output"]["wake_word_id"] == "hey_jarvis"
+    )
+    assert (
+        by_type[PipelineEventType.STT_END]["stt_output"]["text"]
+        .lower()
+        .startswith("turn on the kitchen light")
+    )
+    assert hass.states.get(kitchen).state == "on"
+    assert events[-1].type is PipelineEventType.RUN_END
+
+    reply = await async_reply(hass, by_type[PipelineEventType.TTS_END]["tts_output"]["token"])
+    pcm, rate, width, channels = read_wav(reply)
+    assert (rate, width, channels) == (22050, 2, 1)
+    heard = await transcribe(engine_host, engine_port, convert(pcm, rate, 2, 1) + silence(1))
+    assert sounds_like(heard, "turned on the light"), heard
