@@ -124,6 +124,9 @@ async def _export(page: Page, panel: Locator, house: House, clip: dict[str, Any]
         assert text is not None and text.read() == f"{CORRECTED}\n".encode()
     await expect(panel.locator("#exports")).to_contain_text(bundle.name)
     await screenshot(page, "4-review-exported")
+    await page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    await screenshot(page, "4-review-exported-phone")
+    await page.set_viewport_size({"width": 1280, "height": 900})
     return bundle
 
 

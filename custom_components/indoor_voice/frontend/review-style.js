@@ -31,6 +31,7 @@ export const STYLE = `
   .clip { display: grid; grid-template-columns: 28px 1fr; gap: 8px 12px; padding: 12px 0;
     border-top: 1px solid var(--divider-color, #e0e0e0); }
   .clip:first-of-type { border-top: none; }
+  .clip > input[type=checkbox] { align-self: start; margin-top: 2px; }
   .clip .meta { font-size: 13px; }
   .clip input[type=text] { width: 100%; box-sizing: border-box; font: inherit; padding: 8px 10px;
     border-radius: 6px; border: 1px solid var(--divider-color, #ccc);
