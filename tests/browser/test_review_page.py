@@ -81,8 +81,8 @@ async def _speak(admin: HomeAssistantSocket) -> dict[str, Any]:
     events = await admin.speak(await _pipeline_id(admin), audio)
     heard = next(e for e in events if e["type"] == "stt-end")["data"]["stt_output"]["text"]
     assert HEARD in heard.lower()  # tiny.en may not catch every small word
-    [clip] = (await admin.call("indoor_voice/review/list"))["clips"]
-    return clip  # type: ignore[no-any-return]
+    clips = (await admin.call("indoor_voice/review/list"))["clips"]
+    return clips[-1]  # type: ignore[no-any-return]  # the newest
 
 
 async def _audio_status(session: aiohttp.ClientSession, url: str, tokens: Tokens | None) -> int:
@@ -111,6 +111,21 @@ async def _hear_correct_and_approve(page: Page, panel: Locator, clip: dict[str, 
     await row.locator("button.approve").click()
     await expect(row.get_by_text("Approved", exact=True)).to_be_visible()
     await expect(row.get_by_text(f"Heard: “{clip['transcript']}”")).to_be_visible()
+
+
+async def _approve_and_delete_many(page: Page, panel: Locator, other: dict[str, Any]) -> None:
+    """A second command: every clip approved at once, then the second one deleted."""
+    await page.reload()
+    await expect(panel.locator(".clip")).to_have_count(2)
+    await panel.locator("#select-all").check()
+    await panel.locator("#approve-selected").click()
+    await expect(panel.get_by_role("status")).to_have_text("Approved 2 clips.")
+    await expect(panel.locator(".clip").get_by_text("Approved", exact=True)).to_have_count(2)
+    await panel.locator(f".clip[data-clip='{other['id']}'] input[type=checkbox]").check()
+    page.once("dialog", lambda dialog: dialog.accept())
+    await panel.locator("#delete-selected").click()
+    await expect(panel.get_by_role("status")).to_have_text("Deleted 1 clip.")
+    await expect(panel.locator(".clip")).to_have_count(1)
 
 
 async def _export(page: Page, panel: Locator, house: House, clip: dict[str, Any]) -> Path:
@@ -151,6 +166,7 @@ async def test_an_administrator_reviews_a_kept_command_and_stopping_deletes_ever
             assert await _audio_status(session, url, None) == 401
 
             await _hear_correct_and_approve(page, panel, clip)
+            await _approve_and_delete_many(page, panel, other=await _speak(admin))
             bundle = await _export(page, panel, house, clip)
             assert _kept_files(house.config_dir)  # the check below can see what is kept
 

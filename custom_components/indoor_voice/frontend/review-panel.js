@@ -123,6 +123,7 @@ class IndoorVoiceReview extends HTMLElement {
     return this._run(
       async () => {
         for (const clip of clips) await this._update(clip, { status: "approved", ...this._correction(clip) });
+        this._selected.clear(); // done with them: the next choice starts from nothing
       },
       () => `Approved ${clips.length} clip${clips.length === 1 ? "" : "s"}.`,
     );
@@ -135,6 +136,7 @@ class IndoorVoiceReview extends HTMLElement {
         for (const clip of clips) {
           await this._hass.callWS({ type: "indoor_voice/review/delete", clip_id: clip.id });
         }
+        this._selected.clear();
       },
       () => `Deleted ${clips.length} clip${clips.length === 1 ? "" : "s"}.`,
     );
