@@ -137,6 +137,11 @@ def parse_args(argv: list[str] | None = None) -> Settings:
 
 async def serve(settings: Settings, on_ready: Callable[[int], None] | None = None) -> None:
     """Serve until SIGINT/SIGTERM; `on_ready(port)` runs in a thread once clients are served."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):  # before anything: a stop is never lost
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
     engine = await asyncio.to_thread(load, settings)
     server = EngineServer(engine)
     host, port = parse_uri(settings.uri)
@@ -146,11 +151,6 @@ async def serve(settings: Settings, on_ready: Callable[[int], None] | None = Non
     advertiser = None
     if settings.zeroconf:
         advertiser = await _advertise(settings, host, server.port)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
     serving = asyncio.create_task(server.serve_forever())
     await stop.wait()
     _LOGGER.info("Stopping")

@@ -1,13 +1,16 @@
-"""Reading Wyoming events with every length bounded before anything is allocated.
+"""Reading Wyoming events with every length, depth and wait bounded.
 
-The `wyoming` library's reader trusts the lengths a peer announces; a server that faces
-more than one client must not.
+The `wyoming` library's reader trusts the lengths a peer announces and waits for as long as
+the peer likes; a server that faces more than one client must do neither.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import re
+import time
+from dataclasses import dataclass, field
 from typing import Any
 
 from wyoming.event import Event
@@ -24,6 +27,20 @@ class FrameError(Exception):
         self.text = text
 
 
+@dataclass
+class Progress:
+    """Where a connection's reader is: waiting for a frame, inside one, or done reading."""
+
+    phase: str = "working"  # "waiting" (between frames), "frame" (inside one) or "working"
+    since: float = field(default_factory=time.monotonic)
+    frames: int = 0  # frames begun
+
+    def enter(self, phase: str) -> None:
+        self.phase = phase
+        self.since = time.monotonic()
+        self.frames += phase == "frame"
+
+
 def _length(header: dict[str, Any], key: str, limit: int) -> int:
     value = header.get(key)
     if value is None:
@@ -35,25 +52,78 @@ def _length(header: dict[str, Any], key: str, limit: int) -> int:
     return value
 
 
-def _json_object(raw: bytes, what: str) -> dict[str, Any]:
+_STRINGS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
+_AS_SQUARE = bytes.maketrans(b"{}", b"[]")  # in valid JSON every pair matches anyway
+
+
+def _deeper_than(raw: bytes, limit: int) -> bool:
+    """True if the arrays and objects of this valid JSON nest more than `limit` levels.
+
+    Works on the text at C speed: strings removed, then one level of empty pairs per pass
+    (only valid JSON, whose strings all end, keeps the string regex linear).
+    """
+    brackets = _STRINGS.sub(b"", raw).translate(_AS_SQUARE, _NOT_BRACKETS)
+    for _ in range(limit):
+        if not brackets:
+            return False
+        brackets = brackets.replace(b"[]", b"")
+    return bool(brackets)
+
+
+def _json_object(raw: bytes, what: str, limits: Limits) -> dict[str, Any]:
     try:
-        value = json.loads(raw)
+        value = json.loads(raw.decode())  # UTF-8 only, as Wyoming says
+    except RecursionError as err:
+        raise FrameError("too-deep", f"{what} nests too deeply") from err
     except (UnicodeDecodeError, ValueError) as err:
         raise FrameError("bad-frame", f"{what} is not valid JSON") from err
     if not isinstance(value, dict):
         raise FrameError("bad-frame", f"{what} must be a JSON object")
+    # Only a text with that many brackets can nest that deep: skip the check for the rest.
+    if raw.count(b"[") + raw.count(b"{") > limits.max_nesting and _deeper_than(
+        raw, limits.max_nesting
+    ):
+        raise FrameError("too-deep", f"{what} nests deeper than {limits.max_nesting} levels")
     return value
 
 
-async def read_event(reader: asyncio.StreamReader, limits: Limits) -> Event | None:
+async def _within(seconds: float, what: str, reading: Any) -> Any:
+    try:
+        async with asyncio.timeout(seconds):
+            return await reading
+    except TimeoutError:
+        raise FrameError("too-slow", f"{what} did not arrive within {seconds:.0f} s") from None
+
+
+async def read_event(
+    reader: asyncio.StreamReader,
+    limits: Limits,
+    idle_timeout: float | None = None,
+    progress: Progress | None = None,
+) -> Event | None:
     """Read one event; None when the peer closed the connection between events.
 
+    Waits up to `idle_timeout` (default: the limits') for a frame to begin, TimeoutError
+    after that; from its first byte, the frame must arrive at the pace `limits` asks for,
+    or FrameError("too-slow").
     The reader must have been created with `limit=limits.max_header_bytes`.
     """
+    progress = progress or Progress()
+    progress.enter("waiting")
+    async with asyncio.timeout(idle_timeout or limits.idle_timeout):
+        first = await reader.read(1)
+    if not first:
+        return None
+    progress.enter("frame")
     try:
-        line = await reader.readuntil(b"\n")
+        line = first
+        if first != b"\n":
+            line += await _within(
+                limits.header_timeout, "the event header", reader.readuntil(b"\n")
+            )
     except asyncio.IncompleteReadError as err:
-        if not err.partial.strip():
+        if not (first + err.partial).strip():
             return None
         raise FrameError("bad-frame", "connection closed inside an event header") from err
     except asyncio.LimitOverrunError as err:
@@ -61,7 +131,7 @@ async def read_event(reader: asyncio.StreamReader, limits: Limits) -> Event | No
             "too-large", f"event header exceeds the limit of {limits.max_header_bytes} bytes"
         ) from err
 
-    header = _json_object(line, "event header")
+    header = _json_object(line, "event header", limits)
     event_type = header.get("type")
     if not isinstance(event_type, str) or not event_type:
         raise FrameError("bad-frame", "event header has no type")
@@ -72,11 +142,20 @@ async def read_event(reader: asyncio.StreamReader, limits: Limits) -> Event | No
     if not isinstance(data, dict):
         raise FrameError("bad-frame", "event data must be a JSON object")
 
+    body_seconds = (
+        limits.header_timeout + (data_length + payload_length) / limits.min_bytes_per_second
+    )
     try:
-        if data_length:
-            data.update(_json_object(await reader.readexactly(data_length), "event data"))
-        payload = await reader.readexactly(payload_length) if payload_length else None
+        async with asyncio.timeout(body_seconds):
+            raw_data = await reader.readexactly(data_length) if data_length else b""
+            payload = await reader.readexactly(payload_length) if payload_length else None
     except asyncio.IncompleteReadError as err:
         raise FrameError("bad-frame", "connection closed inside an event") from err
-
+    except TimeoutError:
+        raise FrameError(
+            "too-slow", f"the event body did not arrive within {body_seconds:.0f} s"
+        ) from None
+    if raw_data:
+        data.update(_json_object(raw_data, "event data", limits))
+    progress.enter("working")
     return Event(type=event_type, data=data, payload=payload)

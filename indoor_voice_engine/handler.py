@@ -20,9 +20,11 @@ from wyoming.info import Describe
 from wyoming.ping import Ping, Pong
 from wyoming.wake import Detection, NotDetected
 
+from indoor_voice_link.refusals import RefusalLog
+
 from .audio import AudioFormatError, Format, ToSpeechFormat, parse_format
 from .engine import Engine
-from .framing import FrameError, read_event
+from .framing import FrameError, Progress, read_event
 from .stt import Request, Utterance
 from .tts import Voice, sentences, split_complete
 from .wake import STEP_SAMPLES, WakeWordStream
@@ -57,10 +59,19 @@ class ConnectionHandler:
     """Reads events from one client and answers them."""
 
     def __init__(
-        self, engine: Engine, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+        self,
+        engine: Engine,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        refusals: RefusalLog,
+        source: str,
     ) -> None:
         self._engine = engine
+        self._refusals = refusals
+        self._source = source
+        self.progress = Progress()
         self._limits = engine.limits
+        self.limits = engine.limits
         self._reader = reader
         self._writer = writer
         self._write_lock = asyncio.Lock()
@@ -76,14 +87,26 @@ class ConnectionHandler:
 
     # -- connection ------------------------------------------------------------------
 
+    @property
+    def in_request(self) -> bool:
+        """True while an audio stream or a synthesis is under way."""
+        return self._mode is not None or self._synthesis is not None
+
+    @property
+    def has_unread_input(self) -> bool:
+        """True if the client has sent bytes not read yet: it is asking for something."""
+        return bool(getattr(self._reader, "_buffer", b""))  # StreamReader has no public peek
+
     async def run(self) -> None:
         try:
             while True:
+                idle = self._limits.request_idle_timeout if self.in_request else None
                 try:
-                    async with asyncio.timeout(self._limits.idle_timeout):
-                        event = await read_event(self._reader, self._limits)
+                    event = await read_event(
+                        self._reader, self._limits, idle or self._limits.idle_timeout, self.progress
+                    )
                 except FrameError as err:
-                    _LOGGER.info("Closing a connection that sent a bad frame: %s", err.text)
+                    self._refusals.refused(self._source, f"bad frame ({err.code})")
                     await self._send_error(err.code, err.text)
                     await self._linger()
                     return
@@ -102,6 +125,10 @@ class ConnectionHandler:
                     await self._send_error("bad-audio", str(err))
         except (ConnectionError, TimeoutError, asyncio.IncompleteReadError):
             _LOGGER.debug("Client went away")
+        except Exception as err:
+            _LOGGER.error("Closing a connection after an internal error: %s", type(err).__name__)
+            with contextlib.suppress(Exception):
+                await self._send_error("internal", "the engine failed to handle this request")
         finally:
             await self._cleanup()
 
@@ -127,6 +154,8 @@ class ConnectionHandler:
                         break
 
     async def write(self, event: Event) -> None:
+        if self._writer.transport.is_closing():  # an aborted transport raises AttributeError
+            raise ConnectionResetError("the connection is closed")
         async with self._write_lock, asyncio.timeout(self._limits.write_timeout):
             await async_write_event(event, self._writer)
 

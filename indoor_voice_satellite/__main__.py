@@ -152,6 +152,10 @@ def parse_uri(uri: str) -> tuple[str, int]:
 
 async def serve(settings: Settings, data: DataDir) -> None:
     host, port = parse_uri(settings.uri)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):  # before anything: a stop is never lost
+        loop.add_signal_handler(sig, stop.set)
     if settings.zeroconf and importlib.util.find_spec("zeroconf") is None:
         raise UsageError(
             "--zeroconf needs the zeroconf package: pip install 'indoor-voice[satellite]'"
@@ -187,10 +191,6 @@ async def serve(settings: Settings, data: DataDir) -> None:
             settings.name, settings.area, host, server.port, identity.fingerprint
         )
 
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     await stop.wait()
     _LOGGER.info("Stopping")
     if advertiser is not None:

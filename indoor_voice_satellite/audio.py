@@ -18,7 +18,7 @@ from wyoming.audio import AudioChunk, AudioChunkConverter, AudioFormat
 _LOGGER = logging.getLogger(__name__)
 
 MIC_FORMAT = AudioFormat(rate=16_000, width=2, channels=1)
-_STOP_TIMEOUT = 5.0
+_STOP_TIMEOUT = 0.5  # then SIGKILL: a stop (systemctl stop, a restart) must take under a second
 
 
 async def _start(argv: list[str], **pipes: Any) -> asyncio.subprocess.Process:
@@ -26,17 +26,32 @@ async def _start(argv: list[str], **pipes: Any) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(*argv, start_new_session=True, **pipes)
 
 
-async def _stop(process: asyncio.subprocess.Process) -> None:
+async def _stop(
+    process: asyncio.subprocess.Process, output: asyncio.StreamReader | None = None
+) -> None:
+    """SIGTERM the command's group, SIGKILL it if it lingers; wait for it to exit.
+
+    Its `output` is drained meanwhile: a microphone blocked writing into a full pipe could
+    otherwise never reach its exit, and the pipe must be at its end before the loop closes.
+    """
     if process.returncode is None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)
-        try:
-            async with asyncio.timeout(_STOP_TIMEOUT):
-                await process.wait()
-        except TimeoutError:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            await process.wait()
+    exited = asyncio.gather(process.wait(), _drain(output))
+    try:
+        async with asyncio.timeout(_STOP_TIMEOUT):
+            await asyncio.shield(exited)
+    except TimeoutError:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        await exited
+
+
+async def _drain(output: asyncio.StreamReader | None) -> None:
+    if output is not None:
+        with contextlib.suppress(OSError):
+            while await output.read(64 * 1024):
+                pass
 
 
 class Microphone:
@@ -59,7 +74,7 @@ class Microphone:
                 except asyncio.IncompleteReadError:
                     break
         finally:
-            await _stop(process)
+            await _stop(process, process.stdout)
         _LOGGER.warning("The microphone command ended (exit status %s)", process.returncode)
 
 

@@ -314,7 +314,9 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
             token = event.data["tts_output"]["token"]
             if (stream := tts.async_get_stream(self.hass, token)) is not None:
                 self._entry.async_create_background_task(
-                    self.hass, self._play(stream.async_stream_result()), f"{self.entity_id} reply"
+                    self.hass,
+                    self._play_quietly(stream.async_stream_result()),
+                    f"{self.entity_id} reply",
                 )
         if follow_up is not None:
             self._entry.async_create_background_task(
@@ -324,6 +326,11 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
     async def _send_quietly(self, event: Event) -> None:
         with contextlib.suppress(HomeAssistantError, link.LinkError, OSError):
             await self._send(event)
+
+    async def _play_quietly(self, wav: AsyncIterable[bytes]) -> None:
+        """A reply to a satellite that may go away while it plays (a restart, a power cut)."""
+        with contextlib.suppress(HomeAssistantError, link.LinkError, OSError):
+            await self._play(wav)
 
     # -- sound out ---------------------------------------------------------------------
 

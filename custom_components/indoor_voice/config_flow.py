@@ -39,7 +39,7 @@ from .const import (
 )
 from .engine import offered_platforms
 from .household import DATA_HOUSEHOLD
-from .local_network import NotLocalError, async_resolve_local
+from .local_network import HostNotFound, NotLocalError, async_resolve_local
 from .options_flow import ConsentOptionsFlow, EngineOptionsFlow
 from .wyoming_link import EngineUnavailable, NotWyoming, async_describe
 
@@ -82,6 +82,8 @@ async def _probe(host: str, port: int) -> tuple[Info | None, dict[str, str]]:
         info = await async_describe(host, port)
     except NotLocalError:
         return None, {"base": "not_local"}
+    except HostNotFound:
+        return None, {"base": "cannot_resolve"}
     except EngineUnavailable:
         return None, {"base": "cannot_connect"}
     except NotWyoming:
@@ -165,6 +167,15 @@ class IndoorVoiceConfigFlow(ConfigFlow, domain=DOMAIN):
             errors=errors,
         )
 
+    async def async_step_discovery(self, discovery_info: Any) -> ConfigFlowResult:
+        """Engines and satellites are found by zeroconf and the Supervisor only; other
+        discoveries end here instead of falling through to the user step."""
+        return self.async_abort(reason="not_supported")
+
+    async_step_bluetooth = async_step_dhcp = async_step_discovery
+    async_step_homekit = async_step_integration_discovery = async_step_discovery
+    async_step_mqtt = async_step_ssdp = async_step_usb = async_step_discovery
+
     async def async_step_zeroconf(self, discovery_info: ZeroconfServiceInfo) -> ConfigFlowResult:
         host, port = discovery_info.host, discovery_info.port
         if port is None:
@@ -229,6 +240,8 @@ class IndoorVoiceConfigFlow(ConfigFlow, domain=DOMAIN):
             await async_resolve_local(host, port)
         except NotLocalError:
             return self.async_abort(reason="not_local")
+        except HostNotFound:
+            return self.async_abort(reason="cannot_resolve")
         await self.async_set_unique_id(fingerprint)
         self._abort_if_unique_id_configured(updates={CONF_HOST: host, CONF_PORT: port})
         self._satellite = (host, port, fingerprint)
@@ -255,6 +268,8 @@ class IndoorVoiceConfigFlow(ConfigFlow, domain=DOMAIN):
                 )
             except NotLocalError:
                 errors = {"base": "not_local"}
+            except HostNotFound:
+                errors = {"base": "cannot_resolve"}
             except link.PairingRejected as err:
                 errors = {"base": _REJECTIONS.get(err.reason, "cannot_connect")}
                 if err.retry_after:
@@ -380,6 +395,8 @@ class IndoorVoiceConfigFlow(ConfigFlow, domain=DOMAIN):
                 )
             except NotLocalError:
                 return {"base": "not_local"}
+            except HostNotFound:
+                return {"base": "cannot_resolve"}
             except link.FingerprintMismatch:
                 return {"base": "wrong_satellite"}
             except (link.LinkError, OSError):

@@ -22,13 +22,25 @@ class NotLocalError(HomeAssistantError):
         self.address = address
 
 
+class HostNotFound(HomeAssistantError):
+    """A host name does not resolve (a typo, or a device that is gone)."""
+
+    def __init__(self, host: str) -> None:
+        super().__init__(f"{host} does not resolve to an address")
+        self.host = host
+
+
 async def async_resolve_local(host: str, port: int) -> str:
     """Resolve `host` and return an address to connect to; refuse non-local answers.
 
     Every answer must be local: a name that also resolves outside the house is refused.
+    Raises HostNotFound or NotLocalError.
     """
     loop = asyncio.get_running_loop()
-    infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    try:
+        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as err:  # UnicodeError: not a valid host name
+        raise HostNotFound(host) from err
     addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     for address in addresses:
         if not is_local_address(address):

@@ -19,6 +19,7 @@ from tests.support.speech import espeak, silence
 from tests.support.wyoming_client import describe, detect, transcribe
 
 JARVIS = silence(1.0) + espeak("hey jarvis") + silence(1.0)
+_DEEP = b'{"x": ' + b"[" * 50_000 + b"]" * 50_000 + b"}"  # well inside the size limits
 
 
 async def _raw(engine: EngineProcess, data: bytes) -> list[Event | None]:
@@ -60,6 +61,8 @@ async def _still_serves(engine: EngineProcess) -> None:
         (_header("describe", data_length=10**9), "too-large"),
         (b'{"type": "describe", "data": {"x": "' + b"y" * 100_000 + b'"}}\n', "too-large"),
         (_header("audio-chunk", data_length=7) + b"{broken", "bad-frame"),
+        (b'{"type": "describe", "data": ' + b"[" * 10_000 + b"\n", "too-deep"),
+        (_header("describe", data_length=len(_DEEP)) + _DEEP, "too-deep"),
     ],
     ids=[
         "not-json",
@@ -69,6 +72,8 @@ async def _still_serves(engine: EngineProcess) -> None:
         "huge-data",
         "huge-header",
         "bad-data",
+        "deep-header",
+        "deep-data",
     ],
 )
 async def test_malformed_frames_get_an_error_then_a_clean_close(
@@ -214,12 +219,27 @@ async def test_a_misbehaving_client_does_not_stall_a_wake_word_stream(
 
 
 async def test_clients_beyond_the_limit_are_told_the_engine_is_busy(tmp_path: Path) -> None:
+    """Only when every slot is in the middle of a request (idle ones make room)."""
     with running_engine(
         tmp_path, "--disable=stt", "--disable=tts", "--max-connections=2"
     ) as engine:
         held = [await asyncio.open_connection(engine.host, engine.port) for _ in range(2)]
+        fmt = {"rate": 16000, "width": 2, "channels": 1}
+        for _, writer in held:
+            writer.write(_header("detect") + _header("audio-start", data=fmt))
+
+        async def keep_streaming() -> None:
+            chunk = _header("audio-chunk", data=fmt, payload_length=320) + bytes(320)
+            while True:
+                for _, writer in held:
+                    writer.write(chunk)
+                await asyncio.sleep(0.05)
+
+        streaming = asyncio.create_task(keep_streaming())
         await asyncio.sleep(0.2)
         events = await _raw(engine, b"")
+        streaming.cancel()
+        await asyncio.gather(streaming, return_exceptions=True)
         assert [e.type for e in events if e] == ["error"]
         assert events[0] is not None and events[0].data["code"] == "busy"
         for _, writer in held:

@@ -15,6 +15,7 @@ from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.indoor_voice.const import CONF_KIND, DOMAIN, Kind
+from tests.conftest import StartSatellite
 from tests.satellite.satellite_process import SatelliteProcess, wait_for
 from tests.support.assist import async_setup_kitchen
 from tests.support.deprecations import DeprecationWatch
@@ -102,3 +103,15 @@ async def add_satellite(hass: HomeAssistant, satellite: SatelliteProcess) -> Con
     await hass.async_block_till_done()
     await wait_for(lambda: entry.runtime_data.connected, "the satellite to connect")
     return entry
+
+
+@pytest.fixture
+async def living_room(
+    core: HomeAssistant,
+    engine_loaded: MockConfigEntry,
+    kitchen: str,
+    start_satellite: StartSatellite,
+) -> tuple[SatelliteProcess, ConfigEntry]:
+    """A satellite in the living room, paired and connected."""
+    satellite = await start_satellite()
+    return satellite, await add_satellite(core, satellite)

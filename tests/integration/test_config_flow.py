@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from ipaddress import ip_address
 
 import pytest
@@ -198,3 +199,38 @@ async def test_an_add_on_announcing_a_public_address_is_refused_without_connecti
 async def test_an_add_on_announcing_no_address_is_ignored(core: HomeAssistant, uri: str) -> None:
     result = await _addon_flow(core, uri)
     assert result["type"] is FlowResultType.ABORT and result["reason"] == "invalid_discovery"
+
+
+@pytest.fixture
+def names_do_not_resolve(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A resolver that knows no names (as for a typo); also keeps DNS queries off the network."""
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: object, *args: object, **kwargs: object) -> object:
+        try:
+            ip_address(str(host))
+        except ValueError:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known") from None
+        return real(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+@pytest.mark.usefixtures("names_do_not_resolve")
+async def test_a_host_name_with_a_typo_is_explained(core: HomeAssistant) -> None:
+    result = await _user_flow(core, "nonexistent-host.invalid", 10400)
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "cannot_resolve"}
+
+
+@pytest.mark.parametrize(
+    "source",
+    [config_entries.SOURCE_DHCP, config_entries.SOURCE_SSDP, config_entries.SOURCE_USB],
+)
+async def test_a_discovery_source_we_do_not_use_ends_cleanly(
+    core: HomeAssistant, source: str
+) -> None:
+    result = await core.config_entries.flow.async_init(
+        DOMAIN, context={"source": source}, data={"host": "nonexistent-host.invalid"}
+    )
+    assert result["type"] is FlowResultType.ABORT and result["reason"] == "not_supported"

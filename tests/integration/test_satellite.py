@@ -9,7 +9,6 @@ from ipaddress import ip_address
 from typing import Any
 
 import numpy as np
-import pytest
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.const import CONF_HOST, CONF_PORT, STATE_UNAVAILABLE
 from homeassistant.core import Event, HomeAssistant, callback
@@ -59,17 +58,6 @@ async def _heard_reply(engine: EngineProcess, satellite: SatelliteProcess) -> st
     """What the speaker played (22050 Hz mono), transcribed by the engine."""
     pcm = convert(satellite.speaker.audio, 22050, 2, 1)
     return await transcribe(engine.host, engine.port, pcm + silence(1.0))
-
-
-@pytest.fixture
-async def living_room(
-    core: HomeAssistant,
-    engine_loaded: MockConfigEntry,
-    kitchen: str,
-    start_satellite: StartSatellite,
-) -> tuple[SatelliteProcess, ConfigEntry]:
-    satellite = await start_satellite()
-    return satellite, await add_satellite(core, satellite)
 
 
 async def test_hey_jarvis_turn_on_the_kitchen_light(

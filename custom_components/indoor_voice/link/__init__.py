@@ -20,10 +20,10 @@ client certificate, so HA's certificate travels inside the proof instead) and:
    nonce_sat | SHA-256(satellite certificate as HA saw it in TLS) | SHA-256(HA certificate))}
    where K = HKDF-SHA256(code).
 3. The satellite recomputes the proof with its own certificate. A wrong code gets an
-   `error` and the connection closes; after three wrong codes in a row pairing is refused
-   for 30 s, doubling. A right code pins HA's certificate and the satellite answers
-   `pair-accepted` {HMAC(K, "…satellite proof" | same fields)}; HA checks it and pins the
-   satellite's fingerprint.
+   `error` and the connection closes; after three wrong codes in a row from one address,
+   pairing from that address is refused for 30 s, doubling. A right code pins HA's
+   certificate and the satellite answers `pair-accepted` {HMAC(K, "…satellite proof" |
+   same fields)}; HA checks it and pins the satellite's fingerprint.
 
 Binding both certificate hashes into the proofs is what tls-server-end-point channel binding
 does: a machine in the middle has to show each end its own certificate, so the proofs it
@@ -56,8 +56,15 @@ from .errors import (
     RejectReason,
 )
 from .identity import Identity, certificate_fingerprint, generate_identity
-from .pairing import InvalidPairingCode, new_pairing_code, normalize_pairing_code
-from .server import FailureLimiter, LinkServer, Pairing, PairingStore
+from .limiter import FailureLimiter
+from .pairing import (
+    InvalidPairingCode,
+    Pairing,
+    PairingStore,
+    new_pairing_code,
+    normalize_pairing_code,
+)
+from .server import LinkServer
 
 __all__ = [
     "STEP_TIMEOUT",

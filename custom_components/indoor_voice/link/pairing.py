@@ -15,9 +15,12 @@ import re
 import secrets
 from dataclasses import dataclass
 from enum import Enum
+from typing import Protocol
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from .identity import certificate_fingerprint
 
 NONCE_BYTES = 32
 _CODE_BYTES = 10  # 80 bits: 16 base32 characters
@@ -96,3 +99,25 @@ def proof(code: str, role: Role, binding: SessionBinding) -> bytes:
 
 def proofs_match(expected: bytes, received: bytes) -> bool:
     return hmac.compare_digest(expected, received)
+
+
+@dataclass(frozen=True)
+class Pairing:
+    """The current pairing code, and the Home Assistant certificate (PEM) it was used by."""
+
+    code: str
+    home_assistant_certificate: bytes | None = None
+
+    @property
+    def home_assistant_fingerprint(self) -> str | None:
+        if self.home_assistant_certificate is None:
+            return None
+        return certificate_fingerprint(self.home_assistant_certificate)
+
+
+class PairingStore(Protocol):
+    """Where the satellite keeps its pairing; another process may change it (`--pair`)."""
+
+    def load(self) -> Pairing: ...
+
+    def pin(self, home_assistant_certificate: bytes) -> None: ...

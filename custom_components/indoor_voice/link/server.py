@@ -9,8 +9,6 @@ import secrets
 import ssl
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Protocol
 
 from wyoming.event import Event
 
@@ -28,72 +26,46 @@ from .connection import (
 )
 from .errors import LinkUnavailable, RejectReason
 from .identity import Identity, certificate_der, certificate_fingerprint
-from .pairing import NONCE_BYTES, Role, SessionBinding, proof, proofs_match
+from .limiter import SourceLimiters
+from .pairing import (
+    NONCE_BYTES,
+    Pairing,
+    PairingStore,
+    Role,
+    SessionBinding,
+    proof,
+    proofs_match,
+)
+from .refusals import RefusalLog
+from .slots import Slots
 from .tls import server_context
 
 _LOGGER = logging.getLogger(__name__)
 
-HANDSHAKE_TIMEOUT = 10.0
+TLS_HANDSHAKE_TIMEOUT = 3.0  # a TLS 1.3 handshake on a LAN takes milliseconds, even on a Pi
+PAIRING_TIMEOUT = 5.0  # for each answer of the pairing exchange
 _REVOCATION_CHECK_SECONDS = 2.0
 _MAX_CONNECTIONS = 8  # Home Assistant needs one; the rest is for reconnects and pairing
+_MAX_PER_SOURCE = 6
 
 
-@dataclass(frozen=True)
-class Pairing:
-    """The current pairing code, and the Home Assistant certificate (PEM) it was used by."""
+class _Peer:
+    """A connection's claim on a slot: strangers give way, the paired Home Assistant never."""
 
-    code: str
-    home_assistant_certificate: bytes | None = None
+    def __init__(self, source: str, writer: asyncio.StreamWriter) -> None:
+        self.source = source
+        self.authenticated = False
+        self._writer = writer
+        self._since = time.monotonic()
 
-    @property
-    def home_assistant_fingerprint(self) -> str | None:
-        if self.home_assistant_certificate is None:
-            return None
-        return certificate_fingerprint(self.home_assistant_certificate)
+    def evictable(self, now: float) -> bool:
+        return not self.authenticated
 
+    def quiet_for(self, now: float) -> float:
+        return now - self._since
 
-class PairingStore(Protocol):
-    """Where the satellite keeps its pairing; another process may change it (`--pair`)."""
-
-    def load(self) -> Pairing: ...
-
-    def pin(self, home_assistant_certificate: bytes) -> None: ...
-
-
-class FailureLimiter:
-    """After `free` wrong codes in a row, pairing waits `delay` seconds, doubling each time.
-
-    The code has 80 bits, so this is not what keeps guessing out; it keeps a stranger from
-    making the satellite work, and makes repeated attempts visible as refusals.
-    """
-
-    def __init__(
-        self,
-        free: int = 3,
-        delay: float = 30.0,
-        max_delay: float = 900.0,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._free = free
-        self._delay = delay
-        self._max_delay = max_delay
-        self._clock = clock
-        self._failures = 0
-        self._locked_until = 0.0
-
-    def retry_after(self) -> float:
-        return max(0.0, self._locked_until - self._clock())
-
-    def failed(self) -> None:
-        self._failures += 1
-        if self._failures >= self._free:
-            doublings = self._failures - self._free
-            delay = min(self._max_delay, self._delay * 2 ** min(doublings, 32))
-            self._locked_until = self._clock() + delay
-
-    def succeeded(self) -> None:
-        self._failures = 0
-        self._locked_until = 0.0
+    def evict(self) -> None:
+        self._writer.transport.abort()
 
 
 class _Refused(Exception):
@@ -125,11 +97,13 @@ class LinkServer:
         self._store = store
         self._on_connection = on_connection
         self._allow_peer = allow_peer
-        self._limiter = FailureLimiter()
-        self._pairing_lock = asyncio.Lock()
+        self._limiters = SourceLimiters()
+        self._pairing_lock = asyncio.Lock()  # held only while pinning, never while waiting
         self._server: asyncio.Server | None = None
         self._context: tuple[bytes | None, ssl.SSLContext] | None = None
         self._clients: set[asyncio.Task[None]] = set()
+        self._slots: Slots[_Peer] = Slots(_MAX_CONNECTIONS, _MAX_PER_SOURCE)
+        self._refusals = RefusalLog(_LOGGER, "a connection")
         self._connections: set[LinkConnection] = set()
         self._revocation_watch: asyncio.Task[None] | None = None
 
@@ -160,6 +134,7 @@ class LinkServer:
         )
         if self._server is not None:
             await self._server.wait_closed()
+        self._refusals.close()
 
     async def _refresh_context(self, pairing: Pairing) -> None:
         """Keep a TLS context that trusts exactly the paired certificate, built ahead of time."""
@@ -170,33 +145,38 @@ class LinkServer:
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         peer = writer.get_extra_info("peername")
-        if not peer or not self._allow_peer(str(peer[0])):
-            _LOGGER.warning("Refusing a connection from %s", peer)
+        source = str(peer[0]) if peer else "unknown"
+        if not peer or not self._allow_peer(source):
+            self._refusals.refused(source, "outside the local network")
             writer.transport.abort()
             return
-        if len(self._clients) >= _MAX_CONNECTIONS:
-            _LOGGER.warning("Refusing a connection: %d open already", len(self._clients))
+        slot = _Peer(source, writer)
+        if not self._slots.admit(slot):
+            self._refusals.refused(source, "no free connection")
             writer.transport.abort()
             return
         task = asyncio.current_task()
         assert task is not None
         self._clients.add(task)  # type: ignore[arg-type]
         try:
-            await self._serve(reader, writer)
+            await self._serve(reader, writer, slot)
         finally:
+            self._slots.release(slot)
             self._clients.discard(task)  # type: ignore[arg-type]
             await close_writer(writer)
 
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        peer = writer.get_extra_info("peername")[0]
+    async def _serve(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, slot: _Peer
+    ) -> None:
+        peer = slot.source
         pairing = self._store.load()
         assert self._context is not None
         try:
             # Nothing may be awaited before this: the client's hello would land in the
             # plaintext buffer instead of reaching TLS.
-            await writer.start_tls(self._context[1], ssl_handshake_timeout=HANDSHAKE_TIMEOUT)
-        except (OSError, TimeoutError) as err:
-            _LOGGER.info("TLS handshake with %s failed: %s", peer, getattr(err, "reason", err))
+            await writer.start_tls(self._context[1], ssl_handshake_timeout=TLS_HANDSHAKE_TIMEOUT)
+        except (OSError, TimeoutError):
+            self._refusals.refused(peer, "no TLS handshake")
             return
         client_der = writer.get_extra_info("ssl_object").getpeercert(binary_form=True)
         if client_der is None:
@@ -205,8 +185,9 @@ class LinkServer:
         # OpenSSL checked the chain against the paired certificate; demand that very one.
         fingerprint = certificate_fingerprint(client_der)
         if fingerprint != pairing.home_assistant_fingerprint:
-            _LOGGER.warning("Refusing %s: not the paired Home Assistant", peer)
+            self._refusals.refused(peer, "not the paired Home Assistant")
             return
+        slot.authenticated = True
         connection = LinkConnection(reader, writer, fingerprint)
         self._connections.add(connection)
         try:
@@ -223,67 +204,71 @@ class LinkServer:
         reader: asyncio.StreamReader,
         writer: asyncio.StreamWriter,
         pairing: Pairing,
-        peer: object,
+        peer: str,
     ) -> None:
         try:
-            async with asyncio.timeout(HANDSHAKE_TIMEOUT):
-                await self._pairing_exchange(reader, writer, pairing)
+            await self._pairing_exchange(reader, writer, pairing, peer)
         except _Refused as refusal:
-            _LOGGER.warning("Pairing refused for %s: %s", peer, refusal.reason.value)
+            self._refusals.refused(peer, f"pairing: {refusal.reason.value}")
             data: dict[str, object] = {"text": refusal.text, "code": refusal.reason.value}
             if refusal.retry_after is not None:
                 data["retry_after"] = round(refusal.retry_after, 1)
             with contextlib.suppress(LinkUnavailable):
                 await write_event(writer, Event(ERROR, data))
         except (TimeoutError, LinkUnavailable):
-            _LOGGER.info("Pairing with %s did not complete", peer)
+            self._refusals.refused(peer, "pairing did not complete")
         else:
             _LOGGER.info("Paired with the Home Assistant at %s", peer)
 
     async def _pairing_exchange(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, pairing: Pairing
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        pairing: Pairing,
+        peer: str,
     ) -> None:
-        request = await read_handshake_event(reader)
+        async with asyncio.timeout(PAIRING_TIMEOUT):
+            request = await read_handshake_event(reader)
         if request is None or request.type != PAIR_REQUEST:
             raise _Refused(
                 RejectReason.PROTOCOL,
                 "this satellite talks only to the Home Assistant it is paired with; "
                 "send a pairing request with its pairing code to pair",
             )
-        if self._pairing_lock.locked():
-            raise _Refused(RejectReason.BUSY, "another pairing attempt is in progress")
-        async with self._pairing_lock:
-            if (wait := self._limiter.retry_after()) > 0:
-                raise _Refused(
-                    RejectReason.RATE_LIMITED,
-                    f"too many wrong pairing codes; try again in {wait:.0f} seconds",
-                    wait,
-                )
-            home_assistant_nonce = _nonce(request.data.get("nonce"))
-            satellite_nonce = secrets.token_bytes(NONCE_BYTES)
-            await write_event(writer, Event(PAIR_CHALLENGE, {"nonce": satellite_nonce.hex()}))
+        limiter = self._limiters[peer]
+        if (wait := limiter.retry_after()) > 0:
+            raise _Refused(
+                RejectReason.RATE_LIMITED,
+                f"too many wrong pairing codes; try again in {wait:.0f} seconds",
+                wait,
+            )
+        home_assistant_nonce = _nonce(request.data.get("nonce"))
+        satellite_nonce = secrets.token_bytes(NONCE_BYTES)
+        await write_event(writer, Event(PAIR_CHALLENGE, {"nonce": satellite_nonce.hex()}))
+        async with asyncio.timeout(PAIRING_TIMEOUT):
             answer = await read_handshake_event(reader)
-            if answer is None or answer.type != PAIR_PROOF:
-                raise _Refused(RejectReason.PROTOCOL, "expected a pairing proof")
-            try:
-                certificate = str(answer.data["certificate"]).encode("ascii")
-                received = bytes.fromhex(str(answer.data["proof"]))
-                binding = SessionBinding(
-                    home_assistant_nonce=home_assistant_nonce,
-                    satellite_nonce=satellite_nonce,
-                    satellite_certificate=certificate_der(self._identity.certificate_pem),
-                    home_assistant_certificate=certificate_der(certificate),
-                )
-            except (KeyError, ValueError) as err:
-                raise _Refused(RejectReason.PROTOCOL, "malformed pairing proof") from err
-            if not proofs_match(proof(pairing.code, Role.HOME_ASSISTANT, binding), received):
-                self._limiter.failed()
-                raise _Refused(RejectReason.WRONG_CODE, "wrong pairing code")
-            self._limiter.succeeded()
+        if answer is None or answer.type != PAIR_PROOF:
+            raise _Refused(RejectReason.PROTOCOL, "expected a pairing proof")
+        try:
+            certificate = str(answer.data["certificate"]).encode("ascii")
+            received = bytes.fromhex(str(answer.data["proof"]))
+            binding = SessionBinding(
+                home_assistant_nonce=home_assistant_nonce,
+                satellite_nonce=satellite_nonce,
+                satellite_certificate=certificate_der(self._identity.certificate_pem),
+                home_assistant_certificate=certificate_der(certificate),
+            )
+        except (KeyError, ValueError) as err:
+            raise _Refused(RejectReason.PROTOCOL, "malformed pairing proof") from err
+        if not proofs_match(proof(pairing.code, Role.HOME_ASSISTANT, binding), received):
+            limiter.failed()
+            raise _Refused(RejectReason.WRONG_CODE, "wrong pairing code")
+        limiter.succeeded()
+        async with self._pairing_lock:  # one pin at a time; the peer has already answered
             self._admit(pairing, certificate)
             await self._refresh_context(self._store.load())
-            answer_proof = proof(pairing.code, Role.SATELLITE, binding)
-            await write_event(writer, Event(PAIR_ACCEPTED, {"proof": answer_proof.hex()}))
+        answer_proof = proof(pairing.code, Role.SATELLITE, binding)
+        await write_event(writer, Event(PAIR_ACCEPTED, {"proof": answer_proof.hex()}))
 
     def _admit(self, pairing: Pairing, certificate: bytes) -> None:
         """Pin the Home Assistant that proved the code, unless another one holds the pairing."""

@@ -1,0 +1,1 @@
+"""scripts/soak: the engine and ten satellites under Home Assistant for a long while."""

@@ -1,0 +1,163 @@
+"""The soaked house: one engine, N satellites with file microphones, one Home Assistant.
+
+Home Assistant runs in this process (the test harness's `async_test_home_assistant`), with
+the tests' kitchen light; the engine and each satellite are real subprocesses on 127.0.0.1.
+A command is carried out when the kitchen light reaches the state the command asked for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from homeassistant import loader
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import async_test_home_assistant
+
+from custom_components.indoor_voice.const import DOMAIN
+from tests.integration.conftest import add_satellite
+from tests.satellite.satellite_process import SatelliteProcess, make_satellite, wait_for
+from tests.support.assist import async_add_service, async_setup_kitchen, entity_of
+from tests.support.engine_process import EngineProcess, free_port, start_engine
+from tests.support.speech import espeak, silence
+
+COMMAND_TIMEOUT = 30.0  # a command not carried out by then failed
+
+
+def _command(words: str) -> bytes:
+    return silence(1.0) + espeak(f"hey jarvis, {words}") + silence(2.0)
+
+
+@dataclass
+class Usage:
+    """Resident memory and open file descriptors of one process."""
+
+    rss_mib: float
+    fds: int
+
+    @classmethod
+    def of(cls, pid: int) -> Usage:
+        status = Path(f"/proc/{pid}/status").read_text()
+        rss_kib = next(
+            int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")
+        )
+        return cls(rss_kib / 1024, len(os.listdir(f"/proc/{pid}/fd")))
+
+
+@dataclass
+class Command:
+    """One spoken command and what came of it."""
+
+    satellite: int
+    started: float
+    ended: float = 0.0
+    carried_out: bool = False
+
+
+@dataclass
+class House:
+    hass: HomeAssistant
+    engine: EngineProcess
+    satellites: list[SatelliteProcess]
+    entries: list[ConfigEntry]
+    light: str
+    commands: list[Command] = field(default_factory=list)
+    _turn: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _clips: dict[str, bytes] = field(default_factory=dict)
+
+    def pids(self) -> dict[str, int]:
+        found = {"home assistant": os.getpid()}
+        if self.engine.process is not None:  # strace, which runs the engine as its child
+            children = Path(f"/proc/{self.engine.process.pid}/task/{self.engine.process.pid}")
+            found["engine"] = int((children / "children").read_text().split()[0])
+        for index, satellite in enumerate(self.satellites):
+            assert satellite.process is not None
+            found[f"satellite {index}"] = satellite.process.pid
+        return found
+
+    def usage(self) -> dict[str, Usage]:
+        return {name: Usage.of(pid) for name, pid in self.pids().items()}
+
+    async def say_command(self, index: int) -> Command:
+        """Satellite `index` hears "hey jarvis, turn on/off the kitchen light".
+
+        One command at a time in the house, like people taking turns: a second wake word
+        within two seconds would count as the same one heard in two rooms.
+        """
+        async with self._turn:
+            wanted = "off" if self.hass.states.get(self.light).state == "on" else "on"
+            words = f"turn {wanted} the kitchen light"
+            if words not in self._clips:
+                self._clips[words] = await asyncio.to_thread(_command, words)
+            command = Command(index, time.monotonic())
+            self.commands.append(command)
+            self.satellites[index].microphone.say(self._clips[words])
+            satellite = entity_of(self.hass, self.entries[index], "assist_satellite")
+            deadline, woke = command.started + COMMAND_TIMEOUT, False
+            while time.monotonic() < deadline and not command.carried_out:
+                await asyncio.sleep(0.1)
+                command.carried_out = self.hass.states.get(self.light).state == wanted
+                state = self.hass.states.get(satellite).state
+                if woke and state == "idle":
+                    break  # the command ended without the light changing
+                woke |= state in ("listening", "processing", "responding")
+            command.ended = time.monotonic()
+            await asyncio.sleep(1.0)  # the reply plays
+            return command
+
+    async def restart_engine(self) -> tuple[float, float]:
+        """Stop and start the engine; (seconds down, seconds from serving to a carried-out
+        command through satellite 0)."""
+        stopped = time.monotonic()
+        await asyncio.to_thread(self.engine.stop)
+        await asyncio.to_thread(self.engine.launch)
+        return await self._recovery(stopped, 0)
+
+    async def restart_satellite(self, index: int) -> tuple[float, float]:
+        stopped = time.monotonic()
+        await asyncio.to_thread(self.satellites[index].restart)
+        return await self._recovery(stopped, index)
+
+    async def _recovery(self, stopped: float, index: int) -> tuple[float, float]:
+        serving = time.monotonic()
+        entry = self.entries[index]
+        await wait_for(lambda: entry.runtime_data.connected, "the satellite to reconnect")
+        while not (await self.say_command(index)).carried_out:
+            pass
+        back = self.commands[-1].ended
+        return back - stopped, back - serving
+
+
+@asynccontextmanager
+async def soaked_house(workdir: Path, satellites: int) -> AsyncIterator[House]:
+    """Everything started, added to Home Assistant the way a household adds it, paired."""
+    engine = await asyncio.to_thread(start_engine, workdir, port=free_port())
+    started: list[SatelliteProcess] = []
+    try:
+        for index in range(satellites):
+            satellite = make_satellite(workdir / f"satellite-{index}")
+            started.append(satellite)
+            await asyncio.to_thread(satellite.launch)
+        with tempfile.TemporaryDirectory(prefix="indoor-voice-soak-ha-") as config_dir:
+            async with async_test_home_assistant(config_dir=config_dir) as hass:
+                try:
+                    hass.data.pop(loader.DATA_CUSTOM_COMPONENTS)  # this repo's custom_components
+                    assert await async_setup_component(hass, "homeassistant", {})
+                    light = await async_setup_kitchen(hass)
+                    await async_add_service(hass, DOMAIN, engine.host, engine.port)
+                    entries = [await add_satellite(hass, satellite) for satellite in started]
+                    yield House(hass, engine, started, entries, light)
+                finally:
+                    await hass.async_stop(force=True)
+    finally:
+        for satellite in started:
+            await asyncio.to_thread(satellite.stop)
+        await asyncio.to_thread(engine.stop)
