@@ -22,8 +22,10 @@ from .const import CONF_KIND, DOMAIN, Kind
 from .engine import EngineConfigEntry, EngineCoordinator, offered_platforms
 from .household import DATA_HOUSEHOLD, Household
 from .local_guard import DATA_GUARD, LocalGuard
+from .logs import quiet_what_is_not_news
 from .pipeline import async_ensure_pipeline
 from .review_api import async_register as async_register_review_api
+from .review_panel import async_register as async_register_review_panel
 from .satellite import SatelliteConfigEntry, SatelliteDevice
 
 _LOGGER = logging.getLogger(__name__)
@@ -43,12 +45,14 @@ PURGE_INTERVAL = timedelta(hours=1)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    quiet_what_is_not_news()
     household = Household(hass)
     await household.async_load()
     hass.data[DATA_HOUSEHOLD] = household
     hass.data[DATA_GUARD] = LocalGuard(hass)
     hass.data[DATA_ARBITER] = WakeArbiter()
     async_register_review_api(hass)
+    await async_register_review_panel(hass)
     return True
 
 

@@ -20,24 +20,17 @@ from homeassistant.config_entries import (
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import callback
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import selector
 from homeassistant.helpers.service_info.hassio import HassioServiceInfo
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 from wyoming.info import Info
 
 from . import link
 from .compat import vol
-from .consent_form import async_apply_consent, consent_placeholders, consent_schema
 from .const import (
     CONF_AREA,
-    CONF_BEAM_SIZE,
     CONF_FINGERPRINT,
     CONF_KIND,
-    CONF_LANGUAGE,
     CONF_PAIRING_CODE,
-    CONF_VOICE,
-    CONF_WAKE_WORD,
-    DEFAULT_BEAM_SIZE,
     DEFAULT_ENGINE_PORT,
     DOMAIN,
     SATELLITE_ZEROCONF_TYPE,
@@ -47,6 +40,7 @@ from .const import (
 from .engine import offered_platforms
 from .household import DATA_HOUSEHOLD
 from .local_network import HostNotFound, NotLocalError, async_resolve_local
+from .options_flow import ConsentOptionsFlow, EngineOptionsFlow
 from .wyoming_link import EngineUnavailable, NotWyoming, async_describe
 
 _LOGGER = logging.getLogger(__name__)
@@ -429,64 +423,3 @@ class IndoorVoiceConfigFlow(ConfigFlow, domain=DOMAIN):
             title=engine_title(info, host),
             data={CONF_KIND: Kind.ENGINE, CONF_HOST: host, CONF_PORT: port},
         )
-
-
-class ConsentOptionsFlow(OptionsFlow):
-    """The household's review-sharing consent: the disclosure and an explicit choice."""
-
-    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        household = self.hass.data[DATA_HOUSEHOLD]
-        if user_input is not None:
-            await async_apply_consent(household, user_input)
-            return self.async_create_entry(data=dict(self.config_entry.options))
-        return self.async_show_form(
-            step_id="consent",
-            data_schema=consent_schema(household),
-            description_placeholders=consent_placeholders(),
-        )
-
-    async_step_consent = async_step_init
-
-
-class EngineOptionsFlow(OptionsFlow):
-    """Language, voice, wake word and beam size of one engine."""
-
-    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        entry = self.config_entry
-        if user_input is not None:
-            if CONF_BEAM_SIZE in user_input:
-                user_input[CONF_BEAM_SIZE] = int(user_input[CONF_BEAM_SIZE])
-            return self.async_create_entry(data=user_input)
-        coordinator = getattr(entry, "runtime_data", None)
-        if coordinator is None or not coordinator.last_update_success:
-            return self.async_abort(reason="engine_unavailable")
-        info: Info = coordinator.data
-        schema: dict[Any, Any] = {}
-        languages = sorted(
-            {lang for p in info.asr for m in p.models if m.installed for lang in m.languages}
-        )
-        if languages:
-            schema[vol.Optional(CONF_LANGUAGE)] = _choice(languages)
-            schema[vol.Optional(CONF_BEAM_SIZE, default=DEFAULT_BEAM_SIZE)] = (
-                selector.NumberSelector(
-                    selector.NumberSelectorConfig(
-                        min=1, max=10, step=1, mode=selector.NumberSelectorMode.BOX
-                    )
-                )
-            )
-        voices = sorted({v.name for p in info.tts for v in p.voices if v.installed})
-        if voices:
-            schema[vol.Optional(CONF_VOICE)] = _choice(voices)
-        wake_words = [m.name for p in info.wake for m in p.models if m.installed]
-        if wake_words:
-            schema[vol.Optional(CONF_WAKE_WORD)] = _choice(wake_words)
-        return self.async_show_form(
-            step_id="init",
-            data_schema=self.add_suggested_values_to_schema(vol.Schema(schema), entry.options),
-        )
-
-
-def _choice(options: list[str]) -> selector.SelectSelector:
-    return selector.SelectSelector(
-        selector.SelectSelectorConfig(options=options, mode=selector.SelectSelectorMode.DROPDOWN)
-    )

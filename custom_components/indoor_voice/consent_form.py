@@ -65,7 +65,11 @@ def acting_user_id() -> str | None:
     return str(request[KEY_HASS_USER].id)
 
 
-async def async_apply_consent(household: Household, user_input: dict[str, Any]) -> None:
+async def async_apply_consent(
+    household: Household, user_input: dict[str, Any]
+) -> tuple[str, dict[str, str]]:
+    """Record the household's choice; return what to tell them (an abort reason of the
+    options flow, and its placeholders)."""
     user_id = acting_user_id()
     settings = SharingSettings(
         retention_days=int(user_input[CONF_RETENTION_DAYS]),
@@ -74,9 +78,15 @@ async def async_apply_consent(household: Household, user_input: dict[str, Any]) 
     if user_input[CONF_ACKNOWLEDGE]:
         if household.consent_is_current:
             await household.async_update_settings(settings)
-        else:
-            await household.async_grant(user_id, settings)
-    elif household.consent_is_current or household.sharing:
-        await household.async_revoke(user_id)
-    else:
-        await household.async_decline(user_id)
+            saved = household.settings
+            return "sharing_settings_saved", {
+                "retention_days": str(saved.retention_days),
+                "max_size_mb": str(saved.max_size_mb),
+            }
+        await household.async_grant(user_id, settings)
+        return "consent_recorded", {"version": str(DISCLOSURE_VERSION)}
+    if household.consent_is_current or household.sharing:
+        deleted = await household.async_revoke(user_id)
+        return "consent_withdrawn", {"deleted": str(deleted)}
+    await household.async_decline(user_id)
+    return "consent_declined", {}

@@ -15,7 +15,8 @@ from wyoming.info import Info
 from .const import ENGINE_POLL_SECONDS
 from .wyoming_link import async_describe
 
-_LOGGER = logging.getLogger(__name__)
+# The health checks' own logger (logs.py keeps it at INFO unless configured).
+_POLL_LOGGER = logging.getLogger(f"{__name__}.poll")
 
 type EngineConfigEntry = ConfigEntry[EngineCoordinator]
 
@@ -44,7 +45,7 @@ class EngineCoordinator(DataUpdateCoordinator[Info]):
     def __init__(self, hass: HomeAssistant, entry: EngineConfigEntry) -> None:
         super().__init__(
             hass,
-            _LOGGER,
+            _POLL_LOGGER,
             config_entry=entry,
             name=f"Indoor Voice engine {entry.data[CONF_HOST]}:{entry.data[CONF_PORT]}",
             update_interval=timedelta(seconds=ENGINE_POLL_SECONDS),

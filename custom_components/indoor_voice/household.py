@@ -31,7 +31,8 @@ DATA_HOUSEHOLD: HassKey[Household] = HassKey(f"{DOMAIN}_household")
 # Bump when the disclosure (strings.json, options step "consent") changes in substance:
 # sharing stops until the household acknowledges the new text. The test suite holds the
 # text's hash so a changed text cannot ship without a new version.
-DISCLOSURE_VERSION = 1
+# 2: says what an export is, where it is written, and that it goes with the clips.
+DISCLOSURE_VERSION = 2
 
 ISSUE_DISCLOSURE_CHANGED = "disclosure_changed"
 
@@ -48,6 +49,7 @@ class ConsentEntry(TypedDict, total=False):
     disclosure_version: int
     action: Action
     deleted_clips: int
+    deleted_exports: int
 
 
 class HouseholdData(TypedDict, total=False):
@@ -133,14 +135,17 @@ class Household:
             settings.max_size_mb * 1024 * 1024,
         )
         if deleted:
-            _LOGGER.info("Deleted %d review clips past the retention limit or size cap", deleted)
+            _LOGGER.info(
+                "Deleted %d review clips or exports past the retention limit or size cap", deleted
+            )
         await self._async_count_waiting()
         return deleted
 
     async def async_clips_changed(self) -> None:
         await self._async_count_waiting()
 
-    async def _async_delete_all_clips(self) -> int:
+    async def _async_delete_all_clips(self) -> tuple[int, int]:
+        """Every clip and every export; how many of each went."""
         deleted = await self._hass.async_add_executor_job(self.review.delete_all)
         self.waiting_clips = 0
         return deleted
@@ -232,14 +237,14 @@ class Household:
         await self._async_save()
 
     async def async_revoke(self, user_id: str | None, action: Action = "revoked") -> int:
-        """Stop sharing, withdraw consent, delete every clip; record how many went."""
-        deleted = await self._async_delete_all_clips()
+        """Stop sharing, withdraw consent, delete every clip and export; record how many."""
+        deleted, exports = await self._async_delete_all_clips()
         self._data["sharing"] = False
         self._data["consented_version"] = None
-        self._log(action, user_id, deleted_clips=deleted)
+        self._log(action, user_id, deleted_clips=deleted, deleted_exports=exports)
         await self._async_save()
         ir.async_delete_issue(self._hass, DOMAIN, ISSUE_DISCLOSURE_CHANGED)
-        _LOGGER.info("Review-sharing is off; %d clips deleted", deleted)
+        _LOGGER.info("Review-sharing is off; %d clips and %d exports deleted", deleted, exports)
         return deleted
 
     async def async_suspend_if_disclosure_changed(self) -> bool:

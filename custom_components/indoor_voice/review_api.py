@@ -1,69 +1,53 @@
 """Reviewing kept clips: admin-only websocket commands and services, no URL of any kind.
 
-Nothing here sends anything anywhere: export writes a bundle of approved clips to a file
-the administrator names, on this machine.
+Nothing here sends anything anywhere: export writes a bundle of approved clips into the
+review folder's `exports/`, on this machine, where retention and revocation delete it.
 """
 
 from __future__ import annotations
 
 import base64
+import logging
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
 from homeassistant.components import websocket_api
 from homeassistant.core import HomeAssistant, ServiceCall, callback
-from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.service import async_register_admin_service
+from homeassistant.util import dt as dt_util
 
 from .compat import vol
 from .const import DOMAIN
-from .household import DATA_HOUSEHOLD
+from .household import DATA_HOUSEHOLD, ConsentRequired
 from .review_store import ClipNotFound
+
+_LOGGER = logging.getLogger(__name__)
 
 SERVICE_REVOKE = "revoke_consent"
 SERVICE_EXPORT = "export_review_bundle"
 
 
-def _export_path(hass: HomeAssistant, raw: str) -> Path:
-    """An absolute .tar.gz path inside the config dir or an allowed external dir, never www/."""
-    path = Path(raw).expanduser()
-    if not path.is_absolute():
-        path = Path(hass.config.path(raw))
-    path = path.resolve()
-    served = Path(hass.config.path("www")).resolve()
-    inside_config = path.is_relative_to(Path(hass.config.config_dir).resolve())
-    if path.is_relative_to(served) or not (inside_config or hass.config.is_allowed_path(str(path))):
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="export_path_not_allowed",
-            translation_placeholders={"path": raw},
-        )
-    return path if path.name.endswith(".tar.gz") else path.with_name(path.name + ".tar.gz")
-
-
-async def async_export(hass: HomeAssistant, raw_path: str) -> dict[str, Any]:
-    path = _export_path(hass, raw_path)
-    count = await hass.async_add_executor_job(hass.data[DATA_HOUSEHOLD].review.export, path)
+async def async_export(hass: HomeAssistant) -> dict[str, Any]:
+    """Bundle the approved clips where the retention limit and revocation reach them."""
+    review = hass.data[DATA_HOUSEHOLD].review
+    path, count = await hass.async_add_executor_job(review.export, dt_util.utcnow())
+    _LOGGER.info("Exported %d approved review clips", count)
     return {"path": str(path), "clips": count}
 
 
 @callback
 def async_register(hass: HomeAssistant) -> None:
-    for command in (_list, _get, _update, _delete, _export):
+    for command in (_list, _get, _update, _delete, _export, _consent, _sharing):
         websocket_api.async_register_command(hass, command)
 
     async def revoke(call: ServiceCall) -> None:
         await hass.data[DATA_HOUSEHOLD].async_revoke(call.context.user_id)
 
     async def export(call: ServiceCall) -> None:
-        await async_export(hass, call.data["path"])
+        await async_export(hass)
 
     async_register_admin_service(hass, DOMAIN, SERVICE_REVOKE, revoke)
-    async_register_admin_service(
-        hass, DOMAIN, SERVICE_EXPORT, export, vol.Schema({vol.Required("path"): cv.string})
-    )
+    async_register_admin_service(hass, DOMAIN, SERVICE_EXPORT, export)
 
 
 def _clip_error(connection: websocket_api.ActiveConnection, msg_id: int) -> None:
@@ -78,8 +62,14 @@ async def _list(
 ) -> None:
     household = hass.data[DATA_HOUSEHOLD]
     clips = await hass.async_add_executor_job(household.review.clips)
+    exports = await hass.async_add_executor_job(household.review.exports)
     connection.send_result(
-        msg["id"], {"sharing": household.sharing, "clips": [asdict(c) for c in clips]}
+        msg["id"],
+        {
+            "sharing": household.sharing,
+            "clips": [asdict(c) for c in clips],
+            "exports": [asdict(e) for e in exports],
+        },
     )
 
 
@@ -149,16 +139,55 @@ async def _delete(
 
 
 @websocket_api.require_admin
-@websocket_api.websocket_command(
-    {vol.Required("type"): "indoor_voice/review/export", vol.Required("path"): str}
-)
+@websocket_api.websocket_command({vol.Required("type"): "indoor_voice/review/export"})
 @websocket_api.async_response
 async def _export(
     hass: HomeAssistant, connection: websocket_api.ActiveConnection, msg: dict[str, Any]
 ) -> None:
-    try:
-        result = await async_export(hass, msg["path"])
-    except ServiceValidationError as err:
-        connection.send_error(msg["id"], websocket_api.ERR_INVALID_FORMAT, str(err))
-        return
-    connection.send_result(msg["id"], result)
+    connection.send_result(msg["id"], await async_export(hass))
+
+
+@websocket_api.require_admin
+@websocket_api.websocket_command({vol.Required("type"): "indoor_voice/review/consent"})
+@websocket_api.async_response
+async def _consent(
+    hass: HomeAssistant, connection: websocket_api.ActiveConnection, msg: dict[str, Any]
+) -> None:
+    """The consent record, with the names of the users who acted (for the review page)."""
+    household = hass.data[DATA_HOUSEHOLD]
+    names: dict[str, str | None] = {}
+    for entry in household.consent_log:
+        if (user_id := entry.get("user_id")) and user_id not in names:
+            user = await hass.auth.async_get_user(user_id)
+            names[user_id] = user.name if user else None
+    connection.send_result(
+        msg["id"],
+        {
+            **household.as_diagnostics(),
+            "consent_log": [
+                {**e, "user_name": names.get(e.get("user_id") or "")} for e in household.consent_log
+            ],
+        },
+    )
+
+
+@websocket_api.require_admin
+@websocket_api.websocket_command(
+    {vol.Required("type"): "indoor_voice/review/sharing", vol.Required("enabled"): bool}
+)
+@websocket_api.async_response
+async def _sharing(
+    hass: HomeAssistant, connection: websocket_api.ActiveConnection, msg: dict[str, Any]
+) -> None:
+    """Start sharing (needs a current acknowledgement), or stop and delete everything."""
+    household = hass.data[DATA_HOUSEHOLD]
+    user_id = connection.user.id
+    if not msg["enabled"]:
+        await household.async_revoke(user_id)
+    else:
+        try:
+            await household.async_start_sharing(user_id)
+        except ConsentRequired as err:
+            connection.send_error(msg["id"], "consent_required", str(err))
+            return
+    connection.send_result(msg["id"], {"sharing": household.sharing})

@@ -3,7 +3,8 @@ its transcript, in the config dir (never a web-served folder), readable by the o
 
 A clip is two files named by a random id: `<id>.wav` (16 kHz mono) and `<id>.json`
 (time, duration, transcript, correction, status). Nothing in them names a satellite,
-device or user.
+device or user. Exports of approved clips are written to `exports/` inside the same folder,
+so the retention limit and revocation reach them like the clips themselves.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from .const import SAMPLE_CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH
 _LOGGER = logging.getLogger(__name__)
 
 REVIEW_FOLDER = ("indoor_voice", "review")
+EXPORTS = "exports"
 Status = Literal["pending", "approved"]
 
 
@@ -50,6 +52,15 @@ class Clip:
     @property
     def text(self) -> str:
         return self.corrected if self.corrected is not None else self.transcript
+
+
+@dataclass
+class Export:
+    """A bundle of approved clips written by an administrator."""
+
+    path: str
+    created: str
+    bytes: int
 
 
 def _write_private(path: Path, data: bytes) -> None:
@@ -146,15 +157,15 @@ class ReviewStore:
         for path in self._paths(clip_id):
             path.unlink(missing_ok=True)
 
-    def delete_all(self) -> int:
-        """Delete every clip and the folder itself; return how many clips there were."""
-        count = len(self.clips())
+    def delete_all(self) -> tuple[int, int]:
+        """Delete every clip, every export and the folder itself; return how many of each."""
+        count, exports = len(self.clips()), len(self.exports())
         if self.root.is_dir():
             shutil.rmtree(self.root)
         parent = self.root.parent
         if parent.is_dir() and not any(parent.iterdir()):
             parent.rmdir()
-        return count
+        return count, exports
 
     def purge(self, now: datetime, retention_days: int, max_bytes: int) -> int:
         """Delete clips older than the retention limit, then the oldest beyond the size cap."""
@@ -165,6 +176,10 @@ class ReviewStore:
             if dt_util.parse_datetime(clip.created) < cutoff:  # type: ignore[operator]
                 self.delete(clip.id)
                 clips.remove(clip)
+                deleted += 1
+        for export in self.exports():
+            if dt_util.parse_datetime(export.created) < cutoff:  # type: ignore[operator]
+                Path(export.path).unlink(missing_ok=True)
                 deleted += 1
         sizes = {
             c.id: sum(p.stat().st_size for p in self._paths(c.id) if p.exists()) for c in clips
@@ -178,8 +193,24 @@ class ReviewStore:
             deleted += 1
         return deleted
 
-    def export(self, destination: Path) -> int:
-        """Write approved clips (audio, corrected transcript, manifest) as a .tar.gz bundle."""
+    def exports(self) -> list[Export]:
+        """The bundles written so far, oldest first."""
+        folder = self.root / EXPORTS
+        if not folder.is_dir():
+            return []
+        found = []
+        for bundle in folder.glob("*.tar.gz"):
+            stat = bundle.stat()
+            created = datetime.fromtimestamp(stat.st_mtime, dt_util.UTC).isoformat()
+            found.append(Export(str(bundle), created, stat.st_size))
+        return sorted(found, key=lambda e: e.created)
+
+    def export(self, now: datetime) -> tuple[Path, int]:
+        """Write approved clips (audio, corrected transcript, manifest) as a .tar.gz bundle in
+        `exports/`; return where, and how many clips it holds."""
+        folder = self.root / EXPORTS
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        destination = folder / f"review-export-{now.strftime('%Y%m%d-%H%M%S-%f')}.tar.gz"
         approved = [c for c in self.clips() if c.status == "approved"]
         manifest = [
             {"audio": f"{c.id}.wav", "text": c.text, "seconds": c.seconds} for c in approved
@@ -195,6 +226,5 @@ class ReviewStore:
                 info.size = len(data)
                 info.mode = 0o600
                 bundle.addfile(info, io.BytesIO(data))
-        destination.parent.mkdir(parents=True, exist_ok=True)
         _write_private(destination, buffer.getvalue())
-        return len(approved)
+        return destination, len(approved)

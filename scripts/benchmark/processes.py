@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import ipaddress
 import os
-import signal
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -14,6 +13,8 @@ from pathlib import Path
 
 from wyoming.client import AsyncTcpClient
 from wyoming.info import Describe, Info
+
+from tests.support.processes import stop_group
 
 from .paths import BENCH
 
@@ -137,16 +138,7 @@ class Service:
 
     def stop(self) -> None:
         """SIGTERM to its process group; SIGKILL if it lingers."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(5)
+        stop_group(self.process, grace=10)
 
 
 async def describe(port: int, within: float = 10) -> Info:

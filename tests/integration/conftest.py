@@ -75,6 +75,16 @@ async def engine_loaded(core: HomeAssistant, engine_process: EngineProcess) -> M
 
 
 @pytest.fixture
+async def home(core: HomeAssistant, engine_loaded: MockConfigEntry, kitchen: str) -> HomeAssistant:
+    """The shared engine added, a kitchen light, and the APIs the UI uses (set up before
+    the first HTTP client freezes the router)."""
+    assert await async_setup_component(core, "config", {})
+    assert await async_setup_component(core, "websocket_api", {})
+    await core.async_block_till_done()
+    return core
+
+
+@pytest.fixture
 async def kitchen(core: HomeAssistant) -> str:
     """A home with a "Kitchen Light" (a template light over an input_boolean)."""
     return await async_setup_kitchen(core)

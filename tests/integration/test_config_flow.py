@@ -82,6 +82,7 @@ async def test_the_same_engine_is_not_added_twice(
     second = await _user_flow(core, engine_process.host, engine_process.port)
     assert second["type"] is FlowResultType.ABORT
     assert second["reason"] == "already_configured"
+    await core.async_block_till_done()  # the household entry the first one made, set up
 
 
 def _discovery(engine: EngineProcess) -> ZeroconfServiceInfo:

@@ -32,7 +32,18 @@ async def test_options_offer_what_the_engine_has_and_update_the_pipeline(
     schema = {str(key): key for key in result["data_schema"].schema}
     assert set(schema) == {CONF_LANGUAGE, CONF_BEAM_SIZE, CONF_VOICE, CONF_WAKE_WORD}
     wake_words = result["data_schema"].schema[schema[CONF_WAKE_WORD]].config["options"]
-    assert wake_words == ["hey_jarvis", "alexa", "hey_mycroft", "hey_rhasspy"]
+    assert [w["value"] for w in wake_words] == ["hey_jarvis", "alexa", "hey_mycroft", "hey_rhasspy"]
+    assert wake_words[0]["label"] == "Hey Jarvis"
+    voices = result["data_schema"].schema[schema[CONF_VOICE]].config["options"]
+    assert voices == [{"value": "en_US-joe-medium", "label": "Joe (en_US, medium)"}]
+    # The dialog starts from what the pipeline uses now, not blank.
+    suggested = {str(k): (k.description or {}).get("suggested_value") for k in schema.values()}
+    assert suggested == {
+        CONF_LANGUAGE: "en",
+        CONF_BEAM_SIZE: None,
+        CONF_VOICE: "en_US-joe-medium",
+        CONF_WAKE_WORD: "hey_jarvis",
+    }
 
     result = await core.config_entries.options.async_configure(
         result["flow_id"],

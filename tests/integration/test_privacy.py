@@ -24,8 +24,7 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.setup import async_setup_component
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator, WebSocketGenerator
 
 from custom_components.indoor_voice import household as household_module
@@ -44,7 +43,11 @@ COMMAND = "turn on the kitchen light"
 
 # The disclosure's text, by version. A changed text needs a new DISCLOSURE_VERSION (which
 # suspends sharing until the household agrees again): add it here in the same change.
-DISCLOSURE_SHA256 = {1: "7188e60f4a372ba5bbd68b40c6d1c172b052dd4f9b0fe0f6e28c8765ead58791"}
+DISCLOSURE_SHA256 = {
+    1: "7188e60f4a372ba5bbd68b40c6d1c172b052dd4f9b0fe0f6e28c8765ead58791",
+    # 2: says what an export is and where it goes
+    2: "a5d915f5b1dfd7c79ce451ada0f97f6b62bb3a6f4d67911e54afa7ebeaf0b315",
+}
 
 
 def _household(hass: HomeAssistant) -> Household:
@@ -96,7 +99,9 @@ async def _consent(
         f"/api/config/config_entries/options/flow/{form['flow_id']}",
         json={"acknowledge": acknowledge, "retention_days": 30, "max_size_mb": 200},
     )
-    assert (await done.json())["type"] == "create_entry"
+    answer = await done.json()
+    assert answer["type"] == "abort", answer  # the dialog ends by saying what was recorded
+    assert answer["reason"] == ("consent_recorded" if acknowledge else "consent_declined")
 
 
 async def _share(hass: HomeAssistant, client: ClientSessionGenerator, user_id: str) -> None:
@@ -112,16 +117,6 @@ async def _speak_to_stt(hass: HomeAssistant, text: str) -> stt.SpeechResult:
     assert entity is not None
     pcm = silence(0.3) + (espeak(text) if text else b"") + silence(1.0)
     return await entity.internal_async_process_audio_stream(METADATA, microphone(pcm))
-
-
-@pytest.fixture
-async def home(core: HomeAssistant, engine_loaded: MockConfigEntry, kitchen: str) -> HomeAssistant:
-    """The shared engine added, a kitchen light, and the APIs the UI uses (set up before
-    the first HTTP client freezes the router)."""
-    assert await async_setup_component(core, "config", {})
-    assert await async_setup_component(core, "websocket_api", {})
-    await core.async_block_till_done()
-    return core
 
 
 async def test_a_fresh_install_shares_nothing(home: HomeAssistant) -> None:
@@ -406,13 +401,14 @@ async def test_export_contains_approved_clips_only(
     assert (await admin.receive_json())["success"]
     assert home.states.get(SENSOR).state == "1"  # one still waiting
 
-    await admin.send_json_auto_id(
-        {"type": "indoor_voice/review/export", "path": "exports/approved"}
-    )
+    await admin.send_json_auto_id({"type": "indoor_voice/review/export"})
     result = (await admin.receive_json())["result"]
     bundle = Path(result["path"])
-    assert result["clips"] == 1 and bundle.name == "approved.tar.gz"
+    review = _household(home).review
+    assert result["clips"] == 1 and bundle.parent == review.root / "exports"
+    assert bundle.name.startswith("review-export-") and bundle.name.endswith(".tar.gz")
     assert bundle.stat().st_mode & 0o777 == 0o600
+    assert bundle.parent.stat().st_mode & 0o777 == 0o700
     with tarfile.open(bundle) as archive:
         names = sorted(archive.getnames())
         assert names == sorted([f"{first.id}.wav", f"{first.id}.txt", "manifest.json"])
@@ -421,12 +417,9 @@ async def test_export_contains_approved_clips_only(
     assert manifest == [
         {"audio": f"{first.id}.wav", "text": "Lock the front door.", "seconds": first.seconds}
     ]
-
-    await admin.send_json_auto_id(
-        {"type": "indoor_voice/review/export", "path": "www/public.tar.gz"}
-    )
-    refused = await admin.receive_json()
-    assert not refused["success"] and "not a place" in refused["error"]["message"]
+    await admin.send_json_auto_id({"type": "indoor_voice/review/list"})
+    listed = (await admin.receive_json())["result"]
+    assert [e["path"] for e in listed["exports"]] == [str(bundle)]
 
 
 async def test_diagnostics_show_the_consent_record(

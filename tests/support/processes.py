@@ -3,8 +3,10 @@ waiting for the log line that says it serves."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -55,3 +57,18 @@ def wait_until_ready(
             raise TimeoutError(f"{name} did not start in {timeout} s:\n{everything_logged()}")
         time.sleep(0.05)
     return match
+
+
+def stop_group(process: subprocess.Popen[bytes] | None, grace: float) -> None:
+    """SIGTERM to a process's group (it was started with start_new_session); SIGKILL if it
+    is still there after `grace` seconds."""
+    if process is None or process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(grace)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(5)
