@@ -19,6 +19,8 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 
+from .speech import RATE, paced
+
 KITCHEN_LIGHT = "light.kitchen_light"
 CHUNK_BYTES = 320  # 10 ms of 16 kHz 16-bit mono: what satellites send at a time
 
@@ -84,22 +86,41 @@ async def microphone(pcm: bytes) -> AsyncIterator[bytes]:
         yield pcm[start : start + CHUNK_BYTES]
 
 
+class Microphone:
+    """A microphone at real-time pace, 10 ms at a time; knows how much of the audio was
+    taken before the listener stopped listening."""
+
+    def __init__(self, pcm: bytes) -> None:
+        self.pcm = pcm
+        self.taken = 0  # bytes
+
+    @property
+    def taken_seconds(self) -> float:
+        return self.taken / 2 / RATE
+
+    async def stream(self) -> AsyncIterator[bytes]:
+        async for chunk in paced(self.pcm, 10):
+            self.taken += len(chunk)
+            yield chunk
+
+
 async def async_voice_command(
     hass: HomeAssistant,
     pipeline_id: str,
-    audio: bytes,
+    audio: bytes | Microphone,
     start_stage: PipelineStage,
     tts_audio_output: str | dict[str, Any] | None = None,
 ) -> list[PipelineEvent]:
     """Speak into a pipeline, from the wake word or speech-to-text stage to a spoken reply,
-    as a satellite would; every event of the run."""
+    as a satellite would (audio as fast as it is taken, or a paced microphone); every event
+    of the run."""
     events: list[PipelineEvent] = []
     await assist_pipeline.async_pipeline_from_audio_stream(
         hass,
         context=Context(),
         event_callback=events.append,
         stt_metadata=METADATA,
-        stt_stream=microphone(audio),
+        stt_stream=audio.stream() if isinstance(audio, Microphone) else microphone(audio),
         pipeline_id=pipeline_id,
         start_stage=start_stage,
         end_stage=PipelineStage.TTS,
@@ -115,3 +136,22 @@ async def async_reply(hass: HomeAssistant, token: str) -> bytes:
     stream = tts.async_get_stream(hass, token)
     assert stream is not None
     return b"".join([chunk async for chunk in stream.async_stream_result()])
+
+
+def vad_end_seconds(pcm: bytes, silence_seconds: float = 0.7) -> float:
+    """Where Home Assistant's own voice activity detection (microVAD, as its pipeline runs
+    it by default) ends a command in this audio, in seconds from its start."""
+    from homeassistant.components.assist_pipeline.audio_enhancer import (  # noqa: PLC0415
+        MicroVadSpeexEnhancer,
+    )
+    from homeassistant.components.assist_pipeline.vad import (  # noqa: PLC0415
+        VoiceCommandSegmenter,
+    )
+
+    enhancer = MicroVadSpeexEnhancer(0, 0, is_vad_enabled=True)
+    segmenter = VoiceCommandSegmenter(silence_seconds=silence_seconds)
+    for index, start in enumerate(range(0, len(pcm) - CHUNK_BYTES + 1, CHUNK_BYTES)):
+        chunk = enhancer.enhance_chunk(pcm[start : start + CHUNK_BYTES], index * 10)
+        if not segmenter.process(0.01, chunk.speech_probability):
+            return (index + 1) / 100
+    return len(pcm) / 2 / RATE
