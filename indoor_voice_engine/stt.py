@@ -4,7 +4,8 @@ Latency is what a voice command feels like, so an utterance starts decoding whil
 user is still there: once the speech has been followed by a short pause, the speech so far
 is transcribed in the background. When the stream then ends without new speech, that
 transcript is the answer and the client hears back at once. The audio is never trimmed:
-Whisper hears exactly what the client sent.
+Whisper hears exactly what the client sent (over a window that fits it, decoder.py).
+A client that decides the end of speech itself hears about each pause (endpoint.py).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from pathlib import Path
 import numpy as np
 from faster_whisper import WhisperModel
 
-from .candidates import decode
+from .candidates import pick
+from .decoder import Decoder
 from .endpoint import Endpointer
 
 _LOGGER = logging.getLogger(__name__)
@@ -69,6 +71,7 @@ class SpeechToText:
         self.multilingual = bool(self._model.model.is_multilingual)
         self.languages = languages if self.multilingual else ("en",)
         self.beam_size = beam_size
+        self._decoder = Decoder(self._model)
 
     def warm_up(self) -> None:
         tone = (np.sin(np.arange(RATE) * 2 * np.pi * 220 / RATE) * 3000).astype(np.int16)
@@ -78,23 +81,11 @@ class SpeechToText:
         """Transcribe 16 kHz int16 samples. Blocking: run it in an executor."""
         language = _language(request.language) if self.multilingual else "en"
         audio = samples.astype(np.float32) / 32768.0
+        beam_size = request.beam_size or self.beam_size
+        encoded, text = self._decoder.transcribe(audio, language, _prompt(request), beam_size)
         if request.candidates:
-            beam_size = request.beam_size or self.beam_size
-            return decode(
-                self._model, audio, language, _prompt(request), request.candidates, beam_size
-            )
-        segments, _info = self._model.transcribe(
-            audio,
-            language=language,
-            beam_size=request.beam_size or self.beam_size,
-            temperature=0.0,
-            condition_on_previous_text=False,
-            without_timestamps=True,
-            word_timestamps=False,
-            vad_filter=False,
-            initial_prompt=_prompt(request),
-        )
-        return "".join(segment.text for segment in segments).strip()
+            text = pick(self._decoder, encoded, text, request.candidates)
+        return text
 
 
 def _language(language: str | None) -> str | None:

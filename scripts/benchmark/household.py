@@ -15,7 +15,7 @@ from homeassistant.components.homeassistant.exposed_entities import async_expose
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 
-from tests.support.assist import async_setup_kitchen
+from tests.support.assist import KITCHEN_LIGHT, switched_light
 
 HALLWAY = "light.hallway_light"
 PORCH = "light.porch_light"
@@ -47,19 +47,16 @@ COMMANDS = (
     Command(("unlock the front door",), FRONT_DOOR, "locked", "unlocked"),
     Command(("turn on the porch light",), PORCH, "off", "on"),
     Command(("set the hallway light to thirty percent",), HALLWAY, "off", "on", 30),
-    Command(("turn off the kitchen light",), "light.kitchen_light", "on", "off"),
+    Command(("turn off the kitchen light",), KITCHEN_LIGHT, "on", "off"),
 )
 
 
 def _dimmable(name: str, key: str) -> dict[str, object]:
+    """A switched light with a brightness kept in input_number.<key>_level."""
     power, level = f"input_boolean.{key}_power", f"input_number.{key}_level"
     return {
-        "name": name,
-        "unique_id": key,
-        "state": f"{{{{ is_state('{power}', 'on') }}}}",
+        **switched_light(name, key),
         "level": f"{{{{ states('{level}') | int }}}}",
-        "turn_on": {"action": "input_boolean.turn_on", "target": {"entity_id": power}},
-        "turn_off": {"action": "input_boolean.turn_off", "target": {"entity_id": power}},
         "set_level": [
             {
                 "action": "input_number.set_value",
@@ -72,14 +69,18 @@ def _dimmable(name: str, key: str) -> dict[str, object]:
 
 
 async def async_setup_home(hass: HomeAssistant) -> None:
-    """The kitchen, the hallway, the porch and the front door."""
-    await async_setup_kitchen(hass)
+    """The kitchen, the hallway, the porch and the front door (each integration set up
+    once, with all of its entities)."""
     keys = ("hallway", "porch")
-    booleans = {f"{k}_power": {} for k in keys} | {"front_door_locked": {}}
+    booleans = {f"{k}_power": {} for k in ("kitchen", *keys)} | {"front_door_locked": {}}
     assert await async_setup_component(hass, "input_boolean", {"input_boolean": booleans})
     numbers = {f"{k}_level": {"min": 0, "max": 255, "step": 1} for k in keys}
     assert await async_setup_component(hass, "input_number", {"input_number": numbers})
-    lights = [_dimmable("Hallway Light", "hallway"), _dimmable("Porch Light", "porch")]
+    lights = [
+        switched_light("Kitchen Light", "kitchen"),
+        _dimmable("Hallway Light", "hallway"),
+        _dimmable("Porch Light", "porch"),
+    ]
     locked = "input_boolean.front_door_locked"
     lock = {
         "platform": "template",
@@ -89,12 +90,12 @@ async def async_setup_home(hass: HomeAssistant) -> None:
         "lock": {"action": "input_boolean.turn_on", "target": {"entity_id": locked}},
         "unlock": {"action": "input_boolean.turn_off", "target": {"entity_id": locked}},
     }
-    # Lights are exposed to Assist by default; the template lights join the kitchen's.
+    # Lights are exposed to Assist by default, locks are not: the household exposes it.
     assert await async_setup_component(hass, "template", {"template": [{"light": lights}]})
     assert await async_setup_component(hass, "lock", {"lock": [lock]})
     await hass.async_block_till_done()
     async_expose_entity(hass, "conversation", FRONT_DOOR, True)
-    for entity in (HALLWAY, PORCH, FRONT_DOOR):
+    for entity in (KITCHEN_LIGHT, HALLWAY, PORCH, FRONT_DOOR):
         assert hass.states.get(entity) is not None, entity
 
 

@@ -34,19 +34,24 @@ METADATA = stt.SpeechMetadata(
 )
 
 
+def switched_light(name: str, key: str) -> dict[str, Any]:
+    """A template light called `name` over input_boolean.<key>_power."""
+    power = f"input_boolean.{key}_power"
+    return {
+        "name": name,
+        "unique_id": f"{key}_light",
+        "state": f"{{{{ is_state('{power}', 'on') }}}}",
+        "turn_on": {"action": "input_boolean.turn_on", "target": {"entity_id": power}},
+        "turn_off": {"action": "input_boolean.turn_off", "target": {"entity_id": power}},
+    }
+
+
 async def async_setup_kitchen(hass: HomeAssistant) -> str:
     """A home with a "Kitchen Light" (a template light over an input_boolean)."""
     assert await async_setup_component(
         hass, "input_boolean", {"input_boolean": {"kitchen_power": {}}}
     )
-    power = "input_boolean.kitchen_power"
-    light = {
-        "name": "Kitchen Light",
-        "unique_id": "kitchen_light",
-        "state": f"{{{{ is_state('{power}', 'on') }}}}",
-        "turn_on": {"action": "input_boolean.turn_on", "target": {"entity_id": power}},
-        "turn_off": {"action": "input_boolean.turn_off", "target": {"entity_id": power}},
-    }
+    light = switched_light("Kitchen Light", "kitchen")
     assert await async_setup_component(hass, "template", {"template": [{"light": [light]}]})
     await hass.async_block_till_done()
     assert hass.states.get(KITCHEN_LIGHT) is not None
