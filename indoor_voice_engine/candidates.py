@@ -21,7 +21,7 @@ import numpy as np
 from .decoder import Decoder, Encoded
 
 MAX_CANDIDATES = 400  # what a client may send
-_SHORTLIST = 6  # candidates scored by Whisper
+_SHORTLIST = 3  # candidates scored by Whisper (each costs about as much as a decode)
 # A candidate may be this much less likely (natural log) than the free transcript and still
 # win: Whisper's free guess is the likeliest path token by token, not the likeliest sentence.
 # Measured with tiny.en on espeak-ng accents: the right command scores 5-7 below a misheard

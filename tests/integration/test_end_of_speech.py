@@ -10,6 +10,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.indoor_voice.compat import ENTITY_ENDS_SPEECH
 from custom_components.indoor_voice.const import PIPELINE_NAME
+from custom_components.indoor_voice.endpointing import SENSITIVITY
 from tests.support.assist import Microphone, async_voice_command, pipeline_named, vad_end_seconds
 from tests.support.speech import espeak, pause, silence
 
@@ -71,3 +72,25 @@ async def test_a_question_that_is_no_home_command_is_transcribed_freely(
 
     assert "capital of france" in heard(events)
     assert mic.taken_seconds < len(audio) / 2 / 16_000  # ended by the pause, not the stream
+
+
+async def test_relaxed_never_cuts_off_a_slow_speaker(
+    core: HomeAssistant, engine_loaded: MockConfigEntry, kitchen: str
+) -> None:
+    """ "turn off the kitchen … light" with a whole second to find the word: "turn off the
+    kitchen" could be the end of a sentence, and default would end there; a satellite set to
+    "relaxed" finished-speaking sensitivity waits."""
+    await core.services.async_call("light", "turn_on", {"entity_id": kitchen}, blocking=True)
+    audio = (
+        silence(0.5)
+        + pause(espeak("turn off the kitchen"), espeak("light"), seconds=1.0)
+        + silence(4.0)
+    )
+    token = SENSITIVITY.set("relaxed")  # as our satellite does from its select entity
+    try:
+        events, _mic = await speak(core, audio)
+    finally:
+        SENSITIVITY.reset(token)
+
+    assert "kitchen light" in heard(events)
+    assert core.states.get(kitchen).state == "off"
