@@ -101,7 +101,7 @@ def request_data(pauses: Pauses) -> dict[str, Any]:
 
 def unfinished(text: str) -> bool:
     """Words that cannot be the end of a command: nothing yet, or a dangling last word."""
-    words = re.findall(r"[a-z']+", text.lower())
+    words = re.findall(r"[a-z0-9'%]+", text.lower())
     return not words or words[-1] in _DANGLING or text.rstrip().endswith((",", "-", "…"))
 
 

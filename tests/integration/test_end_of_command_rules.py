@@ -24,7 +24,9 @@ def test_words_that_cannot_end_a_command(text: str) -> None:
     assert unfinished(text)
 
 
-@pytest.mark.parametrize("text", ["Turn on the kitchen light.", "What is the capital of France?"])
+@pytest.mark.parametrize(
+    "text", ["Turn on the kitchen light.", "What is the capital of France?", "Set it to 50%."]
+)
 def test_words_that_can(text: str) -> None:
     assert not unfinished(text)
 
