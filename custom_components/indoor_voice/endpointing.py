@@ -43,8 +43,8 @@ class Pauses:
 
 
 PAUSES = {
-    VadSensitivity.AGGRESSIVE: Pauses(partial_ms=120, end_ms=500, long_ms=1000),
-    VadSensitivity.DEFAULT: Pauses(partial_ms=150, end_ms=800, long_ms=1500),
+    VadSensitivity.AGGRESSIVE: Pauses(partial_ms=90, end_ms=500, long_ms=1000),
+    VadSensitivity.DEFAULT: Pauses(partial_ms=120, end_ms=800, long_ms=1500),
     # A slow speaker: pauses of a second inside a command are theirs to make.
     VadSensitivity.RELAXED: Pauses(partial_ms=600, end_ms=1300, long_ms=2000),
 }
