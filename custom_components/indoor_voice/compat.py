@@ -13,6 +13,7 @@ from typing import Any
 from homeassistant.components import stt
 from homeassistant.components.conversation import ConversationInput
 from homeassistant.components.conversation.agent_manager import async_get_agent
+from homeassistant.components.stt import models as stt_models
 from homeassistant.config_entries import ConfigEntries, ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import Context, HomeAssistant, callback
@@ -77,6 +78,8 @@ AUDIO_PROCESSING: Any = (
     if ENTITY_ENDS_SPEECH
     else None
 )
+# What Home Assistant assumes of an entity that says nothing: its own VAD ends the speech.
+HOME_ASSISTANT_ENDS_SPEECH: Any = getattr(stt_models, "DEFAULT_AUDIO_PROCESSING", None)
 
 _INPUT_FIELDS = {field.name for field in dataclasses.fields(ConversationInput)}
 
@@ -106,6 +109,7 @@ __all__ = [
     "AUDIO_PROCESSING",
     "ENTITY_ENDS_SPEECH",
     "ENTRY_DONE",
+    "HOME_ASSISTANT_ENDS_SPEECH",
     "EntryResult",
     "RepairsFlowResult",
     "async_entity_aliases",

@@ -19,8 +19,20 @@ from wyoming.error import Error
 from wyoming.event import Event
 
 from .commands import async_home_commands
-from .compat import AUDIO_PROCESSING, ENTITY_ENDS_SPEECH, async_is_complete_command
-from .const import CONF_BEAM_SIZE, DEFAULT_BEAM_SIZE, SAMPLE_CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH
+from .compat import (
+    AUDIO_PROCESSING,
+    ENTITY_ENDS_SPEECH,
+    HOME_ASSISTANT_ENDS_SPEECH,
+    async_is_complete_command,
+)
+from .const import (
+    CONF_BEAM_SIZE,
+    DEFAULT_BEAM_SIZE,
+    ENGINE_PROGRAM,
+    SAMPLE_CHANNELS,
+    SAMPLE_RATE,
+    SAMPLE_WIDTH,
+)
 from .endpointing import (
     MAX_SECONDS,
     NO_SPEECH_SECONDS,
@@ -93,8 +105,11 @@ class IndoorVoiceSpeechToText(EngineEntity, stt.SpeechToTextEntity):
 
         @property
         def audio_processing(self) -> Any:
-            """We detect the end of speech ourselves (see endpointing.py)."""
-            return AUDIO_PROCESSING
+            """Our engine tells us when speech ends (endpointing.py); another Wyoming
+            service does not, and Home Assistant's VAD has to."""
+            if any(program.name == ENGINE_PROGRAM for program in self.coordinator.data.asr):
+                return AUDIO_PROCESSING
+            return HOME_ASSISTANT_ENDS_SPEECH
 
     async def async_process_audio_stream(
         self, metadata: stt.SpeechMetadata, stream: AsyncIterable[bytes]
