@@ -23,6 +23,8 @@ from wyoming.wake import Detection, NotDetected
 from indoor_voice_link.refusals import RefusalLog
 
 from .audio import AudioFormatError, Format, ToSpeechFormat, parse_format
+from .candidates import MAX_CANDIDATES
+from .endpoint import Endpointer, EndpointingError, Pauses
 from .engine import Engine
 from .framing import FrameError, Progress, read_event
 from .stt import Request, Utterance
@@ -76,6 +78,7 @@ class ConnectionHandler:
         self._writer = writer
         self._write_lock = asyncio.Lock()
         self._stt_request: Request | None = None
+        self._pauses: Pauses | None = None  # the client decides the end of speech
         self._detect_names: list[str] | None = None
         self._mode: str | None = None  # "transcribe" or "detect" while audio flows
         self._format: Format | None = None
@@ -205,12 +208,22 @@ class ConnectionHandler:
         beam_size = data.get("beam_size")
         if beam_size is not None and (not isinstance(beam_size, int) or not 1 <= beam_size <= 10):
             raise BadRequest("bad-request", "beam_size must be an integer from 1 to 10")
+        candidates = _str_list(data, "candidates")
+        if len(candidates) > MAX_CANDIDATES or any(len(c) > 200 for c in candidates):
+            raise BadRequest(
+                "too-long", f"at most {MAX_CANDIDATES} candidates of 200 characters each"
+            )
         self._stt_request = Request(
             language=_optional_str(data, "language"),
             names=tuple(names),
             terms=tuple(terms),
             beam_size=beam_size,
+            candidates=tuple(candidates),
         )
+        try:
+            self._pauses = Pauses.parse(data.get("endpointing"))
+        except EndpointingError as err:
+            raise BadRequest("bad-request", str(err)) from err
         self._mode = "transcribe"
 
     def _start_detect(self, data: dict[str, Any]) -> None:
@@ -246,7 +259,10 @@ class ConnectionHandler:
         if self._mode == "transcribe":
             assert engine.stt is not None and self._stt_request is not None
             max_samples = int(self._limits.max_utterance_seconds * 16_000)
-            self._utterance = Utterance(engine.stt, engine.stt_pool, self._stt_request, max_samples)
+            endpointer = Endpointer(self._pauses, self.write) if self._pauses else None
+            self._utterance = Utterance(
+                engine.stt, engine.stt_pool, self._stt_request, max_samples, endpointer
+            )
         else:
             assert engine.wake is not None
             self._wake_stream = engine.wake.new_stream(

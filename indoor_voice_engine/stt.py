@@ -4,7 +4,8 @@ Latency is what a voice command feels like, so an utterance starts decoding whil
 user is still there: once the speech has been followed by a short pause, the speech so far
 is transcribed in the background. When the stream then ends without new speech, that
 transcript is the answer and the client hears back at once. The audio is never trimmed:
-Whisper hears exactly what the client sent.
+Whisper hears exactly what the client sent (over a window that fits it, decoder.py).
+A client that decides the end of speech itself hears about each pause (endpoint.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ from pathlib import Path
 
 import numpy as np
 from faster_whisper import WhisperModel
+
+from .candidates import pick
+from .decoder import Decoder
+from .endpoint import Endpointer
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -38,6 +43,7 @@ class Request:
     names: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()
     beam_size: int | None = None
+    candidates: tuple[str, ...] = ()  # commands of the home (see candidates.py)
 
 
 class SpeechToText:
@@ -65,6 +71,7 @@ class SpeechToText:
         self.multilingual = bool(self._model.model.is_multilingual)
         self.languages = languages if self.multilingual else ("en",)
         self.beam_size = beam_size
+        self._decoder = Decoder(self._model)
 
     def warm_up(self) -> None:
         tone = (np.sin(np.arange(RATE) * 2 * np.pi * 220 / RATE) * 3000).astype(np.int16)
@@ -73,18 +80,12 @@ class SpeechToText:
     def transcribe(self, samples: np.ndarray, request: Request) -> str:
         """Transcribe 16 kHz int16 samples. Blocking: run it in an executor."""
         language = _language(request.language) if self.multilingual else "en"
-        segments, _info = self._model.transcribe(
-            samples.astype(np.float32) / 32768.0,
-            language=language,
-            beam_size=request.beam_size or self.beam_size,
-            temperature=0.0,
-            condition_on_previous_text=False,
-            without_timestamps=True,
-            word_timestamps=False,
-            vad_filter=False,
-            initial_prompt=_prompt(request),
-        )
-        return "".join(segment.text for segment in segments).strip()
+        audio = samples.astype(np.float32) / 32768.0
+        beam_size = request.beam_size or self.beam_size
+        encoded, text = self._decoder.transcribe(audio, language, _prompt(request), beam_size)
+        if request.candidates:
+            text = pick(self._decoder, encoded, text, request.candidates)
+        return text
 
 
 def _language(language: str | None) -> str | None:
@@ -116,8 +117,11 @@ class Utterance:
         executor: Executor,
         request: Request,
         max_samples: int,
+        endpointer: Endpointer | None = None,
     ) -> None:
         self._stt = stt
+        self._endpointer = endpointer
+        self._pause_frames = endpointer.pauses.partial if endpointer else _PAUSE_FRAMES
         self._executor = executor
         self._request = request
         self._max_samples = max_samples
@@ -131,6 +135,8 @@ class Utterance:
         # (the last loud frame when the guess started, the guess)
         self._speculation: tuple[int, asyncio.Future[str]] | None = None
         self.speculative_hits = 0
+        self.speculations = 0
+        self._finished = False
 
     @property
     def seconds(self) -> float:
@@ -155,10 +161,16 @@ class Utterance:
         if rms >= max(_FLOOR_RMS, self._peak * _BELOW_PEAK):
             self._last_loud = len(self._rms) - 1
             self._loud_count += 1
+            if self._endpointer and self._loud_count >= _MIN_SPEECH_FRAMES:
+                self._endpointer.speech(self._last_loud)
             return
         paused = len(self._rms) - 1 - self._last_loud
-        if paused == _PAUSE_FRAMES and self._loud_count >= _MIN_SPEECH_FRAMES:
+        if self._loud_count < _MIN_SPEECH_FRAMES:
+            return
+        if paused == self._pause_frames:
             self._speculate()
+        if self._endpointer:
+            self._endpointer.pause(paused, self._last_loud)
 
     def _decode(self, end: int) -> asyncio.Future[str]:
         """Transcribe samples [0, end): all of it, untrimmed (trimming costs accuracy)."""
@@ -171,12 +183,35 @@ class Utterance:
     def _speculate(self) -> None:
         """Speech, then a pause: decode what we have while the client is still streaming."""
         if self._speculation is not None and not self._speculation[1].done():
-            return  # one guess at a time; the final decode decides
-        self._speculation = (self._last_loud, self._decode(len(self._rms) * _FRAME))
+            return  # one guess at a time; when it is done, _guessed catches up
+        guess = self._decode(len(self._rms) * _FRAME)
+        self._speculation = (self._last_loud, guess)
+        self.speculations += 1
+        began = time.monotonic()
+        guess.add_done_callback(
+            lambda _: _LOGGER.debug(
+                "Speculative decode %d took %.0f ms",
+                self.speculations,
+                (time.monotonic() - began) * 1000,
+            )
+        )
+        if self._endpointer:
+            self._endpointer.partial(self._last_loud, guess)
+            guess.add_done_callback(self._guessed)
+
+    def _guessed(self, _guess: asyncio.Future[str]) -> None:
+        """A guess is done; if the client spoke again and paused meanwhile, guess again."""
+        if self._finished or self._speculation is None or self._speculation[0] == self._last_loud:
+            return
+        if len(self._rms) - 1 - self._last_loud >= self._pause_frames:
+            self._speculate()
 
     async def finish(self) -> str:
         """The transcript of everything added."""
         started = time.monotonic()
+        self._finished = True
+        if self._endpointer:
+            self._endpointer.close()
         if self._tail.size:
             self._add_frame(float(np.sqrt(np.mean(self._tail.astype(np.float32) ** 2))))
         if self._loud_count < _MIN_SPEECH_FRAMES:
@@ -201,3 +236,6 @@ class Utterance:
         """Forget the audio (the client went away or the request was refused)."""
         self._chunks.clear()
         self._speculation = None
+        self._finished = True
+        if self._endpointer:
+            self._endpointer.close()

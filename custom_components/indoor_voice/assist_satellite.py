@@ -46,6 +46,7 @@ from . import link
 from .arbiter import DATA_ARBITER, Hearing
 from .const import CONF_KIND, DOMAIN, SAMPLE_CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH, Kind
 from .conversation_turns import Turns
+from .endpointing import SENSITIVITY
 from .local_guard import DATA_GUARD, Stage, async_non_local_stages
 from .pipeline import our_entity
 from .satellite import SatelliteConfigEntry, SatelliteConnection, async_connect
@@ -281,6 +282,11 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
                 )
                 await self._send(link.protocol.stand_down())
                 return
+            # Our speech-to-text ends the command by the same "finished speaking" choice.
+            if (select := self.vad_sensitivity_entity_id) and (
+                state := self.hass.states.get(select)
+            ):
+                SENSITIVITY.set(state.state)
             await self.async_accept_pipeline_from_satellite(
                 audio_stream=self._command_stream(),
                 start_stage=_STAGES.get(run.start_stage, assist_pipeline.PipelineStage.STT),

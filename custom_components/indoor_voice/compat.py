@@ -6,14 +6,19 @@ way where it does not; nothing else in the integration needs to know which relea
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterable
+from typing import Any
 
-from homeassistant.components import intent
+from homeassistant.components import intent, stt
+from homeassistant.components.conversation import ConversationInput
+from homeassistant.components.conversation.agent_manager import async_get_agent
 from homeassistant.components.intent.const import TIMER_DATA
+from homeassistant.components.stt import models as stt_models
 from homeassistant.config_entries import ConfigEntries, ConfigEntry
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import Context, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 
 _LOGGER = logging.getLogger(__name__)
@@ -78,12 +83,57 @@ def async_active_timers(hass: HomeAssistant, device_id: str) -> list[intent.Time
     return [t for t in timers.values() if getattr(t, "device_id", None) == device_id]
 
 
+# Since 2026.5 a speech-to-text entity may detect the end of speech itself; Home Assistant
+# then runs no voice activity detection of its own on the stream. Before, its VAD always
+# runs, and the entity can only end sooner.
+_AudioProcessing: Any = getattr(stt, "SpeechAudioProcessing", None)
+ENTITY_ENDS_SPEECH = _AudioProcessing is not None
+AUDIO_PROCESSING: Any = (
+    _AudioProcessing(
+        requires_external_vad=False,
+        prefers_auto_gain_enabled=True,
+        prefers_noise_reduction_enabled=True,
+    )
+    if ENTITY_ENDS_SPEECH
+    else None
+)
+# What Home Assistant assumes of an entity that says nothing: its own VAD ends the speech.
+HOME_ASSISTANT_ENDS_SPEECH: Any = getattr(stt_models, "DEFAULT_AUDIO_PROCESSING", None)
+
+_INPUT_FIELDS = {field.name for field in dataclasses.fields(ConversationInput)}
+
+
+async def async_is_complete_command(hass: HomeAssistant, text: str, language: str) -> bool:
+    """Whether Home Assistant's own intent recognizer matches the text whole, with this
+    home's exposed entities and areas (no fuzzy match, nothing left unmatched)."""
+    agent = async_get_agent(hass)
+    recognize = getattr(agent, "async_recognize_intent", None)
+    if recognize is None:
+        return False
+    values: dict[str, Any] = {
+        "text": text,
+        "context": Context(),
+        "conversation_id": None,
+        "device_id": None,
+        "satellite_id": None,  # since 2025.5
+        "language": language,
+        "agent_id": "conversation.home_assistant",
+    }
+    user_input = ConversationInput(**{k: v for k, v in values.items() if k in _INPUT_FIELDS})
+    result = await recognize(user_input, strict_intents_only=True)
+    return result is not None and not result.unmatched_entities
+
+
 __all__ = [
+    "AUDIO_PROCESSING",
+    "ENTITY_ENDS_SPEECH",
     "ENTRY_DONE",
+    "HOME_ASSISTANT_ENDS_SPEECH",
     "EntryResult",
     "RepairsFlowResult",
     "async_active_timers",
     "async_entity_aliases",
+    "async_is_complete_command",
     "async_unload_platforms",
     "vol",
 ]

@@ -8,6 +8,7 @@ from typing import Final
 DOMAIN: Final = "indoor_voice"
 
 DEFAULT_ENGINE_PORT: Final = 10400
+ENGINE_PROGRAM: Final = "indoor-voice"  # our engine's Wyoming program name
 SATELLITE_ZEROCONF_TYPE: Final = "_indoor-voice._tcp.local."
 PIPELINE_NAME: Final = "Indoor Voice (local)"
 PREFERRED_WAKE_WORD: Final = "hey_jarvis"

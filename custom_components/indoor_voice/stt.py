@@ -6,6 +6,7 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterable
+from typing import Any
 
 from homeassistant.components import stt
 from homeassistant.core import HomeAssistant
@@ -13,9 +14,33 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from wyoming.asr import Transcribe, Transcript
 from wyoming.audio import AudioChunk, AudioStart, AudioStop
+from wyoming.client import AsyncTcpClient
 from wyoming.error import Error
+from wyoming.event import Event
 
-from .const import CONF_BEAM_SIZE, DEFAULT_BEAM_SIZE, SAMPLE_CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH
+from .commands import async_home_commands
+from .compat import (
+    AUDIO_PROCESSING,
+    ENTITY_ENDS_SPEECH,
+    HOME_ASSISTANT_ENDS_SPEECH,
+    async_is_complete_command,
+)
+from .const import (
+    CONF_BEAM_SIZE,
+    DEFAULT_BEAM_SIZE,
+    ENGINE_PROGRAM,
+    SAMPLE_CHANNELS,
+    SAMPLE_RATE,
+    SAMPLE_WIDTH,
+)
+from .endpointing import (
+    MAX_SECONDS,
+    NO_SPEECH_SECONDS,
+    SENSITIVITY,
+    EndOfCommand,
+    pauses_for,
+    request_data,
+)
 from .engine import EngineConfigEntry, EngineCoordinator
 from .entity import EngineEntity
 from .household import DATA_HOUSEHOLD
@@ -76,14 +101,33 @@ class IndoorVoiceSpeechToText(EngineEntity, stt.SpeechToTextEntity):
     def supported_channels(self) -> list[stt.AudioChannels]:
         return [stt.AudioChannels.CHANNEL_MONO]
 
+    if ENTITY_ENDS_SPEECH:
+
+        @property
+        def audio_processing(self) -> Any:
+            """Our engine tells us when speech ends (endpointing.py); another Wyoming
+            service does not, and Home Assistant's VAD has to."""
+            if any(program.name == ENGINE_PROGRAM for program in self.coordinator.data.asr):
+                return AUDIO_PROCESSING
+            return HOME_ASSISTANT_ENDS_SPEECH
+
     async def async_process_audio_stream(
         self, metadata: stt.SpeechMetadata, stream: AsyncIterable[bytes]
     ) -> stt.SpeechResult:
+        pauses = pauses_for(SENSITIVITY.get())
         request = Transcribe(language=metadata.language).event()
         request.data["transcript_names"] = async_home_names(self.hass)
         request.data["beam_size"] = self.coordinator.config_entry.options.get(
             CONF_BEAM_SIZE, DEFAULT_BEAM_SIZE
         )
+        request.data["candidates"] = async_home_commands(self.hass, metadata.language)
+        request.data.update(request_data(pauses))
+        language = metadata.language
+
+        async def is_command(text: str) -> bool:
+            return await async_is_complete_command(self.hass, text, language)
+
+        ender = EndOfCommand(is_command, pauses)
         fmt = {"rate": SAMPLE_RATE, "width": SAMPLE_WIDTH, "channels": SAMPLE_CHANNELS}
         coordinator = self.coordinator
         household = self.hass.data[DATA_HOUSEHOLD]
@@ -94,30 +138,63 @@ class IndoorVoiceSpeechToText(EngineEntity, stt.SpeechToTextEntity):
             async with async_connect(coordinator.host, coordinator.port) as client:
                 await client.write_event(request)
                 await client.write_event(AudioStart(**fmt).event())
-                async for audio in stream:
-                    await client.write_event(AudioChunk(audio=audio, **fmt).event())
+                listener = asyncio.create_task(_listen(client, ender), name="indoor-voice stt")
+                try:
+                    seconds = 0.0
+                    async for audio in stream:
+                        await client.write_event(AudioChunk(audio=audio, **fmt).event())
+                        if kept is not None:
+                            kept.append(audio)
+                        seconds += len(audio) / (SAMPLE_RATE * SAMPLE_WIDTH * SAMPLE_CHANNELS)
+                        if ender.reason or listener.done() or _past_limits(seconds, ender):
+                            break
+                    await client.write_event(AudioStop().event())
+                    ended = time.monotonic()
+                    async with asyncio.timeout(_TRANSCRIPT_TIMEOUT):
+                        event = await listener
+                finally:
+                    listener.cancel()
+                _LOGGER.debug(
+                    "Command ended by %s after %.1f s of audio",
+                    ender.reason or "the stream",
+                    seconds,
+                )
+                if event is not None and Transcript.is_type(event.type):
+                    text = Transcript.from_event(event).text
+                    _LOGGER.debug(
+                        "Transcribed %d characters %.0f ms after the end of speech",
+                        len(text),
+                        (time.monotonic() - ended) * 1000,
+                    )
                     if kept is not None:
-                        kept.append(audio)
-                await client.write_event(AudioStop().event())
-                ended = time.monotonic()
-                async with asyncio.timeout(_TRANSCRIPT_TIMEOUT):
-                    while (event := await client.read_event()) is not None:
-                        if Transcript.is_type(event.type):
-                            text = Transcript.from_event(event).text
-                            _LOGGER.debug(
-                                "Transcribed %d characters %.0f ms after the end of speech",
-                                len(text),
-                                (time.monotonic() - ended) * 1000,
-                            )
-                            if kept is not None:
-                                await household.async_keep(b"".join(kept), text)
-                            return stt.SpeechResult(text, stt.SpeechResultState.SUCCESS)
-                        if Error.is_type(event.type):
-                            _LOGGER.warning(
-                                "The engine refused to transcribe: %s", event.data.get("text")
-                            )
-                            return stt.SpeechResult(None, stt.SpeechResultState.ERROR)
+                        await household.async_keep(b"".join(kept), text)
+                    return stt.SpeechResult(text, stt.SpeechResultState.SUCCESS)
+                if event is not None and Error.is_type(event.type):
+                    _LOGGER.warning("The engine refused to transcribe: %s", event.data.get("text"))
+                    return stt.SpeechResult(None, stt.SpeechResultState.ERROR)
         except (HomeAssistantError, OSError, TimeoutError) as err:
             _LOGGER.warning("Speech-to-text failed: %s", err)
         await coordinator.async_request_failed()
         return stt.SpeechResult(None, stt.SpeechResultState.ERROR)
+
+
+def _past_limits(seconds: float, ender: EndOfCommand) -> bool:
+    """The hard limits, for when Home Assistant leaves the end of speech to us."""
+    if seconds >= MAX_SECONDS:
+        ender.reason = "the length limit"
+        return True
+    if not ender.speech_started and seconds >= NO_SPEECH_SECONDS:
+        ender.reason = "no speech"
+        return True
+    return False
+
+
+async def _listen(client: AsyncTcpClient, ender: EndOfCommand) -> Event | None:
+    """The engine's events until the transcript or an error, which it returns. The events
+    before it may end the command (`ender.reason` is then set) while audio still flows."""
+    while (event := await client.read_event()) is not None:
+        if Transcript.is_type(event.type) or Error.is_type(event.type):
+            return event
+        if ender.reason is None:
+            await ender.over(event.type, event.data or {})
+    return None

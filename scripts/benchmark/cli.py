@@ -20,7 +20,7 @@ from . import servers, stop_word
 from .clients import StdinWake, WakeClient, WyomingWake
 from .corpus import REPLIES, Corpus
 from .paths import BENCH
-from .pipeline import end_to_end_rows
+from .pipeline import end_to_end_findings, end_to_end_rows
 from .processes import Service
 from .report import Row, table, write_json
 from .scoring import percentile, word_error_rate
@@ -206,11 +206,12 @@ def memory_rows(warm: dict[str, float], after: dict[str, float]) -> list[Row]:
 
 
 def findings(rows: list[Row]) -> list[str]:
-    """Plain sentences on the target and on every row where our side is worse."""
+    """Plain sentences on the targets and on every row where our side is worse."""
     lines = []
     p50 = rows[0]
     verdict = "met" if p50.ratio <= STT_TARGET else "NOT met"
     lines.append(f"STT p50 latency ours/peer = {p50.ratio:.2f} (target ≤ {STT_TARGET}): {verdict}")
+    lines.extend(end_to_end_findings(rows))
     lines.extend(f"ours is worse by more than 10 %: {r.metric}" for r in rows if r.ours_worse)
     return lines
 
@@ -227,6 +228,7 @@ class Results:
     rss_after: dict[str, float]
     wake_peer: str
     extra_rows: list[Row]
+    end_to_end: dict[str, list[dict[str, object]]]
 
 
 async def run(args: argparse.Namespace, corpus: Corpus, wake_candidates: list[str]) -> int:
@@ -290,8 +292,8 @@ async def measure(
     await wake_word(sides, corpus, chunk_sizes, progress)
     after = {name: s.rss_mb() for name, s in services.items()}
     say(f"End to end through Home Assistant's Assist pipeline: {len(corpus.pipeline)} commands")
-    extra_rows = await end_to_end_rows(sides, corpus.pipeline, progress)
-    return Results(sides, warm, after, sides[1].wake_service.name, extra_rows)
+    extra_rows, end_to_end = await end_to_end_rows(sides, corpus.pipeline, progress)
+    return Results(sides, warm, after, sides[1].wake_service.name, extra_rows, end_to_end)
 
 
 def print_report(
@@ -322,8 +324,11 @@ def print_report(
     print(
         f"quiet room: {corpus.quiet_room.seconds:.0f} s of white noise at "
         f"{corpus_module.QUIET_ROOM_DBFS:.0f} dBFS; end to end: {len(corpus.pipeline)} commands "
-        "(espeak-ng) to Home Assistant's Assist pipeline from the speech-to-text stage, 10 ms "
-        "chunks at real-time pace, end of speech → first reply audio byte (WAV, no conversion)"
+        f"({', '.join(corpus_module.PIPELINE_VOICES)}; pauses inside of "
+        f"{' / '.join(f'{p:.1f}' for p in corpus_module.INNER_PAUSES)} s) to Home Assistant's "
+        "Assist pipeline from the speech-to-text stage, in a home with a Hallway Light, a Porch "
+        "Light, a Front Door and a Kitchen Light, 10 ms chunks at real-time pace, end of speech "
+        "→ first reply audio byte (WAV, no conversion)"
     )
     print()
     print(table(rows))
@@ -349,6 +354,7 @@ def details(
         "versions": version_info,
         "rss_mib": {"after_warm_up": results.rss_warm, "after_workload": results.rss_after},
         "sides": {side.name: _side_details(side) for side in results.sides},
+        "end_to_end": results.end_to_end,
     }
 
 

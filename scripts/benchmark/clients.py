@@ -9,7 +9,6 @@ import asyncio
 import contextlib
 import threading
 import time
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from wyoming.asr import Transcribe, Transcript
@@ -19,7 +18,7 @@ from wyoming.ping import Ping, Pong
 from wyoming.tts import Synthesize, SynthesizeVoice
 from wyoming.wake import Detect, Detection, NotDetected
 
-from tests.support.speech import RATE
+from tests.support.speech import RATE, paced
 
 from .corpus import Clip
 from .paths import VOICE, WAKE_WORD
@@ -27,21 +26,6 @@ from .processes import HOST, Service
 
 CHUNK_MS = 20  # what a microphone pipeline sends at a time
 _TIMEOUT = 120
-
-
-async def paced(pcm: bytes, chunk_ms: int = CHUNK_MS) -> AsyncIterator[bytes]:
-    """16 kHz 16-bit mono audio in chunks at real-time pace, against the clock (no drift).
-
-    Ends once the last chunk's duration has passed, as a real microphone would.
-    """
-    step = RATE * chunk_ms // 1000 * 2
-    started = time.perf_counter()
-    for index, offset in enumerate(range(0, len(pcm), step)):
-        if (wait := started + index * chunk_ms / 1000 - time.perf_counter()) > 0:
-            await asyncio.sleep(wait)
-        yield pcm[offset : offset + step]
-    if (wait := started + len(pcm) / 2 / RATE - time.perf_counter()) > 0:
-        await asyncio.sleep(wait)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 
 from custom_components.indoor_voice.const import PIPELINE_NAME
-from tests.support.speech import convert, espeak, read_wav, silence
+from tests.support.speech import RATE, convert, espeak, paced, read_wav, silence
 from tests.support.wyoming_client import sounds_like, transcribe
 
 KITCHEN_LIGHT = "light.kitchen_light"
@@ -36,19 +36,24 @@ METADATA = stt.SpeechMetadata(
 )
 
 
+def switched_light(name: str, key: str) -> dict[str, Any]:
+    """A template light called `name` over input_boolean.<key>_power."""
+    power = f"input_boolean.{key}_power"
+    return {
+        "name": name,
+        "unique_id": f"{key}_light",
+        "state": f"{{{{ is_state('{power}', 'on') }}}}",
+        "turn_on": {"action": "input_boolean.turn_on", "target": {"entity_id": power}},
+        "turn_off": {"action": "input_boolean.turn_off", "target": {"entity_id": power}},
+    }
+
+
 async def async_setup_kitchen(hass: HomeAssistant) -> str:
     """A home with a "Kitchen Light" (a template light over an input_boolean)."""
     assert await async_setup_component(
         hass, "input_boolean", {"input_boolean": {"kitchen_power": {}}}
     )
-    power = "input_boolean.kitchen_power"
-    light = {
-        "name": "Kitchen Light",
-        "unique_id": "kitchen_light",
-        "state": f"{{{{ is_state('{power}', 'on') }}}}",
-        "turn_on": {"action": "input_boolean.turn_on", "target": {"entity_id": power}},
-        "turn_off": {"action": "input_boolean.turn_off", "target": {"entity_id": power}},
-    }
+    light = switched_light("Kitchen Light", "kitchen")
     assert await async_setup_component(hass, "template", {"template": [{"light": [light]}]})
     await hass.async_block_till_done()
     assert hass.states.get(KITCHEN_LIGHT) is not None
@@ -88,22 +93,41 @@ async def microphone(pcm: bytes) -> AsyncIterator[bytes]:
         yield pcm[start : start + CHUNK_BYTES]
 
 
+class Microphone:
+    """A microphone at real-time pace, 10 ms at a time; knows how much of the audio was
+    taken before the listener stopped listening."""
+
+    def __init__(self, pcm: bytes) -> None:
+        self.pcm = pcm
+        self.taken = 0  # bytes
+
+    @property
+    def taken_seconds(self) -> float:
+        return self.taken / 2 / RATE
+
+    async def stream(self) -> AsyncIterator[bytes]:
+        async for chunk in paced(self.pcm, 10):
+            self.taken += len(chunk)
+            yield chunk
+
+
 async def async_voice_command(
     hass: HomeAssistant,
     pipeline_id: str,
-    audio: bytes,
+    audio: bytes | Microphone,
     start_stage: PipelineStage,
     tts_audio_output: str | dict[str, Any] | None = None,
 ) -> list[PipelineEvent]:
     """Speak into a pipeline, from the wake word or speech-to-text stage to a spoken reply,
-    as a satellite would; every event of the run."""
+    as a satellite would (audio as fast as it is taken, or a paced microphone); every event
+    of the run."""
     events: list[PipelineEvent] = []
     await assist_pipeline.async_pipeline_from_audio_stream(
         hass,
         context=Context(),
         event_callback=events.append,
         stt_metadata=METADATA,
-        stt_stream=microphone(audio),
+        stt_stream=audio.stream() if isinstance(audio, Microphone) else microphone(audio),
         pipeline_id=pipeline_id,
         start_stage=start_stage,
         end_stage=PipelineStage.TTS,
@@ -161,3 +185,22 @@ async def async_hey_jarvis_turn_on_the_kitchen_light(
     assert (rate, width, channels) == (22050, 2, 1)
     heard = await transcribe(engine_host, engine_port, convert(pcm, rate, 2, 1) + silence(1))
     assert sounds_like(heard, "turned on the light"), heard
+
+
+def vad_end_seconds(pcm: bytes, silence_seconds: float = 0.7) -> float:
+    """Where Home Assistant's own voice activity detection (microVAD, as its pipeline runs
+    it by default) ends a command in this audio, in seconds from its start."""
+    from homeassistant.components.assist_pipeline.audio_enhancer import (  # noqa: PLC0415
+        MicroVadSpeexEnhancer,
+    )
+    from homeassistant.components.assist_pipeline.vad import (  # noqa: PLC0415
+        VoiceCommandSegmenter,
+    )
+
+    enhancer = MicroVadSpeexEnhancer(0, 0, is_vad_enabled=True)
+    segmenter = VoiceCommandSegmenter(silence_seconds=silence_seconds)
+    for index, start in enumerate(range(0, len(pcm) - CHUNK_BYTES + 1, CHUNK_BYTES)):
+        chunk = enhancer.enhance_chunk(pcm[start : start + CHUNK_BYTES], index * 10)
+        if not segmenter.process(0.01, chunk.speech_probability):
+            return (index + 1) / 100
+    return len(pcm) / 2 / RATE

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import subprocess
+import time
 import wave
+from collections.abc import AsyncIterator
 
+import numpy as np
 from wyoming.audio import AudioChunk, AudioChunkConverter
 
 RATE = 16_000
@@ -39,6 +43,37 @@ def espeak(text: str, voice: str = "en-us", rate: int = RATE, speed: int = 150) 
         return convert(
             pcm, reader.getframerate(), reader.getsampwidth(), reader.getnchannels(), to_rate=rate
         )
+
+
+async def paced(pcm: bytes, chunk_ms: int = 10) -> AsyncIterator[bytes]:
+    """16 kHz 16-bit mono audio in chunks at real-time pace, against the clock (no drift).
+
+    Ends once the last chunk's duration has passed, as a real microphone would.
+    """
+    step = RATE * chunk_ms // 1000 * 2
+    started = time.perf_counter()
+    for index, offset in enumerate(range(0, len(pcm), step)):
+        if (wait := started + index * chunk_ms / 1000 - time.perf_counter()) > 0:
+            await asyncio.sleep(wait)
+        yield pcm[offset : offset + step]
+    if (wait := started + len(pcm) / 2 / RATE - time.perf_counter()) > 0:
+        await asyncio.sleep(wait)
+
+
+def trimmed(pcm: bytes, threshold: int = 100) -> bytes:
+    """16-bit audio without the quiet before and after the speech (espeak-ng and Piper add
+    some), so that a pause put between two pieces is as long as it says."""
+    samples = np.frombuffer(pcm, dtype=np.int16)
+    frames = samples[: samples.size // 160 * 160].reshape(-1, 160).astype(np.float32)
+    loud = np.flatnonzero(np.sqrt(np.mean(frames**2, axis=1)) > threshold)
+    if not loud.size:
+        return b""
+    return pcm[loud[0] * 320 : (loud[-1] + 1) * 320]
+
+
+def pause(*parts: bytes, seconds: float) -> bytes:
+    """The pieces of speech, trimmed, with `seconds` of silence between them."""
+    return silence(seconds).join(trimmed(part) for part in parts)
 
 
 def silence(seconds: float, rate: int = RATE) -> bytes:

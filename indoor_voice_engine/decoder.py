@@ -1,0 +1,122 @@
+"""Whisper decoding for voice commands: the audio encoded once, over a window that fits it.
+
+Whisper is trained on 30 s windows, and faster-whisper always encodes 30 s, however short
+the speech. A command lasts a few seconds: CTranslate2 encodes a shorter window as well,
+and 10 s or more around a command transcribe it as well as 30 s here (tiny.en, espeak-ng
+accents and Piper), at a fifth to a tenth of the encoder's time, which is most of the cost
+of a transcript on a small machine. Now and then the short window makes Whisper say the
+command twice or more; such a loop is decoded again over the full 30 s. Decoding is greedy
+or beam search as asked, without timestamps and without the temperature fallback; the
+prompt carries the home's names.
+The encoder output is kept for scoring candidate commands (candidates.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import ctranslate2
+import numpy as np
+from faster_whisper import WhisperModel
+from faster_whisper.tokenizer import Tokenizer
+
+MIN_WINDOW_FRAMES = 1000  # 10 s
+_SPARE_FRAMES = 100  # 1 s of silence after the audio, at least
+_PROMPT_TOKENS = 223  # Whisper's prompt window, less the start token
+_TOKENS_PER_SECOND = 8  # far above speech; a bound on runaway repetition
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """One utterance through the encoder, and what decoding it needs."""
+
+    output: ctranslate2.StorageView
+    frames: int  # mel frames of the audio itself (the encoder halves them)
+    window: int  # mel frames encoded
+    tokenizer: Tokenizer
+    start: list[int]  # prompt and start tokens
+
+
+class Decoder:
+    """Encodes and decodes with one faster-whisper model's CTranslate2 Whisper."""
+
+    def __init__(self, model: WhisperModel) -> None:
+        self._model = model
+        self._max_frames = model.feature_extractor.nb_max_frames
+
+    @cache  # noqa: B019 - one per language, for the life of the model
+    def tokenizer(self, language: str) -> Tokenizer:
+        whisper = self._model.model
+        return Tokenizer(
+            self._model.hf_tokenizer, whisper.is_multilingual, task="transcribe", language=language
+        )
+
+    def transcribe(
+        self, audio: np.ndarray, language: str | None, prompt: str | None, beam_size: int
+    ) -> tuple[Encoded, str]:
+        """float32 16 kHz audio to text, over a short window; over the full 30 s when the
+        short one made Whisper loop ("turn on the light turn on the light")."""
+        features = self._model.feature_extractor(audio)
+        encoded = self._encode(features, language, prompt, full=False)
+        text = self._generate(encoded, beam_size)
+        if _looped(text) and encoded.window < self._max_frames:
+            encoded = self._encode(features, language, prompt, full=True)
+            text = self._generate(encoded, beam_size)
+        return encoded, text
+
+    def _encode(
+        self, features: np.ndarray, language: str | None, prompt: str | None, *, full: bool
+    ) -> Encoded:
+        frames = min(features.shape[-1], self._max_frames)
+        window = min(self._max_frames, max(MIN_WINDOW_FRAMES, frames + _SPARE_FRAMES))
+        window = self._max_frames if full else -(-window // 100) * 100  # whole seconds
+        padded = np.zeros((features.shape[0], window), np.float32)
+        padded[:, :frames] = features[:, :frames]
+        output = self._model.encode(padded)
+        if language is None:
+            language = self._detect_language(output)
+        tokenizer = self.tokenizer(language)
+        start = [*tokenizer.sot_sequence, tokenizer.no_timestamps]
+        if prompt:
+            prompt_tokens = tokenizer.encode(" " + prompt.strip())[-_PROMPT_TOKENS:]
+            start = [tokenizer.sot_prev, *prompt_tokens, *start]
+        return Encoded(output, frames, window, tokenizer, start)
+
+    def _detect_language(self, output: ctranslate2.StorageView) -> str:
+        """The likeliest language of a multilingual model; English for an English one."""
+        if not self._model.model.is_multilingual:
+            return "en"
+        token, _probability = self._model.model.detect_language(output)[0][0]
+        return token[2:-2]  # "<|de|>"
+
+    def _generate(self, encoded: Encoded, beam_size: int) -> str:
+        seconds = encoded.frames / 100
+        result = self._model.model.generate(
+            encoded.output,
+            [encoded.start],
+            beam_size=beam_size,
+            max_length=int(seconds * _TOKENS_PER_SECOND) + 16,
+            suppress_blank=True,
+            suppress_tokens=[-1],
+        )[0]
+        tokenizer = encoded.tokenizer
+        return tokenizer.decode([t for t in result.sequences_ids[0] if t < tokenizer.eot]).strip()
+
+    def scores(self, encoded: Encoded, texts: list[str]) -> list[float]:
+        """Log probability of each text's tokens given the audio, in one batch."""
+        tokenizer = encoded.tokenizer
+        tokens = [tokenizer.encode(" " + text.strip()) for text in texts]
+        batch = ctranslate2.StorageView.from_array(
+            np.ascontiguousarray(np.repeat(np.array(encoded.output), len(texts), axis=0))
+        )
+        frames = [encoded.frames // 2] * len(texts)
+        aligned = self._model.model.align(batch, encoded.start, tokens, frames)
+        return [float(np.log(np.maximum(r.text_token_probs, 1e-12)).sum()) for r in aligned]
+
+
+def _looped(text: str) -> bool:
+    """The same two or more words twice in a row at the end: Whisper looping."""
+    said = re.findall(r"[a-z0-9']+", text.lower())
+    return any(said[-n:] == said[-2 * n : -n] for n in range(2, len(said) // 2 + 1))

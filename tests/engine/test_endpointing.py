@@ -1,0 +1,94 @@
+"""A client that decides the end of speech itself hears, while it still streams, what the
+engine heard after each pause and how long the speaker has been quiet."""
+
+from __future__ import annotations
+
+import asyncio
+
+from wyoming.asr import Transcribe, Transcript
+from wyoming.client import AsyncTcpClient
+from wyoming.event import Event
+
+from tests.support.engine_process import EngineProcess
+from tests.support.speech import espeak, pause, silence
+from tests.support.wyoming_client import TIMEOUT, send_audio
+
+ENDPOINTING = {"partial_ms": 150, "end_ms": 800, "long_ms": 1500}
+
+
+async def stream_and_listen(
+    engine: EngineProcess, pcm: bytes, **request: object
+) -> tuple[list[Event], str]:
+    """Stream at real-time pace; every event before the transcript, and the transcript."""
+    async with AsyncTcpClient(engine.host, engine.port) as client, asyncio.timeout(TIMEOUT):
+        event = Transcribe(language="en").event()
+        event.data.update(request)
+        await client.write_event(event)
+        sender = asyncio.create_task(send_audio(client, pcm, chunk_ms=50, realtime=True))
+        heard: list[Event] = []
+        try:
+            while (event := await client.read_event()) is not None:
+                assert event.type != "error", event.data
+                if Transcript.is_type(event.type):
+                    return heard, Transcript.from_event(event).text
+                heard.append(event)
+        finally:
+            await sender
+    raise AssertionError("the engine closed the connection")
+
+
+def of_type(events: list[Event], kind: str) -> list[dict[str, object]]:
+    return [e.data for e in events if e.type == kind]
+
+
+async def test_partial_transcript_and_pauses_while_streaming(
+    engine_process: EngineProcess,
+) -> None:
+    audio = silence(0.3) + espeak("turn on the kitchen light") + silence(2.0)
+    heard, text = await stream_and_listen(engine_process, audio, endpointing=ENDPOINTING)
+
+    assert heard[0].type == "voice-started"
+    partials = of_type(heard, "partial-transcript")
+    assert partials, [e.type for e in heard]
+    assert "kitchen light" in str(partials[-1]["text"]).lower()
+    stops = of_type(heard, "voice-stopped")
+    assert [s["pause_ms"] for s in stops] == [810, 1500]  # whole 30 ms frames
+    assert stops[0]["timestamp"] == partials[-1]["speech_end_ms"]
+    assert "kitchen light" in text.lower()
+
+
+async def test_speech_after_a_pause_is_not_reported_as_finished(
+    engine_process: EngineProcess,
+) -> None:
+    """ "turn off the … kitchen light": the pause inside gives a partial of the first words;
+    the last partial is the whole command, and no end is reported in between."""
+    audio = (
+        silence(0.3)
+        + pause(espeak("turn off the"), espeak("kitchen light"), seconds=0.6)
+        + silence(2.0)
+    )
+    heard, text = await stream_and_listen(engine_process, audio, endpointing=ENDPOINTING)
+
+    partials = of_type(heard, "partial-transcript")
+    assert "kitchen light" in str(partials[-1]["text"]).lower()
+    stops = of_type(heard, "voice-stopped")
+    assert all(s["timestamp"] == partials[-1]["speech_end_ms"] for s in stops), heard
+    assert "turn off the kitchen light" in text.lower().replace(",", "")
+
+
+async def test_plain_clients_hear_only_the_transcript(engine_process: EngineProcess) -> None:
+    audio = silence(0.3) + espeak("turn on the kitchen light") + silence(1.0)
+    heard, text = await stream_and_listen(engine_process, audio)
+    assert heard == []
+    assert "kitchen light" in text.lower()
+
+
+async def test_unusable_endpointing_is_refused(engine_process: EngineProcess) -> None:
+    async with AsyncTcpClient(engine_process.host, engine_process.port) as client:
+        event = Transcribe(language="en").event()
+        event.data["endpointing"] = {"partial_ms": 900, "end_ms": 300}
+        await client.write_event(event)
+        async with asyncio.timeout(TIMEOUT):
+            answer = await client.read_event()
+    assert answer is not None and answer.type == "error"
+    assert "endpointing" in answer.data["text"]
