@@ -132,7 +132,9 @@ class House:
         await wait_for(lambda: entry.runtime_data.connected, "the satellite to reconnect")
         while not (await self.say_command(index)).carried_out:
             pass
-        back = self.commands[-1].ended
+        # The first command carried out that began after the restart: the probe, or one that
+        # another satellite said while the probe waited its turn.
+        back = min(c.ended for c in self.commands if c.started >= serving and c.carried_out)
         return back - stopped, back - serving
 
 

@@ -19,7 +19,8 @@ from tests.support.speech import espeak, silence
 from tests.support.wyoming_client import describe, detect, transcribe
 
 JARVIS = silence(1.0) + espeak("hey jarvis") + silence(1.0)
-_DEEP = b'{"x": ' + b"[" * 50_000 + b"]" * 50_000 + b"}"  # well inside the size limits
+_NESTED = b"[" * 5_000 + b"]" * 5_000  # well inside the size limits
+_DEEP = b'{"x": ' + b"[" * 50_000 + b"]" * 50_000 + b"}"
 
 
 async def _raw(engine: EngineProcess, data: bytes) -> list[Event | None]:
@@ -61,7 +62,7 @@ async def _still_serves(engine: EngineProcess) -> None:
         (_header("describe", data_length=10**9), "too-large"),
         (b'{"type": "describe", "data": {"x": "' + b"y" * 100_000 + b'"}}\n', "too-large"),
         (_header("audio-chunk", data_length=7) + b"{broken", "bad-frame"),
-        (b'{"type": "describe", "data": ' + b"[" * 10_000 + b"\n", "too-deep"),
+        (b'{"type": "describe", "data": {"x": ' + _NESTED + b"}}\n", "too-deep"),
         (_header("describe", data_length=len(_DEEP)) + _DEEP, "too-deep"),
     ],
     ids=[

@@ -114,6 +114,7 @@ def test_nesting_is_parsed_or_refused_as_too_deep(value: bytes) -> None:
 
 
 def test_ten_thousand_brackets_are_refused_as_too_deep() -> None:
-    """The frame that used to escape as a RecursionError."""
+    """The frame that used to escape as a RecursionError (unclosed: Python 3.14's parser
+    finds the missing end before the depth, 3.13's the depth first)."""
     result = _parse(b'{"type": "describe", "data": ' + b"[" * 10_000 + b"\n", Limits())
-    assert isinstance(result, FrameError) and result.code == "too-deep"
+    assert isinstance(result, FrameError) and result.code in ("too-deep", "bad-frame")

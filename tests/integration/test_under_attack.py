@@ -14,7 +14,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.indoor_voice.const import PIPELINE_NAME
 from tests.integration.test_satellite import COMMAND, _device, _entity, _record_states
 from tests.satellite.satellite_process import SatelliteProcess, wait_for
-from tests.support.assist import async_voice_command, pipeline_named
+from tests.support.assist import async_reply, async_voice_command, pipeline_named
 from tests.support.attack import Attack
 from tests.support.speech import espeak, silence
 
@@ -44,7 +44,8 @@ async def test_the_light_turns_on_by_voice_while_strangers_crowd_engine_and_sate
         by_type = {e.type: e.data for e in events}
         assert PipelineEventType.ERROR not in by_type, by_type.get(PipelineEventType.ERROR)
         assert core.states.get(kitchen).state == "off"
-        assert PipelineEventType.TTS_END in by_type
+        reply = await async_reply(core, by_type[PipelineEventType.TTS_END]["tts_output"]["token"])
+        assert reply  # the spoken reply, made on the engine under attack
 
     assert on_engine.dropped > 0 and on_satellite.dropped > 0  # the strangers did get in
     assert _device(entry).connected
