@@ -78,7 +78,7 @@ class Satellite:
         self._speaker.volume = preferences.volume
         self._chime = chime(self._snd_format)
         self._timers = Timers(
-            self._speaker, alarm(self._snd_format), settings.ring_seconds, self._show_state
+            self._speaker, alarm(self._snd_format), settings.ring_seconds, self._update_leds
         )
         self._stop_word = StopWord() if settings.stop_word else None
         self._hearing_stop = False
@@ -104,7 +104,7 @@ class Satellite:
         self._leds.start()
         if not self._muted:
             self._start_listening()
-        self._show_state()
+        self._update_leds()
 
     async def close(self) -> None:
         self._stop_listening()
@@ -150,7 +150,7 @@ class Satellite:
         self._link, self._outbox, self._running = None, None, False
         self._command_samples = None
         self._finish_reply()
-        self._show_state()
+        self._update_leds()
 
     def _send(self, event: Event) -> None:
         if self._outbox is not None:
@@ -258,7 +258,7 @@ class Satellite:
                 self._stop_listening()
             else:
                 self._start_listening()
-            self._show_state()
+            self._update_leds()
         self._send(self._info())
 
     def _play_chime(self) -> None:
@@ -366,7 +366,7 @@ class Satellite:
         self._command_samples = 0
         if self._awake_sound:
             self._speaker.play(self._awake_sound, ducks=False)
-        self._show_state()
+        self._update_leds()
 
     def _stream_command(self, audio: bytes) -> None:
         assert self._command_samples is not None
@@ -385,7 +385,7 @@ class Satellite:
         _LOGGER.info("Stopped streaming: %s", reason)
         if done_sound and self._done_sound:
             self._speaker.play(self._done_sound, ducks=False)
-        self._show_state()
+        self._update_leds()
 
     def _listen_for_stop(self, audio: bytes) -> None:
         """While a timer rings or a reply plays (and no command streams), hear "stop"."""
@@ -417,7 +417,7 @@ class Satellite:
         playback = self._speaker.stream()
         self._reply = playback
         self._spawn(self._report_played(playback, self._outbox))
-        self._show_state()
+        self._update_leds()
 
     def _feed_reply(self, event: Event) -> None:
         if self._reply is not None:
@@ -442,10 +442,10 @@ class Satellite:
         # (beeps make no words): the wake word ends the ringing.
         if not self._timers.ringing:
             self._wake.restart()
-        self._show_state()
+        self._update_leds()
 
-    def _show_state(self) -> None:
-        # Its own sounds are quieter while it listens to a command.
+    def _update_leds(self) -> None:
+        # Called on every change of state: sounds are ducked while it listens to a command.
         self._speaker.ducked = self._command_samples is not None
         if self._muted:
             look = Look.MUTED
