@@ -16,13 +16,13 @@ from statistics import median
 from scripts.peers import WHISPER_AND_PIPER, InstallError, ensure
 
 from . import corpus as corpus_module
-from . import servers, stop_word
+from . import satellite_path, servers, stop_word
 from .clients import StdinWake, WakeClient, WyomingWake
 from .corpus import REPLIES, Corpus
 from .paths import BENCH
 from .pipeline import end_to_end_findings, end_to_end_rows
 from .processes import Service
-from .report import Row, table, write_json
+from .report import Row, table, update_json, write_json
 from .scoring import percentile, word_error_rate
 from .venvs import PYOPEN_WAKEWORD, WYOMING_OPENWAKEWORD
 from .workload import Side, speech_to_text, text_to_speech, wake_word, warm_up
@@ -53,6 +53,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--no-json", action="store_true", help="print only")
     parser.add_argument(
         "--stop-word-only", action="store_true", help="only the satellite's stop word (~1 min)"
+    )
+    parser.add_argument(
+        "--satellite-only",
+        action="store_true",
+        help="only end to end through a real satellite (~2 min); its key in the JSON file",
     )
     return parser.parse_args(argv)
 
@@ -264,8 +269,16 @@ async def run(args: argparse.Namespace, corpus: Corpus, wake_candidates: list[st
     print_report(args, corpus, rows, version_info, results, time.monotonic() - began)
     print()
     print("\n".join(stop_word.report(stop_word.measure(args.quick))))
+    say("End to end through a real satellite process (ours only)")
+    satellite = await satellite_path.measure(args.quick, progress)
+    print()
+    print("\n".join(satellite_path.report(satellite)))
     if not args.no_json:
-        write_json(args.json, rows, details(args, version_info, results))
+        write_json(
+            args.json,
+            rows,
+            details(args, version_info, results) | {"satellite": satellite.to_json()},
+        )
         print(f"\nresults: {args.json}")
     return 0
 
@@ -378,11 +391,25 @@ def _load() -> str:
     return "?"
 
 
+def satellite_only(args: argparse.Namespace) -> int:
+    """The satellite's end-to-end figures alone; the rest of the JSON file is kept."""
+    say("End to end through a real satellite process (ours only)")
+    figures = asyncio.run(satellite_path.measure(args.quick, progress))
+    print()
+    print("\n".join(satellite_path.report(figures)))
+    if not args.no_json:
+        update_json(args.json, "satellite", figures.to_json())
+        print(f"\nresults: {args.json} (key 'satellite')")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     if args.stop_word_only:
         print("\n".join(stop_word.report(stop_word.measure(args.quick))))
         return 0
+    if args.satellite_only:
+        return satellite_only(args)
     say("Peers in .bench/ (installed once)")
     try:
         candidates = install_peers(args.wake_peer)

@@ -85,3 +85,13 @@ def write_json(path: Path, rows: list[Row], details: dict[str, Any]) -> None:
         **details,
     }
     path.write_text(json.dumps(payload, indent=2, default=str) + "\n")
+
+
+def update_json(path: Path, key: str, value: Any) -> None:
+    """Set one key of the JSON file, keeping what an earlier run wrote there."""
+    payload: dict[str, Any] = {}
+    if path.exists():
+        payload = json.loads(path.read_text())
+    payload[key] = value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(payload, indent=2, default=str) + "\n")

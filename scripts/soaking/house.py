@@ -11,7 +11,7 @@ import asyncio
 import os
 import tempfile
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,13 +139,20 @@ class House:
 
 
 @asynccontextmanager
-async def soaked_house(workdir: Path, satellites: int) -> AsyncIterator[House]:
-    """Everything started, added to Home Assistant the way a household adds it, paired."""
+async def soaked_house(
+    workdir: Path,
+    satellites: int,
+    make: Callable[[Path], SatelliteProcess] = make_satellite,
+) -> AsyncIterator[House]:
+    """Everything started, added to Home Assistant the way a household adds it, paired.
+
+    `make` makes each satellite from its folder (scripts/bench taps its microphone and speaker).
+    """
     engine = await asyncio.to_thread(start_engine, workdir, port=free_port())
     started: list[SatelliteProcess] = []
     try:
         for index in range(satellites):
-            satellite = make_satellite(workdir / f"satellite-{index}")
+            satellite = make(workdir / f"satellite-{index}")
             started.append(satellite)
             await asyncio.to_thread(satellite.launch)
         with tempfile.TemporaryDirectory(prefix="indoor-voice-soak-ha-") as config_dir:
