@@ -18,7 +18,8 @@ from pathlib import Path
 
 from homeassistant import loader
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import async_test_home_assistant
 
@@ -99,16 +100,35 @@ class House:
                 self._clips[words] = await asyncio.to_thread(_command, words)
             command = Command(index, time.monotonic())
             self.commands.append(command)
-            self.satellites[index].microphone.say(self._clips[words])
             satellite = entity_of(self.hass, self.entries[index], "assist_satellite")
-            deadline, woke = command.started + COMMAND_TIMEOUT, False
-            while time.monotonic() < deadline and not command.carried_out:
-                await asyncio.sleep(0.1)
-                command.carried_out = self.hass.states.get(self.light).state == wanted
-                state = self.hass.states.get(satellite).state
-                if woke and state == "idle":
-                    break  # the command ended without the light changing
-                woke |= state in ("listening", "processing", "responding")
+            over = asyncio.Event()
+            woke = False
+
+            @callback
+            def changed(event: Event[EventStateChangedData]) -> None:
+                # Every change is seen, however quickly a failed command returns to idle.
+                nonlocal woke
+                if (state := event.data["new_state"]) is None:
+                    return
+                if state.entity_id == self.light and state.state == wanted:
+                    command.carried_out = True
+                    over.set()
+                elif state.entity_id == satellite:
+                    if woke and state.state == "idle":
+                        over.set()  # the command ended without the light changing
+                    woke |= state.state in ("listening", "processing", "responding")
+
+            unsubscribe = async_track_state_change_event(
+                self.hass, [self.light, satellite], changed
+            )
+            self.satellites[index].microphone.say(self._clips[words])
+            try:
+                async with asyncio.timeout(COMMAND_TIMEOUT):
+                    await over.wait()
+            except TimeoutError:
+                pass  # never heard: the satellite did not wake
+            finally:
+                unsubscribe()
             command.ended = time.monotonic()
             await asyncio.sleep(1.0)  # the reply plays
             return command
