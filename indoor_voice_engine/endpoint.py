@@ -103,15 +103,17 @@ class Endpointer:
             self._partials += 1
             await self._send(Event("partial-transcript", {"text": text, "speech_end_ms": ms}))
 
-        self._track(send_when_done())
+        self._track(send_when_done)
 
     def _emit(self, event: Event) -> None:
-        self._track(self._send(event))
+        self._track(lambda: self._send(event))
 
-    def _track(self, work: Awaitable[None]) -> None:
+    def _track(self, work: Callable[[], Awaitable[None]]) -> None:
+        # The coroutine is made inside the task: a task cancelled before it ran then leaves
+        # no coroutine behind that was never awaited.
         async def run() -> None:
             try:
-                await work
+                await work()
             except (ConnectionError, TimeoutError):
                 _LOGGER.debug("Client went away before an endpointing event")
 

@@ -4,11 +4,14 @@ engine heard after each pause and how long the speaker has been quiet."""
 from __future__ import annotations
 
 import asyncio
+import gc
+import warnings
 
 from wyoming.asr import Transcribe, Transcript
 from wyoming.client import AsyncTcpClient
 from wyoming.event import Event
 
+from indoor_voice_engine.endpoint import Endpointer, Pauses
 from tests.support.engine_process import EngineProcess
 from tests.support.speech import espeak, pause, silence
 from tests.support.wyoming_client import TIMEOUT, send_audio
@@ -92,3 +95,23 @@ async def test_unusable_endpointing_is_refused(engine_process: EngineProcess) ->
             answer = await client.read_event()
     assert answer is not None and answer.type == "error"
     assert "endpointing" in answer.data["text"]
+
+
+async def test_events_dropped_at_the_end_of_a_stream_leave_nothing_unawaited() -> None:
+    """A stream that ends before its endpointing events were sent cancels them cleanly
+    (before, each left a coroutine that was never awaited, warned about in the log)."""
+    sent: list[Event] = []
+
+    async def send(event: Event) -> None:
+        sent.append(event)
+
+    endpointer = Endpointer(Pauses(partial=5, end=10, long=20), send)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        endpointer.speech(3)  # voice-started, queued as a task
+        endpointer.close()  # the stream ended before the task ran
+        for _ in range(3):
+            await asyncio.sleep(0)
+        gc.collect()
+    assert sent == []
+    assert not [w for w in caught if "never awaited" in str(w.message)]
