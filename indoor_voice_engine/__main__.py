@@ -14,12 +14,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from indoor_voice_models.catalog import Kind
+from indoor_voice_models.download import ModelError
+from indoor_voice_net.addresses import lan_address, parse_uri
+
 from . import __version__
-from .catalog import Kind
-from .engine import Settings, load
 from .limits import Limits
-from .models import ModelError
-from .server import EngineServer, parse_uri
+from .loading import load
+from .server import EngineServer
+from .settings import EngineSettings
 
 if TYPE_CHECKING:
     from zeroconf.asyncio import AsyncZeroconf
@@ -30,7 +33,7 @@ _LOGGER = logging.getLogger("indoor_voice_engine")
 _QUIET_LOGGERS = ("piper", "faster_whisper", "huggingface_hub", "urllib3")
 
 
-def parse_args(argv: list[str] | None = None) -> Settings:
+def parse_args(argv: list[str] | None = None) -> EngineSettings:
     parser = argparse.ArgumentParser(
         prog="indoor-voice-engine",
         description="Local wake word, speech-to-text and text-to-speech over Wyoming.",
@@ -117,7 +120,7 @@ def parse_args(argv: list[str] | None = None) -> Settings:
     parse_uri(args.uri)
     if args.threads < 1 or not 1 <= args.beam_size <= 10:
         parser.error("--threads must be at least 1 and --beam-size between 1 and 10")
-    return Settings(
+    return EngineSettings(
         uri=args.uri,
         data_dirs=[d.expanduser() for d in args.data_dir],
         offline=args.offline,
@@ -135,7 +138,7 @@ def parse_args(argv: list[str] | None = None) -> Settings:
     )
 
 
-async def serve(settings: Settings, on_ready: Callable[[int], None] | None = None) -> None:
+async def serve(settings: EngineSettings, on_ready: Callable[[int], None] | None = None) -> None:
     """Serve until SIGINT/SIGTERM; `on_ready(port)` runs in a thread once clients are served."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -163,17 +166,12 @@ async def serve(settings: Settings, on_ready: Callable[[int], None] | None = Non
     await asyncio.to_thread(engine.close)
 
 
-async def _advertise(settings: Settings, host: str, port: int) -> AsyncZeroconf:
+async def _advertise(settings: EngineSettings, host: str, port: int) -> AsyncZeroconf:
     """Announce `_wyoming._tcp` so Home Assistant discovers the engine."""
     from zeroconf import IPVersion  # noqa: PLC0415 - optional dependency
     from zeroconf.asyncio import AsyncServiceInfo, AsyncZeroconf  # noqa: PLC0415
 
-    if host in ("0.0.0.0", "::", ""):  # noqa: S104
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-            probe.connect(
-                ("224.0.0.251", 5353)
-            )  # mDNS group: picks the LAN interface, sends nothing
-            host = probe.getsockname()[0]
+    host = lan_address(host)
     name = settings.zeroconf_name or f"indoor-voice-{socket.gethostname()}"
     zeroconf = AsyncZeroconf(ip_version=IPVersion.V4Only)
     info = AsyncServiceInfo(

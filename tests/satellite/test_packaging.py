@@ -43,6 +43,8 @@ def test_the_pi_code_is_python_3_11() -> None:
         *(REPO / "custom_components/indoor_voice/link").glob("*.py"),
         *(REPO / "indoor_voice_satellite").glob("*.py"),
         *(REPO / "indoor_voice_engine").glob("*.py"),
+        *(REPO / "indoor_voice_models").glob("*.py"),
+        *(REPO / "indoor_voice_net").glob("*.py"),
     ]
     for source in sources:
         ast.parse(source.read_text(), str(source), feature_version=(3, 11))
