@@ -130,6 +130,8 @@ class LinkServer(CappedServer[_Peer]):
 
     async def close(self) -> None:
         """Stop listening and close every connection."""
+        if self._server is not None:
+            self._server.close()  # first: no newcomer while the others close
         if self._revocation_watch is not None:
             self._revocation_watch.cancel()
         for connection in list(self._connections):
