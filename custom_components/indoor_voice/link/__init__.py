@@ -115,9 +115,17 @@ __all__ = [
 ]
 
 
+_MODULES = frozenset(
+    ("client", "connection", "errors", "identity", "local_network", "pairing", "protocol", "tls")
+)
+
+
 def __getattr__(name: str) -> Any:
     """Import a name's module on first use (PEP 562), so that importing one small module
-    of the link does not load TLS and `cryptography`."""
+    of the link does not load TLS and `cryptography`. `link.protocol` and the other modules
+    work as attributes too, imported or not."""
+    if name in _MODULES:
+        return importlib.import_module(f".{name}", __name__)
     module = _WHERE.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
