@@ -2,140 +2,27 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import logging
 import os
 import signal
-import socket
 import sys
 from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING
 
-from . import __version__
-from .catalog import Kind
-from .engine import Settings, load
-from .limits import Limits
-from .models import ModelError
-from .server import EngineServer, parse_uri
+from indoor_voice_models.download import ModelError
+from indoor_voice_net.addresses import parse_uri
 
-if TYPE_CHECKING:
-    from zeroconf.asyncio import AsyncZeroconf
+from .advertise import advertise
+from .cli import parse_args
+from .loading import load
+from .server import EngineServer
+from .settings import EngineSettings
 
 _LOGGER = logging.getLogger("indoor_voice_engine")
 
-# Third-party loggers that would print the text they work on at DEBUG level.
-_QUIET_LOGGERS = ("piper", "faster_whisper", "huggingface_hub", "urllib3")
 
-
-def parse_args(argv: list[str] | None = None) -> Settings:
-    parser = argparse.ArgumentParser(
-        prog="indoor-voice-engine",
-        description="Local wake word, speech-to-text and text-to-speech over Wyoming.",
-    )
-    parser.add_argument(
-        "--uri", default="tcp://127.0.0.1:10400", help="where to listen (default: loopback)"
-    )
-    parser.add_argument(
-        "--data-dir",
-        action="append",
-        default=[],
-        type=Path,
-        help="model folder (repeatable; the first receives downloads)",
-    )
-    parser.add_argument(
-        "--offline", action="store_true", help="never use the network; only installed models"
-    )
-    parser.add_argument(
-        "--stt-model",
-        help="faster-whisper model name or folder (default: tiny.en when present, else base-int8)",
-    )
-    parser.add_argument(
-        "--voice",
-        action="append",
-        default=[],
-        help="Piper voice name or .onnx path (repeatable; default en_US-joe-medium)",
-    )
-    parser.add_argument(
-        "--wake-word",
-        action="append",
-        default=[],
-        help="wake word name or .onnx path (repeatable; default: all installed)",
-    )
-    parser.add_argument(
-        "--disable",
-        action="append",
-        default=[],
-        choices=[k.value for k in Kind],
-        help="do not load this service (repeatable)",
-    )
-    parser.add_argument(
-        "--threads",
-        type=int,
-        default=min(4, os.cpu_count() or 1),
-        help="CPU threads for speech models",
-    )
-    parser.add_argument(
-        "--beam-size", type=int, default=1, help="default beam size for speech-to-text"
-    )
-    parser.add_argument(
-        "--wake-threshold",
-        type=float,
-        default=0.5,
-        help="wake word score that counts as a detection",
-    )
-    parser.add_argument(
-        "--wake-refractory",
-        type=float,
-        default=2.0,
-        help="seconds before the same wake word fires again",
-    )
-    parser.add_argument(
-        "--max-connections", type=int, default=Limits.max_connections, help="clients served at once"
-    )
-    parser.add_argument(
-        "--zeroconf",
-        action="store_true",
-        help="advertise the engine as _wyoming._tcp on the local network",
-    )
-    parser.add_argument(
-        "--zeroconf-name", help="name to advertise (default: indoor-voice-<hostname>)"
-    )
-    parser.add_argument(
-        "--debug", action="store_true", help="log more (never transcripts or spoken text)"
-    )
-    parser.add_argument("--version", action="version", version=__version__)
-    args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.debug else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    for name in _QUIET_LOGGERS:
-        logging.getLogger(name).setLevel(logging.WARNING)
-    parse_uri(args.uri)
-    if args.threads < 1 or not 1 <= args.beam_size <= 10:
-        parser.error("--threads must be at least 1 and --beam-size between 1 and 10")
-    return Settings(
-        uri=args.uri,
-        data_dirs=[d.expanduser() for d in args.data_dir],
-        offline=args.offline,
-        stt_model=args.stt_model,
-        voices=args.voice,
-        wake_words=args.wake_word,
-        disabled={Kind(d) for d in args.disable},
-        threads=args.threads,
-        beam_size=args.beam_size,
-        wake_threshold=args.wake_threshold,
-        wake_refractory=args.wake_refractory,
-        zeroconf=args.zeroconf,
-        zeroconf_name=args.zeroconf_name,
-        limits=Limits(max_connections=args.max_connections),
-    )
-
-
-async def serve(settings: Settings, on_ready: Callable[[int], None] | None = None) -> None:
+async def serve(settings: EngineSettings, on_ready: Callable[[int], None] | None = None) -> None:
     """Serve until SIGINT/SIGTERM; `on_ready(port)` runs in a thread once clients are served."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -150,7 +37,7 @@ async def serve(settings: Settings, on_ready: Callable[[int], None] | None = Non
         await asyncio.to_thread(on_ready, server.port)
     advertiser = None
     if settings.zeroconf:
-        advertiser = await _advertise(settings, host, server.port)
+        advertiser = await advertise(settings, host, server.port)
     serving = asyncio.create_task(server.serve_forever())
     await stop.wait()
     _LOGGER.info("Stopping")
@@ -161,31 +48,6 @@ async def serve(settings: Settings, on_ready: Callable[[int], None] | None = Non
     if advertiser is not None:
         await advertiser.async_close()
     await asyncio.to_thread(engine.close)
-
-
-async def _advertise(settings: Settings, host: str, port: int) -> AsyncZeroconf:
-    """Announce `_wyoming._tcp` so Home Assistant discovers the engine."""
-    from zeroconf import IPVersion  # noqa: PLC0415 - optional dependency
-    from zeroconf.asyncio import AsyncServiceInfo, AsyncZeroconf  # noqa: PLC0415
-
-    if host in ("0.0.0.0", "::", ""):  # noqa: S104
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-            probe.connect(
-                ("224.0.0.251", 5353)
-            )  # mDNS group: picks the LAN interface, sends nothing
-            host = probe.getsockname()[0]
-    name = settings.zeroconf_name or f"indoor-voice-{socket.gethostname()}"
-    zeroconf = AsyncZeroconf(ip_version=IPVersion.V4Only)
-    info = AsyncServiceInfo(
-        "_wyoming._tcp.local.",
-        f"{name}._wyoming._tcp.local.",
-        addresses=[socket.inet_aton(host)],
-        port=port,
-        properties={"version": __version__, "program": "indoor-voice"},
-    )
-    await zeroconf.async_register_service(info)
-    _LOGGER.info("Advertising %s on %s:%d", name, host, port)
-    return zeroconf
 
 
 def main(argv: list[str] | None = None, on_ready: Callable[[int], None] | None = None) -> None:

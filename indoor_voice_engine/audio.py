@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
-from wyoming.audio import AudioChunk, AudioChunkConverter
+from wyoming.audio import AudioChunk, AudioChunkConverter, AudioFormat
 
 from .limits import Limits
 
@@ -18,18 +16,7 @@ class AudioFormatError(ValueError):
     """The client announced or sent audio the engine cannot read."""
 
 
-@dataclass(frozen=True)
-class Format:
-    rate: int
-    width: int
-    channels: int
-
-    @property
-    def frame_bytes(self) -> int:
-        return self.width * self.channels
-
-
-def parse_format(data: dict[str, object], limits: Limits) -> Format:
+def parse_format(data: dict[str, object], limits: Limits) -> AudioFormat:
     """Validate `rate`, `width` and `channels` from an audio-start or audio-chunk event."""
     try:
         rate, width, channels = (data["rate"], data["width"], data["channels"])
@@ -46,7 +33,7 @@ def parse_format(data: dict[str, object], limits: Limits) -> Format:
         raise AudioFormatError(f"sample width {width} bytes is not one of {limits.widths}")
     if not 1 <= channels <= limits.max_channels:
         raise AudioFormatError(f"channel count {channels} is outside 1-{limits.max_channels}")
-    return Format(rate, width, channels)
+    return AudioFormat(rate=rate, width=width, channels=channels)
 
 
 class ToSpeechFormat:
@@ -58,12 +45,13 @@ class ToSpeechFormat:
     def __init__(self) -> None:
         self._converter = AudioChunkConverter(rate=RATE, width=WIDTH, channels=CHANNELS)
 
-    def convert(self, fmt: Format, audio: bytes) -> np.ndarray:
+    def convert(self, fmt: AudioFormat, audio: bytes) -> np.ndarray:
         """Return int16 samples at 16 kHz mono."""
-        if len(audio) % fmt.frame_bytes:
+        frame_bytes = fmt.width * fmt.channels
+        if len(audio) % frame_bytes:
             raise AudioFormatError(
                 f"audio chunk of {len(audio)} bytes is not a whole number of "
-                f"{fmt.frame_bytes}-byte frames"
+                f"{frame_bytes}-byte frames"
             )
         channels = fmt.channels
         if channels > 2:

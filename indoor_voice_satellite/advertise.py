@@ -7,6 +7,8 @@ import logging
 import socket
 from typing import TYPE_CHECKING
 
+from indoor_voice_net.addresses import lan_address
+
 from . import __version__
 
 if TYPE_CHECKING:
@@ -17,23 +19,13 @@ _LOGGER = logging.getLogger(__name__)
 SERVICE_TYPE = "_indoor-voice._tcp.local."
 
 
-def _lan_address(host: str) -> str:
-    if host not in ("0.0.0.0", "::", ""):  # noqa: S104
-        return host
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        probe.connect(
-            ("224.0.0.251", 5353)
-        )  # the mDNS group: picks the LAN interface, sends nothing
-        return str(probe.getsockname()[0])
-
-
 async def advertise(
     name: str, area: str | None, host: str, port: int, fingerprint: str
 ) -> AsyncZeroconf:
     from zeroconf import IPVersion  # noqa: PLC0415 - optional dependency
     from zeroconf.asyncio import AsyncServiceInfo, AsyncZeroconf  # noqa: PLC0415
 
-    address = _lan_address(host)
+    address = lan_address(host)
     instance = name.replace(".", "-")[:63]
     properties = {"fingerprint": fingerprint, "name": name, "version": __version__}
     if area:

@@ -1,9 +1,14 @@
 """The satellite: listens for the wake word, streams the command, plays the reply; keeps
-timers and rings them; hears "stop".
+timers and rings them; hears "stop". What each event from Home Assistant does is here; the
+pieces it moves are in their own modules (command.py, wake.py, stop_word.py, timers.py,
+audio.py, leds.py, home_assistant.py).
 
 Not a byte of audio leaves before a wake word, or before Home Assistant asks for an answer
-(`listen`). Every event to Home Assistant goes through
-one outbox per connection, so state changes and the events that announce them stay in order.
+(`listen`).
+
+Longer than the ~300 lines a module here aims at, on purpose: this is the one place that holds
+the satellite's state together (link, microphone, command, reply, timers, mute, volume) and
+decides what each event changes; split further, each half would reach into the other's state.
 """
 
 from __future__ import annotations
@@ -15,54 +20,48 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
-from wyoming.audio import AudioChunk, AudioFormat, AudioStart, AudioStop
+from wyoming.audio import AudioChunk, AudioFormat
 from wyoming.error import Error
 from wyoming.event import Event
-from wyoming.info import Attribution, Info, MicProgram, SndProgram, WakeModel, WakeProgram
-from wyoming.info import Satellite as SatelliteInfo
 from wyoming.ping import Ping, Pong
-from wyoming.pipeline import PipelineStage, RunPipeline
 from wyoming.snd import Played
-from wyoming.wake import Detect, Detection
+from wyoming.wake import Detect
 
-from indoor_voice_engine import wake as engine_wake
-from indoor_voice_engine.wake import STEP_SAMPLES
-from indoor_voice_link import LinkConnection, LinkUnavailable
+from indoor_voice_link import LinkConnection
 from indoor_voice_link.protocol import (
     CHIME,
-    FOLLOW_UP,
     LISTEN,
     MUTED,
     SET_MUTE,
     SET_VOLUME,
-    SND_FORMAT,
-    SPEECH_LEVEL,
     STAND_DOWN,
     STOPPED,
     VOLUME,
-    WAKE_WORD_SCORE,
 )
+from indoor_voice_models.wake import STEP_SAMPLES, WakeHit
+from indoor_voice_models.wake_words import WakeWords
 
-from . import __version__
 from .audio import MIC_FORMAT, Microphone, Playback, Speaker, load_sound
+from .command import CommandStream
+from .home_assistant import HomeAssistantLink
+from .info import satellite_info
 from .leds import Leds, Look
-from .settings import Settings
+from .settings import SatelliteSettings
 from .sounds import alarm, chime
 from .stop_word import StopWord
 from .store import DataDir, Preferences
 from .timers import Timers
-from .wake import WakeListener, WakeWords
+from .wake import WakeListener
 
 _LOGGER = logging.getLogger(__name__)
 
-_ATTRIBUTION = Attribution(name="Indoor Voice", url="https://github.com/indoor-voice/indoor-voice")
 _MIC_RESTART_SECONDS = 2.0
 
 
 class Satellite:
     """One satellite, serving whichever paired Home Assistant connection is newest."""
 
-    def __init__(self, settings: Settings, wake_words: WakeWords, data: DataDir) -> None:
+    def __init__(self, settings: SatelliteSettings, wake_words: WakeWords, data: DataDir) -> None:
         self._settings = settings
         self._data = data
         self._phrases = wake_words.phrases
@@ -85,15 +84,13 @@ class Satellite:
         self._awake_sound = _sound(settings.awake_sound, self._snd_format)
         self._done_sound = _sound(settings.done_sound, self._snd_format)
         self._leds = Leds(settings.led_commands)
-        self._max_command_samples = int(settings.max_command_seconds * MIC_FORMAT.rate)
 
         self._listening: asyncio.Task[None] | None = None
-        self._link: LinkConnection | None = None
-        self._outbox: asyncio.Queue[Event] | None = None
+        self._home_assistant = HomeAssistantLink(self._handle, self._link_forgotten)
+        self._send = self._home_assistant.send
         self._running = False  # Home Assistant sent run-satellite on this link
-        self._command_samples: int | None = None  # streaming a command, this much so far
+        self._command = CommandStream(self._send, settings.max_command_seconds)
         self._reply: Playback | None = None
-        self._heard_samples = 0
         self._tasks: set[asyncio.Task[Any]] = set()
         self._handlers = self._event_handlers()
 
@@ -127,34 +124,13 @@ class Satellite:
 
     async def serve(self, connection: LinkConnection) -> None:
         """Talk to a newly connected Home Assistant; a newer connection replaces this one."""
-        previous = self._link
-        self._forget_link()
-        if previous is not None:
-            await previous.close()
-        outbox: asyncio.Queue[Event] = asyncio.Queue()
-        self._link, self._outbox = connection, outbox
-        writer = asyncio.create_task(_deliver(connection, outbox))
-        try:
-            while (event := await connection.read_event()) is not None:
-                if self._link is not connection:
-                    break
-                self._handle(event)
-        finally:
-            writer.cancel()
-            await asyncio.wait([writer])
-            if self._link is connection:
-                self._forget_link()
-            _LOGGER.info("Home Assistant disconnected")
+        await self._home_assistant.serve(connection)
 
-    def _forget_link(self) -> None:
-        self._link, self._outbox, self._running = None, None, False
-        self._command_samples = None
+    def _link_forgotten(self) -> None:
+        self._running = False
+        self._command.forget()
         self._finish_reply()
         self._update_leds()
-
-    def _send(self, event: Event) -> None:
-        if self._outbox is not None:
-            self._outbox.put_nowait(event)
 
     def _handle(self, event: Event) -> None:
         handler = self._handlers.get(event.type)
@@ -195,40 +171,14 @@ class Satellite:
             self._end_command("Home Assistant paused the satellite")
 
     def _info(self) -> Event:
-        def artifact(name: str, description: str) -> dict[str, Any]:
-            return {
-                "name": name,
-                "attribution": _ATTRIBUTION,
-                "installed": True,
-                "description": description,
-                "version": __version__,
-            }
-
-        info = Info(
-            wake=[
-                WakeProgram(
-                    **artifact("indoor-voice-satellite", "openWakeWord on the satellite"),
-                    models=[
-                        WakeModel(**artifact(name, phrase), languages=["en"], phrase=phrase)
-                        for name, phrase in self._phrases.items()
-                    ],
-                )
-            ],
-            mic=[MicProgram(**artifact("microphone", "microphone"), mic_format=MIC_FORMAT)],
-            snd=[SndProgram(**artifact("speaker", "speaker"), snd_format=self._snd_format)],
-            satellite=SatelliteInfo(
-                **artifact(self._settings.name, "Indoor Voice satellite"),
-                area=self._settings.area,
-                has_vad=False,
-                active_wake_words=list(self._wake.active),
-                max_active_wake_words=len(self._phrases),
-                supports_trigger=False,
-            ),
+        return satellite_info(
+            self._settings,
+            self._phrases,
+            self._wake.active,
+            self._snd_format,
+            muted=self._muted,
+            volume=self._speaker.volume,
         )
-        event = info.event()
-        event.data["satellite"][MUTED] = self._muted
-        event.data["satellite"][VOLUME] = self._speaker.volume
-        return event
 
     def _choose_wake_words(self, names: list[str] | None) -> None:
         if not names:
@@ -302,39 +252,38 @@ class Satellite:
             await asyncio.sleep(_MIC_RESTART_SECONDS)
 
     async def _hear(self, audio: bytes) -> None:
-        self._heard_samples += len(audio) // MIC_FORMAT.width
-        if self._command_samples is not None:
-            self._stream_command(audio)
+        if self._command.heard(audio):
+            self._update_leds()  # the command was too long
         self._listen_for_stop(audio)
-        detections = await self._wake.process(audio)
-        if detections:
-            self._woken(max(detections, key=lambda detection: detection.score))
+        hits = await self._wake.process(audio)
+        if hits:
+            self._woken(max(hits, key=lambda hit: hit.score))
 
     def _why_not_wake(self) -> str | None:
-        if self._link is None:
+        if not self._home_assistant.connected:
             return "Home Assistant is not connected"
         if not self._running:
             return "Home Assistant has not started the satellite"
-        if self._command_samples is not None:
+        if self._command.streaming:
             return "a command is streaming already"
         if self._speaker.busy:
             return "the satellite is playing audio"
         return None
 
-    def _woken(self, detection: engine_wake.Detection) -> None:
+    def _woken(self, hit: WakeHit) -> None:
         if self._timers.stop_ringing():
-            _LOGGER.info("Wake word %s ended the ringing", detection.name)
+            _LOGGER.info("Wake word %s ended the ringing", hit.name)
             return
         if reason := self._why_not_wake():
-            _LOGGER.info("Wake word %s ignored: %s", detection.name, reason)
+            _LOGGER.info("Wake word %s ignored: %s", hit.name, reason)
             return
-        _LOGGER.info("Wake word %s (score %.2f)", detection.name, detection.score)
-        self._start_command(detection)
+        _LOGGER.info("Wake word %s (score %.2f)", hit.name, hit.score)
+        self._start_command(hit)
 
     def _listen_now(self) -> None:
         """Home Assistant expects an answer: stream the command without a wake word."""
         reason = self._why_not_wake()
-        if reason and self._speaker.busy and self._command_samples is None:
+        if reason and self._speaker.busy and not self._command.streaming:
             reason = None  # a sound still ending is no reason not to listen
         if self._muted:
             reason = "the satellite is muted"
@@ -345,44 +294,15 @@ class Satellite:
         _LOGGER.info("Listening for an answer")
         self._start_command(None)
 
-    def _start_command(self, detection: engine_wake.Detection | None) -> None:
-        run = RunPipeline(
-            start_stage=PipelineStage.ASR,
-            end_stage=PipelineStage.TTS,
-            wake_word_name=detection.name if detection else None,
-            restart_on_end=False,
-        ).event()
-        run.data[SND_FORMAT] = self._snd_format.to_dict()
-        timestamp = self._timestamp_ms()
-        if detection is None:
-            run.data[FOLLOW_UP] = True
-            self._send(run)
-        else:
-            run.data[WAKE_WORD_SCORE] = round(detection.score, 4)
-            run.data[SPEECH_LEVEL] = self._wake.speech_level()
-            self._send(run)
-            self._send(Detection(name=detection.name, timestamp=timestamp).event())
-        self._send(AudioStart(**MIC_FORMAT.to_dict(), timestamp=timestamp).event())
-        self._command_samples = 0
+    def _start_command(self, hit: WakeHit | None) -> None:
+        self._command.start(hit, self._snd_format, self._wake.speech_level())
         if self._awake_sound:
             self._speaker.play(self._awake_sound, ducks=False)
         self._update_leds()
 
-    def _stream_command(self, audio: bytes) -> None:
-        assert self._command_samples is not None
-        self._send(
-            AudioChunk(**MIC_FORMAT.to_dict(), audio=audio, timestamp=self._timestamp_ms()).event()
-        )
-        self._command_samples += len(audio) // MIC_FORMAT.width
-        if self._command_samples >= self._max_command_samples:
-            self._end_command("the command was too long")
-
     def _end_command(self, reason: str, *, done_sound: bool = False) -> None:
-        if self._command_samples is None:
+        if not self._command.end(reason):
             return
-        self._command_samples = None
-        self._send(AudioStop(timestamp=self._timestamp_ms()).event())
-        _LOGGER.info("Stopped streaming: %s", reason)
         if done_sound and self._done_sound:
             self._speaker.play(self._done_sound, ducks=False)
         self._update_leds()
@@ -390,7 +310,7 @@ class Satellite:
     def _listen_for_stop(self, audio: bytes) -> None:
         """While a timer rings or a reply plays (and no command streams), hear "stop"."""
         active = (self._timers.ringing or self._reply is not None or self._speaker.busy) and (
-            self._command_samples is None
+            not self._command.streaming
         )
         if self._stop_word is None or not active:
             self._hearing_stop = False
@@ -406,9 +326,6 @@ class Satellite:
                 self._reply = None
             self._speaker.stop()
 
-    def _timestamp_ms(self) -> int:
-        return self._heard_samples * 1000 // MIC_FORMAT.rate
-
     # -- speaker ------------------------------------------------------------------------------
 
     def _start_reply(self) -> None:
@@ -416,7 +333,7 @@ class Satellite:
         self._end_command("the reply is starting")
         playback = self._speaker.stream()
         self._reply = playback
-        self._spawn(self._report_played(playback, self._outbox))
+        self._spawn(self._report_played(playback, self._home_assistant.outbox))
         self._update_leds()
 
     def _feed_reply(self, event: Event) -> None:
@@ -430,7 +347,7 @@ class Satellite:
 
     async def _report_played(self, playback: Playback, outbox: asyncio.Queue[Event] | None) -> None:
         await playback.played.wait()
-        if outbox is not None and outbox is self._outbox:
+        if outbox is not None and outbox is self._home_assistant.outbox:
             played = Played().event()
             if playback.cut:
                 played.data[STOPPED] = True
@@ -446,10 +363,10 @@ class Satellite:
 
     def _update_leds(self) -> None:
         # Called on every change of state: sounds are ducked while it listens to a command.
-        self._speaker.ducked = self._command_samples is not None
+        self._speaker.ducked = self._command.streaming
         if self._muted:
             look = Look.MUTED
-        elif self._command_samples is not None:
+        elif self._command.streaming:
             look = Look.LISTENING
         elif self._timers.ringing:
             look = Look.RINGING
@@ -458,14 +375,6 @@ class Satellite:
         else:
             look = Look.IDLE
         self._leds.show(look)
-
-
-async def _deliver(connection: LinkConnection, outbox: asyncio.Queue[Event]) -> None:
-    try:
-        while True:
-            await connection.write_event(await outbox.get())
-    except LinkUnavailable:
-        await connection.close()
 
 
 def _sound(path: Path | None, output: AudioFormat) -> bytes | None:

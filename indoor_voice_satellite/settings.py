@@ -1,4 +1,4 @@
-"""Everything the command line decides."""
+"""What the satellite's command line decides."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ DEFAULT_URI = "tcp://0.0.0.0:10700"
 
 
 @dataclass
-class Settings:
+class SatelliteSettings:
+    """Everything the satellite's command line decides."""
+
     data_dir: Path
     name: str
     area: str | None = None

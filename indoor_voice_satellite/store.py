@@ -9,13 +9,12 @@ wake/                      openWakeWord models (unless --wake-model-dir says oth
 from __future__ import annotations
 
 import json
-import os
 import socket
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from indoor_voice_link import Identity, Pairing, generate_identity, new_pairing_code
+from indoor_voice_models.files import write_private
 
 
 @dataclass(frozen=True)
@@ -23,21 +22,6 @@ class Preferences:
     muted: bool = False
     wake_words: list[str] = field(default_factory=list)  # empty: the command line's choice
     volume: float = 1.0  # of everything the speaker plays, 0 to 1
-
-
-def write_private(path: Path, content: bytes) -> None:
-    """Replace a file atomically; it is 0600 from its first byte."""
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        os.fchmod(handle, 0o600)
-        with os.fdopen(handle, "wb") as file:
-            file.write(content)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 class DataDir:

@@ -1,59 +1,26 @@
-"""On-device wake word: the engine's openWakeWord detector, fed from the microphone."""
+"""On-device wake word: the shared openWakeWord runtime, fed from the microphone."""
 
 from __future__ import annotations
 
 import asyncio
 import math
-import re
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from indoor_voice_engine.catalog import WAKE_FEATURES, wake_specs
-from indoor_voice_engine.wake import STEP_SAMPLES, Detection, WakeWordModels
+from indoor_voice_models.catalog import WAKE_FEATURES, Kind, find_spec, wake_specs
+from indoor_voice_models.download import ModelError, ensure
+from indoor_voice_models.wake import STEP_SAMPLES, WakeHit
+from indoor_voice_models.wake_words import (
+    WakeWords,
+    WakeWordSource,
+    installed_wake_words,
+    load_wake_words,
+)
 
-_VERSION_SUFFIX = re.compile(r"_v\d+(\.\d+)*$")
 _LEVEL_WINDOW = 16 * STEP_SAMPLES  # the audio the classifiers judged: 16 steps, 1.28 s
 _SILENCE_DBFS = -96.0  # the floor of 16-bit audio
-
-
-class WakeModelsMissing(Exception):
-    """The openWakeWord models are not where the satellite looks."""
-
-
-@dataclass(frozen=True)
-class WakeWords:
-    """Loaded models, and the phrase each wake word name stands for."""
-
-    models: WakeWordModels
-    phrases: dict[str, str]
-
-
-def wake_word_name(model: Path) -> str:
-    """The name a wake word model file stands for: hey_jarvis_v0.1.onnx -> hey_jarvis."""
-    return _VERSION_SUFFIX.sub("", model.stem)
-
-
-def load_wake_words(model_dir: Path, extra_models: list[Path]) -> WakeWords:
-    """Every catalog wake word found in `model_dir`, plus any model files named explicitly."""
-    features = [model_dir / file.name for file in WAKE_FEATURES.files]
-    if missing := [str(path) for path in features if not path.is_file()]:
-        raise WakeModelsMissing(f"openWakeWord feature models not found: {', '.join(missing)}")
-    classifiers: dict[str, tuple[Path, str]] = {}
-    for spec in wake_specs():
-        path = model_dir / spec.files[0].name
-        if path.is_file() and spec.phrase is not None:
-            classifiers[spec.name] = (path, spec.phrase)
-    for path in extra_models:
-        name = wake_word_name(path)
-        classifiers[name] = (path, name.replace("_", " ").title())
-    if not classifiers:
-        raise WakeModelsMissing(f"no wake word model in {model_dir}")
-    models = WakeWordModels(features[0], features[1], classifiers)
-    models.warm_up()
-    return WakeWords(models, {name: phrase for name, (_, phrase) in classifiers.items()})
 
 
 class WakeListener:
@@ -81,7 +48,7 @@ class WakeListener:
         """Forget what was heard so far."""
         self._stream = self._models.new_stream(self.active, self._threshold, self._refractory)
 
-    async def process(self, audio: bytes) -> list[Detection]:
+    async def process(self, audio: bytes) -> list[WakeHit]:
         samples = np.frombuffer(audio, dtype=np.int16)
         self._recent = np.concatenate((self._recent, samples))[-_LEVEL_WINDOW:]
         loop = asyncio.get_running_loop()
@@ -96,3 +63,24 @@ class WakeListener:
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def load_wake_words_from(folder: Path, extra_models: list[Path]) -> WakeWords:
+    """Every catalog wake word found in `folder`, plus any model files named explicitly."""
+    sources = installed_wake_words(folder) + [WakeWordSource.from_file(p) for p in extra_models]
+    wake_words = load_wake_words(folder, sources)
+    wake_words.models.warm_up()
+    return wake_words
+
+
+def download_wake_models(data_dir: Path, names: list[str]) -> None:
+    """The feature models and the named wake words, into DATA_DIR/wake (`--download-models`)."""
+    specs = [WAKE_FEATURES]
+    for name in names:
+        spec = find_spec(Kind.WAKE, name)
+        if spec is None:
+            known = ", ".join(s.name for s in wake_specs())
+            raise ModelError(f"unknown wake word {name!r}; known: {known}")
+        specs.append(spec)
+    for spec in specs:
+        ensure(spec, [data_dir], offline=False)

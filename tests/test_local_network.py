@@ -1,10 +1,21 @@
-"""What counts as inside the house, for all three programs."""
+"""What counts as inside the house, for all three programs.
+
+The engine and the satellite take the rule from `indoor_voice_net`; Home Assistant installs
+the integration as one folder, so the integration keeps a copy inside it. The copy must be
+the same code, line for line (compared as syntax trees, not by import: this session never
+imports the integration).
+"""
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 
-from indoor_voice_link.local_network import is_local_address
+from indoor_voice_net.local_network import is_local_address
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.parametrize(
@@ -41,3 +52,23 @@ def test_home_addresses_are_local(address: str) -> None:
 )
 def test_everything_else_is_not(address: str) -> None:
     assert not is_local_address(address)
+
+
+def _definitions(source: Path) -> list[str]:
+    tree = ast.parse(source.read_text(), str(source))
+    return [
+        ast.dump(node)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef) and node.name == "is_local_address"
+    ]
+
+
+def test_the_integration_s_copy_is_the_same_rule() -> None:
+    ours = _definitions(REPO / "indoor_voice_net/local_network.py")
+    copies = {
+        str(path.relative_to(REPO)): definitions
+        for path in (REPO / "custom_components/indoor_voice").rglob("*.py")
+        if (definitions := _definitions(path))
+    }
+    assert len(ours) == 1 and copies
+    assert all(definitions == ours for definitions in copies.values()), sorted(copies)

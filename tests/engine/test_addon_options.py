@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from indoor_voice_engine import addon
-from indoor_voice_engine.__main__ import parse_args
+from indoor_voice_engine.cli import parse_args
 from tests.support.processes import REPO
 
 CONFIG = yaml.safe_load((REPO / "addon" / "config.yaml").read_text())

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from indoor_voice_engine.__main__ import parse_args
+from indoor_voice_engine.cli import parse_args
 from tests.support.engine_process import MODELS, running_engine
 from tests.support.processes import program_pythonpath
 from tests.support.speech import convert, espeak, silence

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from indoor_voice_engine.catalog import CATALOG, Kind, ModelFile, ModelSpec, find_spec
-from indoor_voice_engine.models import ModelError, download, ensure, locate
+from indoor_voice_models.catalog import CATALOG, Kind, ModelFile, ModelSpec, find_spec
+from indoor_voice_models.download import ModelError, download, ensure, locate
 from tests.support.engine_process import MODELS
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from indoor_voice_engine import wake
-from indoor_voice_engine.wake import WakeWordModels
+from indoor_voice_models import wake
+from indoor_voice_models.wake import WakeWordModels
 from tests.support.engine_process import MODELS
 from tests.support.speech import espeak, silence
 

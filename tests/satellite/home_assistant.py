@@ -13,7 +13,7 @@ from wyoming.info import Describe, Info
 from wyoming.ping import Ping
 from wyoming.satellite import RunSatellite
 
-from custom_components.indoor_voice.link import (
+from indoor_voice_link import (
     Identity,
     LinkConnection,
     PairingResult,

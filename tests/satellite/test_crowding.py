@@ -12,9 +12,9 @@ from collections.abc import AsyncIterator
 import pytest
 from wyoming.event import Event
 
-from custom_components.indoor_voice.link import PairingRejected, RejectReason, pair
-from custom_components.indoor_voice.link.connection import read_handshake_event, write_event
-from custom_components.indoor_voice.link.tls import client_context
+from indoor_voice_link import PairingRejected, RejectReason, pair
+from indoor_voice_link.connection import read_handshake_event, write_event
+from indoor_voice_link.tls import client_context
 
 from .home_assistant import HomeAssistant
 from .satellite_process import WAIT, SatelliteProcess

@@ -10,7 +10,7 @@ import pytest
 from wyoming.info import Info
 from wyoming.wake import Detect
 
-from custom_components.indoor_voice.link.protocol import set_mute
+from indoor_voice_link.protocol import set_mute
 from tests.support.speech import espeak, silence
 
 from .conftest import StartSatellite

@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 from tests.support.engine_process import REPO
-from tests.support.processes import PROGRAMS
+from tests.support.processes import PROGRAMS, program_pythonpath
 
 
 def test_the_satellite_and_its_link_load_without_home_assistant(tmp_path: object) -> None:
@@ -43,6 +43,32 @@ def test_the_pi_code_is_python_3_11() -> None:
         *(REPO / "custom_components/indoor_voice/link").glob("*.py"),
         *(REPO / "indoor_voice_satellite").glob("*.py"),
         *(REPO / "indoor_voice_engine").glob("*.py"),
+        *(REPO / "indoor_voice_models").glob("*.py"),
+        *(REPO / "indoor_voice_net").glob("*.py"),
     ]
     for source in sources:
         ast.parse(source.read_text(), str(source), feature_version=(3, 11))
+
+
+def test_a_small_piece_of_the_link_loads_no_tls() -> None:
+    """The link's package loads its modules when a name is first used: its event names
+    (`protocol`) or errors come without `cryptography` and TLS contexts."""
+    probe = (
+        "import json, sys, indoor_voice_link as link;"
+        "from indoor_voice_link import protocol, LinkError;"
+        "assert link.protocol is protocol and link.LinkError is LinkError;"
+        "print(json.dumps(sorted(m for m in sys.modules"
+        " if m.startswith(('cryptography', 'indoor_voice_link')))))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": program_pythonpath()},
+    )
+    assert json.loads(result.stdout) == [
+        "indoor_voice_link",
+        "indoor_voice_link.errors",
+        "indoor_voice_link.protocol",
+    ]

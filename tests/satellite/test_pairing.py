@@ -6,8 +6,7 @@ import asyncio
 
 import pytest
 
-from custom_components.indoor_voice.link import (
-    FailureLimiter,
+from indoor_voice_link import (
     FingerprintMismatch,
     NotPaired,
     PairingRejected,
@@ -15,6 +14,7 @@ from custom_components.indoor_voice.link import (
     connect,
     pair,
 )
+from indoor_voice_satellite.pairing_limiter import FailureLimiter
 
 from .home_assistant import HomeAssistant
 from .satellite_process import SatelliteProcess

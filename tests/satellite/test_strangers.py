@@ -12,13 +12,13 @@ from wyoming.event import Event, async_read_event, write_event
 from wyoming.info import Describe
 from wyoming.satellite import RunSatellite
 
-from custom_components.indoor_voice.link import (
+from indoor_voice_link import (
     PairingRejected,
     RejectReason,
     generate_identity,
     pair,
 )
-from custom_components.indoor_voice.link.tls import client_context, server_context
+from indoor_voice_link.tls import client_context, server_context
 from tests.support.speech import espeak, silence
 
 from .home_assistant import HomeAssistant

@@ -10,7 +10,7 @@ import pytest
 from wyoming.audio import AudioChunk, AudioStart, AudioStop
 from wyoming.timer import TimerCancelled, TimerStarted
 
-from custom_components.indoor_voice.link.protocol import chime, listen, set_volume
+from indoor_voice_link.protocol import chime, listen, set_volume
 from tests.support.sound_checks import CHIME_HZ, rings, rms, tone_windows
 from tests.support.speech import espeak, silence
 

@@ -11,7 +11,7 @@ from wyoming.audio import AudioChunk, AudioStart, AudioStop
 from wyoming.tts import Synthesize
 from wyoming.vad import VoiceStopped
 
-from custom_components.indoor_voice.link.protocol import stand_down
+from indoor_voice_link.protocol import stand_down
 from tests.support.engine_process import EngineProcess
 from tests.support.speech import espeak, silence, wav_bytes
 from tests.support.wyoming_client import transcribe

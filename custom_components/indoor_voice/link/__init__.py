@@ -3,7 +3,11 @@ with both ends authenticated by a pairing code the household types in once.
 
 Pure Python on purpose (the standard library's `ssl`, `hmac`, `hashlib` and `secrets`,
 `cryptography` for keys, `wyoming` for events): Home Assistant imports it as
-`custom_components.indoor_voice.link`, the satellite as `indoor_voice_link`.
+`custom_components.indoor_voice.link`, the satellite as `indoor_voice_link` (each process
+under one name only). A library: it imports no program.
+
+Importing the package loads nothing: the names below come from their modules when first
+used, so `protocol` (event names) never loads TLS or `cryptography`.
 
 Design
 ------
@@ -42,45 +46,64 @@ refused from then on (`NotPaired`).
 After that both ends exchange plain Wyoming events through `LinkConnection`.
 
 Home Assistant side: `generate_identity`, `pair`, `connect`, `LinkConnection` and the
-exceptions. Satellite side: `LinkServer` with a `PairingStore`.
+exceptions. Satellite side: the satellite's `link_server` (it shares its defences against
+strangers with the engine, so it lives with the programs), built on `connection`, `pairing`,
+`identity` and `tls` from here.
 """
 
-from .client import STEP_TIMEOUT, PairingResult, connect, normalize_fingerprint, pair
-from .connection import LinkConnection
-from .errors import (
-    FingerprintMismatch,
-    LinkError,
-    LinkUnavailable,
-    NotPaired,
-    PairingRejected,
-    RejectReason,
-)
-from .identity import Identity, certificate_fingerprint, generate_identity
-from .limiter import FailureLimiter
-from .pairing import (
-    InvalidPairingCode,
-    Pairing,
-    PairingStore,
-    new_pairing_code,
-    normalize_pairing_code,
-)
-from .server import LinkServer
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .client import STEP_TIMEOUT, PairingResult, connect, normalize_fingerprint, pair
+    from .connection import LinkConnection
+    from .errors import (
+        FingerprintMismatch,
+        LinkError,
+        LinkUnavailable,
+        NotPaired,
+        PairingRejected,
+        RejectReason,
+    )
+    from .identity import Identity, certificate_fingerprint, generate_identity
+    from .pairing import InvalidPairingCode, Pairing, new_pairing_code, normalize_pairing_code
+
+_WHERE = {
+    "STEP_TIMEOUT": "client",
+    "PairingResult": "client",
+    "connect": "client",
+    "normalize_fingerprint": "client",
+    "pair": "client",
+    "LinkConnection": "connection",
+    "FingerprintMismatch": "errors",
+    "LinkError": "errors",
+    "LinkUnavailable": "errors",
+    "NotPaired": "errors",
+    "PairingRejected": "errors",
+    "RejectReason": "errors",
+    "Identity": "identity",
+    "certificate_fingerprint": "identity",
+    "generate_identity": "identity",
+    "InvalidPairingCode": "pairing",
+    "Pairing": "pairing",
+    "new_pairing_code": "pairing",
+    "normalize_pairing_code": "pairing",
+}
 
 __all__ = [
     "STEP_TIMEOUT",
-    "FailureLimiter",
     "FingerprintMismatch",
     "Identity",
     "InvalidPairingCode",
     "LinkConnection",
     "LinkError",
-    "LinkServer",
     "LinkUnavailable",
     "NotPaired",
     "Pairing",
     "PairingRejected",
     "PairingResult",
-    "PairingStore",
     "RejectReason",
     "certificate_fingerprint",
     "connect",
@@ -90,3 +113,22 @@ __all__ = [
     "normalize_pairing_code",
     "pair",
 ]
+
+
+_MODULES = frozenset(
+    ("client", "connection", "errors", "identity", "local_network", "pairing", "protocol", "tls")
+)
+
+
+def __getattr__(name: str) -> Any:
+    """Import a name's module on first use (PEP 562), so that importing one small module
+    of the link does not load TLS and `cryptography`. `link.protocol` and the other modules
+    work as attributes too, imported or not."""
+    if name in _MODULES:
+        return importlib.import_module(f".{name}", __name__)
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value

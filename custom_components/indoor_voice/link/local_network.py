@@ -1,7 +1,8 @@
 """What counts as "inside the house": loopback, private and link-local addresses.
 
-Shared by all three programs: the integration checks engine and satellite hosts, the engine
-and the satellite refuse clients from elsewhere."""
+The integration checks engine and satellite hosts with it. The engine and the satellite,
+which refuse clients from elsewhere, take the same function from `indoor_voice_net`;
+tests/test_local_network.py holds the two to the same code."""
 
 from __future__ import annotations
 

@@ -15,7 +15,6 @@ import re
 import secrets
 from dataclasses import dataclass
 from enum import Enum
-from typing import Protocol
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -113,11 +112,3 @@ class Pairing:
         if self.home_assistant_certificate is None:
             return None
         return certificate_fingerprint(self.home_assistant_certificate)
-
-
-class PairingStore(Protocol):
-    """Where the satellite keeps its pairing; another process may change it (`--pair`)."""
-
-    def load(self) -> Pairing: ...
-
-    def pin(self, home_assistant_certificate: bytes) -> None: ...

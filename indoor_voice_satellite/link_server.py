@@ -1,4 +1,9 @@
-"""The satellite end: serves the paired Home Assistant, and pairing to anyone with the code."""
+"""The satellite's end of the link: serves the paired Home Assistant, and pairing to anyone
+with the code (the protocol is `indoor_voice_link`'s docstring).
+
+It lives in the satellite, not in the link library, because it is a server like the engine's
+and shares its defences with it (`indoor_voice_net`), which Home Assistant does not need.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,11 @@ import secrets
 import ssl
 import time
 from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 from wyoming.event import Event
 
-from .connection import (
+from indoor_voice_link.connection import (
     ERROR,
     LINK_READY,
     PAIR_ACCEPTED,
@@ -24,21 +30,21 @@ from .connection import (
     read_handshake_event,
     write_event,
 )
-from .errors import LinkUnavailable, RejectReason
-from .identity import Identity, certificate_der, certificate_fingerprint
-from .limiter import SourceLimiters
-from .pairing import (
+from indoor_voice_link.errors import LinkUnavailable, RejectReason
+from indoor_voice_link.identity import Identity, certificate_der, certificate_fingerprint
+from indoor_voice_link.pairing import (
     NONCE_BYTES,
     Pairing,
-    PairingStore,
     Role,
     SessionBinding,
     proof,
     proofs_match,
 )
-from .refusals import RefusalLog
-from .slots import Slots
-from .tls import server_context
+from indoor_voice_link.tls import server_context
+from indoor_voice_net.local_network import is_local_address
+from indoor_voice_net.server import CappedServer
+
+from .pairing_limiter import SourceLimiters
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -47,6 +53,14 @@ PAIRING_TIMEOUT = 5.0  # for each answer of the pairing exchange
 _REVOCATION_CHECK_SECONDS = 2.0
 _MAX_CONNECTIONS = 8  # Home Assistant needs one; the rest is for reconnects and pairing
 _MAX_PER_SOURCE = 6
+
+
+class PairingStore(Protocol):
+    """Where the satellite keeps its pairing; another process may change it (`--pair`)."""
+
+    def load(self) -> Pairing: ...
+
+    def pin(self, home_assistant_certificate: bytes) -> None: ...
 
 
 class _Peer:
@@ -78,7 +92,7 @@ class _Refused(Exception):
         self.retry_after = retry_after
 
 
-class LinkServer:
+class LinkServer(CappedServer[_Peer]):
     """Accepts TLS on one port: the paired Home Assistant gets a LinkConnection.
 
     A client without a certificate may only run the pairing exchange; one with another
@@ -91,50 +105,43 @@ class LinkServer:
         store: PairingStore,
         on_connection: Callable[[LinkConnection], Awaitable[None]],
         *,
-        allow_peer: Callable[[str], bool] = lambda address: True,
+        allow_peer: Callable[[str], bool] = is_local_address,
     ) -> None:
+        super().__init__(
+            _LOGGER,
+            "a connection",
+            total=_MAX_CONNECTIONS,
+            per_source=_MAX_PER_SOURCE,
+            allow_peer=allow_peer,
+        )
         self._identity = identity
         self._store = store
         self._on_connection = on_connection
-        self._allow_peer = allow_peer
         self._limiters = SourceLimiters()
         self._pairing_lock = asyncio.Lock()  # held only while pinning, never while waiting
-        self._server: asyncio.Server | None = None
         self._context: tuple[bytes | None, ssl.SSLContext] | None = None
-        self._clients: set[asyncio.Task[None]] = set()
-        self._slots: Slots[_Peer] = Slots(_MAX_CONNECTIONS, _MAX_PER_SOURCE)
-        self._refusals = RefusalLog(_LOGGER, "a connection")
         self._connections: set[LinkConnection] = set()
         self._revocation_watch: asyncio.Task[None] | None = None
 
-    @property
-    def port(self) -> int:
-        assert self._server is not None
-        return int(self._server.sockets[0].getsockname()[1])
-
-    async def start(self, host: str, port: int) -> None:
+    async def start(self, host: str, port: int, **options: object) -> None:
         await self._refresh_context(self._store.load())
-        self._server = await asyncio.start_server(self._accept, host, port)
+        await super().start(host, port, **options)
         self._revocation_watch = asyncio.create_task(self._watch_revocation())
 
     async def close(self) -> None:
         """Stop listening and close every connection."""
         if self._server is not None:
-            self._server.close()
+            self._server.close()  # first: no newcomer while the others close
         if self._revocation_watch is not None:
             self._revocation_watch.cancel()
         for connection in list(self._connections):
             await connection.close()
-        for task in list(self._clients):
-            task.cancel()
-        await asyncio.gather(
-            *self._clients,
-            *([self._revocation_watch] if self._revocation_watch else []),
-            return_exceptions=True,
-        )
+        await super().close()
+        if self._revocation_watch is not None:
+            await asyncio.gather(self._revocation_watch, return_exceptions=True)
         if self._server is not None:
             await self._server.wait_closed()
-        self._refusals.close()
+        self.refusals.close()
 
     async def _refresh_context(self, pairing: Pairing) -> None:
         """Keep a TLS context that trusts exactly the paired certificate, built ahead of time."""
@@ -143,26 +150,17 @@ class LinkServer:
             context = await asyncio.to_thread(server_context, self._identity, paired)
             self._context = (paired, context)
 
-    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        peer = writer.get_extra_info("peername")
-        source = str(peer[0]) if peer else "unknown"
-        if not peer or not self._allow_peer(source):
-            self._refusals.refused(source, "outside the local network")
-            writer.transport.abort()
-            return
-        slot = _Peer(source, writer)
-        if not self._slots.admit(slot):
-            self._refusals.refused(source, "no free connection")
-            writer.transport.abort()
-            return
-        task = asyncio.current_task()
-        assert task is not None
-        self._clients.add(task)  # type: ignore[arg-type]
+    def occupant(
+        self, source: str, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> _Peer:
+        return _Peer(source, writer)
+
+    async def serve(
+        self, occupant: _Peer, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
         try:
-            await self._serve(reader, writer, slot)
+            await self._serve(reader, writer, occupant)
         finally:
-            self._slots.release(slot)
-            self._clients.discard(task)  # type: ignore[arg-type]
             await close_writer(writer)
 
     async def _serve(
@@ -176,7 +174,7 @@ class LinkServer:
             # plaintext buffer instead of reaching TLS.
             await writer.start_tls(self._context[1], ssl_handshake_timeout=TLS_HANDSHAKE_TIMEOUT)
         except (OSError, TimeoutError):
-            self._refusals.refused(peer, "no TLS handshake")
+            self.refusals.refused(peer, "no TLS handshake")
             return
         client_der = writer.get_extra_info("ssl_object").getpeercert(binary_form=True)
         if client_der is None:
@@ -185,7 +183,7 @@ class LinkServer:
         # OpenSSL checked the chain against the paired certificate; demand that very one.
         fingerprint = certificate_fingerprint(client_der)
         if fingerprint != pairing.home_assistant_fingerprint:
-            self._refusals.refused(peer, "not the paired Home Assistant")
+            self.refusals.refused(peer, "not the paired Home Assistant")
             return
         slot.authenticated = True
         connection = LinkConnection(reader, writer, fingerprint)
@@ -209,14 +207,14 @@ class LinkServer:
         try:
             await self._pairing_exchange(reader, writer, pairing, peer)
         except _Refused as refusal:
-            self._refusals.refused(peer, f"pairing: {refusal.reason.value}")
+            self.refusals.refused(peer, f"pairing: {refusal.reason.value}")
             data: dict[str, object] = {"text": refusal.text, "code": refusal.reason.value}
             if refusal.retry_after is not None:
                 data["retry_after"] = round(refusal.retry_after, 1)
             with contextlib.suppress(LinkUnavailable):
                 await write_event(writer, Event(ERROR, data))
         except (TimeoutError, LinkUnavailable):
-            self._refusals.refused(peer, "pairing did not complete")
+            self.refusals.refused(peer, "pairing did not complete")
         else:
             _LOGGER.info("Paired with the Home Assistant at %s", peer)
 

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import tempfile
 import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
-from .catalog import Kind, ModelFile, ModelSpec
+from .catalog import CATALOG, Kind, ModelFile, ModelSpec, find_spec
+from .files import atomic_file
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -87,14 +86,10 @@ def download(file: ModelFile, destination: Path, *, timeout: float = _TIMEOUT) -
     _LOGGER.info("Downloading %s", file.url)
     digest = hashlib.sha256()
     received = 0
-    handle, temp_name = tempfile.mkstemp(
-        prefix=f".{destination.name}.", suffix=".part", dir=destination.parent
-    )
-    temp = Path(temp_name)
     try:
         request = urllib.request.Request(file.url, headers={"User-Agent": "indoor-voice"})  # noqa: S310
         with (
-            os.fdopen(handle, "wb") as out,
+            atomic_file(destination, 0o644) as out,
             urllib.request.urlopen(request, timeout=timeout) as response,  # noqa: S310
         ):
             while chunk := response.read(_CHUNK):
@@ -103,18 +98,28 @@ def download(file: ModelFile, destination: Path, *, timeout: float = _TIMEOUT) -
                     raise ModelError(f"{file.url} is larger than the expected {file.size} bytes")
                 digest.update(chunk)
                 out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        if file.size is not None and received != file.size:
-            raise ModelError(f"{file.url}: got {received} bytes, expected {file.size}")
-        if digest.hexdigest() != file.sha256:
-            raise ModelError(
-                f"{file.url}: checksum mismatch (got sha256 {digest.hexdigest()}, "
-                f"expected {file.sha256})"
-            )
-        temp.chmod(0o644)
-        temp.replace(destination)
+            if file.size is not None and received != file.size:
+                raise ModelError(f"{file.url}: got {received} bytes, expected {file.size}")
+            if digest.hexdigest() != file.sha256:
+                raise ModelError(
+                    f"{file.url}: checksum mismatch (got sha256 {digest.hexdigest()}, "
+                    f"expected {file.sha256})"
+                )
     except OSError as err:
         raise ModelError(f"cannot download {file.url}: {err}") from err
-    finally:
-        temp.unlink(missing_ok=True)
+
+
+def resolve(
+    kind: Kind, value: str, data_dirs: Sequence[Path], *, offline: bool
+) -> tuple[Path, ModelSpec | None]:
+    """A model given by path, or by catalog name (found or downloaded)."""
+    path = Path(value).expanduser()
+    if path.exists():
+        return path, None
+    spec = find_spec(kind, value)
+    if spec is None:
+        known = ", ".join(s.name for s in CATALOG if s.kind == kind)
+        raise ModelError(
+            f"unknown {kind.value} model {value!r}: not a path, and not one of {known}"
+        )
+    return ensure(spec, data_dirs, offline=offline), spec

@@ -43,6 +43,9 @@ class ModelSpec:
     aliases: tuple[str, ...] = field(default=())
 
 
+PROJECT = ("Indoor Voice", "https://github.com/indoor-voice/indoor-voice")
+"""Who made the programs (name, URL), as they attribute themselves to Wyoming clients."""
+
 HUGGING_FACE = "https://huggingface.co"
 GITHUB = "https://github.com"
 

@@ -50,7 +50,9 @@ class WakeWord:
 
 
 @dataclass(frozen=True)
-class Detection:
+class WakeHit:
+    """A wake word heard in a stream (what `wyoming.wake.Detection` then reports)."""
+
     name: str
     score: float
     timestamp_ms: int
@@ -134,15 +136,15 @@ class WakeWordStream:
         """Samples waiting for the next 80 ms step."""
         return self._pending.size
 
-    def process(self, samples: np.ndarray) -> list[Detection]:
-        """Feed samples; return the detections they complete."""
+    def process(self, samples: np.ndarray) -> list[WakeHit]:
+        """Feed samples; return the wake words they complete."""
         if samples.size:
             self._pending = np.concatenate((self._pending, samples))
-        detections: list[Detection] = []
+        hits: list[WakeHit] = []
         while self._pending.size >= STEP_SAMPLES:
             step, self._pending = self._pending[:STEP_SAMPLES], self._pending[STEP_SAMPLES:]
-            detections.extend(self._step(step))
-        return detections
+            hits.extend(self._step(step))
+        return hits
 
     def _catch_up(self) -> None:
         """Embeddings for this step and every skipped one, from the kept mel frames."""
@@ -162,7 +164,7 @@ class WakeWordStream:
         ]
         self._stale = 0
 
-    def _step(self, step: np.ndarray) -> list[Detection]:
+    def _step(self, step: np.ndarray) -> list[WakeHit]:
         models = self._models
         new_mel = models.mel(np.concatenate((self._context, step)))
         self._context = step[-_MEL_CONTEXT:]
@@ -178,12 +180,12 @@ class WakeWordStream:
             return []
 
         timestamp_ms = self._steps * STEP_SAMPLES * 1000 // 16_000
-        detections = []
+        hits = []
         for word in self.words:
             score = models.score(word, self._embeddings)
             self.best_scores[word.name] = max(self.best_scores[word.name], score)
             if score < self._threshold or self._steps < self._quiet_until.get(word.name, 0):
                 continue
             self._quiet_until[word.name] = self._steps + self._refractory_steps
-            detections.append(Detection(word.name, score, timestamp_ms))
-        return detections
+            hits.append(WakeHit(word.name, score, timestamp_ms))
+        return hits

@@ -33,7 +33,7 @@ class Occupant(Protocol):
 T = TypeVar("T", bound=Occupant)
 
 
-class Slots(Generic[T]):  # noqa: UP046 - the satellite runs on Python 3.11
+class Slots(Generic[T]):
     """Who holds a server's slots, and whom to evict when a newcomer needs one."""
 
     def __init__(

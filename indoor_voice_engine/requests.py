@@ -1,0 +1,38 @@
+"""What a client asks for, checked: a request the engine refuses gets a clear error, and the
+connection stays usable."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class BadRequest(Exception):
+    """The client asked for something the engine refuses; the connection stays usable."""
+
+    def __init__(self, code: str, text: str) -> None:
+        super().__init__(text)
+        self.code = code
+        self.text = text
+
+
+def optional_str(data: dict[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise BadRequest("bad-request", f"{key} must be a string")
+    return value
+
+
+def optional_int(data: dict[str, Any], key: str) -> int | None:
+    value = data.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def str_list(data: dict[str, Any], key: str) -> list[str]:
+    value = data.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise BadRequest("bad-request", f"{key} must be a list of strings")
+    return value

@@ -1,0 +1,18 @@
+"""Indoor Voice models: what the engine and the satellite both need to find, fetch and run.
+
+- `catalog`: the models known by name, each file pinned by revision and SHA-256.
+- `download`: finding a model in data dirs, or downloading it once, verified.
+- `wake`: the openWakeWord runtime (its ONNX models on onnxruntime).
+- `wake_words`: which wake word models to load, and loading them (one way for both programs).
+- `files`: files written whole or not at all.
+
+A library, not a program: it imports neither the engine nor the satellite. Importing this
+package loads nothing heavy (numpy and onnxruntime come with `wake`).
+"""
+
+import os
+
+# onnxruntime's telemetry writes a device id under ~/.cache and a session file under $TMPDIR
+# as soon as it is imported. Neither program keeps anything at rest, so it is off, before any
+# import of onnxruntime: the engine and the satellite import this package first.
+os.environ["ORT_DISABLE_TELEMETRY"] = "1"

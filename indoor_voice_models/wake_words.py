@@ -1,0 +1,84 @@
+"""Which wake word models to load, and loading them: the one way both programs do it.
+
+A wake word comes from the catalog (its name, its phrase) or from an `.onnx` file named on
+the command line (hey_jarvis_v0.1.onnx stands for `hey_jarvis`, said "Hey Jarvis"). Either
+way it needs openWakeWord's two feature models (`WAKE_FEATURES`) beside the classifiers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .catalog import WAKE_FEATURES, ModelSpec, wake_specs
+from .download import ModelError
+from .wake import WakeWordModels
+
+_VERSION_SUFFIX = re.compile(r"_v\d+(\.\d+)*$")
+
+
+class WakeModelsMissing(ModelError):
+    """The openWakeWord models are not where the program looks."""
+
+
+@dataclass(frozen=True)
+class WakeWordSource:
+    """One wake word classifier to load: its name, phrase and file, and its catalog entry."""
+
+    name: str
+    phrase: str
+    path: Path
+    spec: ModelSpec | None = None
+
+    @classmethod
+    def from_catalog(cls, spec: ModelSpec, folder: Path) -> WakeWordSource:
+        assert spec.phrase is not None, spec.name
+        return cls(spec.name, spec.phrase, folder / spec.files[0].name, spec)
+
+    @classmethod
+    def from_file(cls, path: Path) -> WakeWordSource:
+        name = wake_word_name(path)
+        return cls(name, name.replace("_", " ").title(), path)
+
+
+@dataclass(frozen=True)
+class WakeWords:
+    """Loaded models, and where each wake word came from."""
+
+    models: WakeWordModels
+    sources: dict[str, WakeWordSource] = field(default_factory=dict)
+
+    @property
+    def phrases(self) -> dict[str, str]:
+        """The phrase each wake word name stands for."""
+        return {name: source.phrase for name, source in self.sources.items()}
+
+
+def wake_word_name(model: Path) -> str:
+    """The name a wake word model file stands for: hey_jarvis_v0.1.onnx -> hey_jarvis."""
+    return _VERSION_SUFFIX.sub("", model.stem)
+
+
+def installed_wake_words(folder: Path) -> list[WakeWordSource]:
+    """Every catalog wake word whose model file is in `folder`."""
+    return [
+        source
+        for spec in wake_specs()
+        if (source := WakeWordSource.from_catalog(spec, folder)).path.is_file()
+    ]
+
+
+def load_wake_words(features_folder: Path, sources: list[WakeWordSource]) -> WakeWords:
+    """Load the feature models from `features_folder` and the given classifiers."""
+    features = [features_folder / file.name for file in WAKE_FEATURES.files]
+    if missing := [str(path) for path in features if not path.is_file()]:
+        raise WakeModelsMissing(f"openWakeWord feature models not found: {', '.join(missing)}")
+    if not sources:
+        raise WakeModelsMissing(f"no wake word model in {features_folder}")
+    models = WakeWordModels(
+        features[0],
+        features[1],
+        {source.name: (source.path, source.phrase) for source in sources},
+    )
+    return WakeWords(models, {source.name: source for source in sources})

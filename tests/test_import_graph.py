@@ -1,0 +1,160 @@
+"""Three programs and the libraries they share, each library under one name.
+
+No program imports another: the engine and the satellite share `indoor_voice_models` (the
+model catalog, downloads, the openWakeWord runtime) and `indoor_voice_net` (what a server on
+the home network does with strangers); the integration and the satellite share the link,
+which lives in the integration's folder (Home Assistant installs only that) and which the
+satellite imports as `indoor_voice_link`, the integration as `.link`. Read from the source
+with `ast`, so an import inside a function or behind TYPE_CHECKING counts too.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+INTEGRATION = "custom_components/indoor_voice"
+LINK = f"{INTEGRATION}/link"
+
+# Where each part lives, and the name others import it by.
+PARTS = {
+    "engine": ("indoor_voice_engine", "indoor_voice_engine"),
+    "satellite": ("indoor_voice_satellite", "indoor_voice_satellite"),
+    "models": ("indoor_voice_models", "indoor_voice_models"),
+    "net": ("indoor_voice_net", "indoor_voice_net"),
+}
+
+# What each part may import (besides itself, the standard library and third parties).
+ALLOWED = {
+    "engine": {"models", "net"},
+    "satellite": {"models", "net", "link as indoor_voice_link"},
+    "models": set(),
+    "net": set(),
+    "link": set(),  # relative imports only: it has a different name in each program
+    "integration": {"link as .link", "link as custom_components.indoor_voice.link"},
+}
+
+
+def part_of(path: Path) -> str:
+    relative = path.relative_to(REPO).as_posix()
+    if relative.startswith(f"{LINK}/"):
+        return "link"
+    if relative.startswith(f"{INTEGRATION}/"):
+        return "integration"
+    return next(part for part, (folder, _) in PARTS.items() if relative.startswith(f"{folder}/"))
+
+
+def imports(path: Path, source: str | None = None) -> Iterator[tuple[int, str]]:
+    """(line, what) for each import of a first-party module: 'engine', 'link as .link', …"""
+    tree = ast.parse(path.read_text() if source is None else source, str(path))
+    package = path.relative_to(REPO).with_suffix("").parts[:-1]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level:
+            base = package[: len(package) - node.level + 1]
+            name = ".".join((*base, *([node.module] if node.module else [])))
+            if name.startswith(LINK.replace("/", ".")):
+                if part_of(path) != "link":
+                    yield node.lineno, "link as .link"
+                continue
+            names = [name]
+        elif isinstance(node, ast.ImportFrom):
+            names = [node.module or ""]
+        else:
+            continue
+        for name in names:
+            if target := _target(name):
+                yield node.lineno, target
+
+
+def _target(name: str) -> str | None:
+    top = name.split(".")[0]
+    if top == "indoor_voice_link":
+        return "link as indoor_voice_link"
+    if name == "custom_components" or name.startswith("custom_components."):
+        if name.startswith(LINK.replace("/", ".")):
+            return "link as custom_components.indoor_voice.link"
+        return "integration"
+    return next((part for part, (_, module) in PARTS.items() if top == module), None)
+
+
+def modules() -> list[Path]:
+    folders = [REPO / folder for folder, _ in PARTS.values()] + [REPO / INTEGRATION]
+    return sorted(path for folder in folders for path in folder.rglob("*.py"))
+
+
+def violations(paths: list[Path], source: str | None = None) -> list[str]:
+    found = []
+    for path in paths:
+        part = part_of(path)
+        for line, target in imports(path, source):
+            if target != part and target not in ALLOWED[part]:
+                found.append(f"{path.relative_to(REPO)}:{line}: {part} imports {target}")
+    return found
+
+
+def test_no_program_imports_another_and_each_library_has_one_name() -> None:
+    assert len(modules()) > 50
+    assert violations(modules()) == []
+
+
+def test_each_test_session_imports_the_link_under_its_own_name() -> None:
+    """The integration's tests run in Home Assistant's session, the programs' tests in
+    theirs: one name for the link in each process."""
+    programs_tests = [
+        *(REPO / "tests/engine").rglob("*.py"),
+        *(REPO / "tests/satellite").rglob("*.py"),
+        *(REPO / "tests").glob("test_*.py"),
+    ]
+    integration_tests = [*(REPO / "tests/integration").rglob("*.py")]
+    integration_tests += (REPO / "tests/browser").rglob("*.py")
+    found = [
+        f"{path.relative_to(REPO)}:{line}: imports {target}"
+        for path in programs_tests
+        for line, target in imports(path)
+        if target in ("integration", "link as custom_components.indoor_voice.link")
+    ] + [
+        f"{path.relative_to(REPO)}:{line}: imports {target}"
+        for path in integration_tests
+        for line, target in imports(path)
+        if target in (*PARTS, "link as indoor_voice_link")
+    ]
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    ("where", "source"),
+    [
+        ("indoor_voice_satellite/wake.py", "from indoor_voice_engine.stt import Request"),
+        ("indoor_voice_engine/server.py", "import indoor_voice_link.connection"),
+        ("indoor_voice_engine/server.py", "from custom_components.indoor_voice import const"),
+        ("indoor_voice_satellite/cli.py", "from custom_components.indoor_voice.link import pair"),
+        (f"{INTEGRATION}/satellite.py", "from indoor_voice_link import pair"),
+        (f"{INTEGRATION}/satellite.py", "from indoor_voice_net import server"),
+        (f"{LINK}/client.py", "from ..const import DOMAIN"),
+        (f"{LINK}/client.py", "from indoor_voice_link import pair"),
+        ("indoor_voice_models/wake.py", "from indoor_voice_satellite import wake"),
+        ("indoor_voice_net/server.py", "def f():\n    import indoor_voice_engine"),
+    ],
+)
+def test_a_forbidden_import_is_caught(where: str, source: str) -> None:
+    assert violations([REPO / where], source)
+
+
+@pytest.mark.parametrize(
+    ("where", "source"),
+    [
+        ("indoor_voice_satellite/wake.py", "from indoor_voice_link.protocol import LISTEN"),
+        ("indoor_voice_satellite/wake.py", "from indoor_voice_models.wake import WakeHit"),
+        ("indoor_voice_engine/server.py", "from indoor_voice_net.server import CappedServer"),
+        (f"{INTEGRATION}/satellite.py", "from .link import protocol"),
+        (f"{LINK}/client.py", "from .tls import client_context"),
+    ],
+)
+def test_an_allowed_import_passes(where: str, source: str) -> None:
+    assert violations([REPO / where], source) == []
