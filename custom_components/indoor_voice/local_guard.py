@@ -83,6 +83,7 @@ class LocalGuard:
     def __init__(self, hass: HomeAssistant) -> None:
         self._hass = hass
         self._watched: dict[str, set[str]] = {}  # pipeline id -> who uses it
+        self._unwatch_by_user: dict[str, CALLBACK_TYPE] = {}  # see async_watch_only
 
     @callback
     def async_watch(self, pipeline_id: str, user: str) -> CALLBACK_TYPE:
@@ -99,6 +100,14 @@ class LocalGuard:
                 ir.async_delete_issue(self._hass, DOMAIN, _issue_id(pipeline_id))
 
         return unwatch
+
+    @callback
+    def async_watch_only(self, pipeline_id: str | None, user: str) -> None:
+        """`user` relies on this pipeline now (None: on none), and no longer on another."""
+        if (unwatch := self._unwatch_by_user.pop(user, None)) is not None:
+            unwatch()
+        if pipeline_id is not None:
+            self._unwatch_by_user[user] = self.async_watch(pipeline_id, user)
 
     @callback
     def async_start(self) -> CALLBACK_TYPE:
