@@ -1,10 +1,10 @@
-"""The Assist satellite entity: keeps the link to one satellite and runs HA's pipeline for it.
-
-The satellite detects the wake word itself and only then streams the command. Before a
-pipeline runs, the entity checks that every stage of it is local, and asks the arbiter
-whether another satellite heard the same wake word better. When Home Assistant expects an
-answer (a started conversation, a question, a reply the agent asked for) it tells the
-satellite to `listen`; timers of the satellite's device go to the satellite (timers.py).
+"""The Assist satellite entity: runs Home Assistant's pipeline for one satellite, over its
+link (satellite_connection.py) and in Wyoming terms (satellite_pipeline.py). The satellite
+detects the wake word itself and only then streams the command. Before a pipeline runs, the
+entity checks that every stage of it is local, and asks the arbiter whether another
+satellite heard the same wake word better. When Home Assistant expects an answer (a started
+conversation, a question, a reply the agent asked for) it tells the satellite to `listen`;
+timers of the satellite's device go to the satellite (timers.py).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from .arbiter import DATA_ARBITER, Hearing
 from .conversation_turns import Turns
 from .endpointing import SENSITIVITY
 from .entries import entity_id_of
-from .local_guard import DATA_GUARD, Stage, async_non_local_stages
+from .local_guard import DATA_GUARD, REFUSAL, Stage, async_non_local_stages
 from .satellite import SatelliteConfigEntry
 from .satellite_connection import SatelliteLink
 from .satellite_entity import SatelliteEntity
@@ -50,11 +50,6 @@ from .satellite_speaker import SatelliteSpeaker
 from .timers import SatelliteTimers
 
 _LOGGER = logging.getLogger(__name__)
-
-REFUSAL = (
-    "Sorry, I can't listen right now: this voice assistant would send what you say outside "
-    "your home. Please check Home Assistant's repairs."
-)
 
 
 async def async_setup_entry(

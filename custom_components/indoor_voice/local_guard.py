@@ -29,6 +29,11 @@ _LOGGER = logging.getLogger(__name__)
 
 DATA_GUARD: HassKey[LocalGuard] = HassKey(f"{DOMAIN}_local_guard")
 LOCAL_IOT_CLASSES = {"local_push", "local_polling"}
+# What a satellite says instead of streaming into a pipeline that is not local.
+REFUSAL = (
+    "Sorry, I can't listen right now: this voice assistant would send what you say outside "
+    "your home. Please check Home Assistant's repairs."
+)
 # Built into Home Assistant and running in it: no network at all.
 _ALWAYS_LOCAL = {HOME_ASSISTANT_AGENT, "homeassistant", "conversation.homeassistant"}
 
