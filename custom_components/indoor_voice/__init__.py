@@ -17,9 +17,10 @@ from homeassistant.helpers.typing import ConfigType
 
 from .arbiter import DATA_ARBITER, WakeArbiter
 from .compat import ENTRY_DONE, EntryResult, async_unload_platforms
-from .config_flow import HOUSEHOLD_UNIQUE_ID, IndoorVoiceConfigFlow
-from .const import CONF_KIND, DOMAIN, Kind
+from .config_flow import IndoorVoiceConfigFlow
+from .const import DOMAIN, Kind
 from .engine import EngineConfigEntry, EngineCoordinator, offered_platforms
+from .entries import HOUSEHOLD_UNIQUE_ID, is_satellite, kind_of
 from .household import DATA_HOUSEHOLD, Household
 from .local_guard import DATA_GUARD, LocalGuard
 from .logs import quiet_what_is_not_news
@@ -40,7 +41,6 @@ SATELLITE_PLATFORMS = [
     Platform.SELECT,
     Platform.NUMBER,
 ]
-SATELLITE_KINDS = (Kind.SATELLITE, Kind.WYOMING_SATELLITE)
 PURGE_INTERVAL = timedelta(hours=1)
 
 
@@ -57,10 +57,9 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> EntryResult:
-    kind = entry.data.get(CONF_KIND)
-    if kind == Kind.HOUSEHOLD:
+    if kind_of(entry) is Kind.HOUSEHOLD:
         await _async_setup_household(hass, entry)
-    elif kind in SATELLITE_KINDS:
+    elif is_satellite(entry):
         await _async_setup_satellite(hass, entry)
     else:
         await _async_setup_engine(hass, entry)
@@ -70,7 +69,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> EntryRes
 async def _async_setup_satellite(hass: HomeAssistant, entry: SatelliteConfigEntry) -> None:
     """The entities connect on their own and stay unavailable until the satellite answers."""
     entry.runtime_data = SatelliteDevice(entry.entry_id)
-    if entry.data[CONF_KIND] == Kind.WYOMING_SATELLITE:
+    if kind_of(entry) is Kind.WYOMING_SATELLITE:
         ir.async_create_issue(
             hass,
             DOMAIN,
@@ -138,9 +137,9 @@ async def _async_options_updated(hass: HomeAssistant, entry: ConfigEntry) -> Non
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> EntryResult:
-    if entry.data.get(CONF_KIND) == Kind.HOUSEHOLD:
+    if kind_of(entry) is Kind.HOUSEHOLD:
         return await async_unload_platforms(hass, entry, HOUSEHOLD_PLATFORMS)
-    if entry.data.get(CONF_KIND) in SATELLITE_KINDS:
+    if is_satellite(entry):
         return await async_unload_platforms(hass, entry, SATELLITE_PLATFORMS)
     coordinator: EngineCoordinator = entry.runtime_data
     return await async_unload_platforms(hass, entry, coordinator.platforms)
@@ -148,14 +147,14 @@ async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> EntryRe
 
 async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Removing the household is like a fresh install: sharing off, every clip deleted."""
-    if entry.data.get(CONF_KIND) == Kind.HOUSEHOLD:
+    if kind_of(entry) is Kind.HOUSEHOLD:
         await hass.data[DATA_HOUSEHOLD].async_reset()
     ir.async_delete_issue(hass, DOMAIN, f"unencrypted_satellite_{entry.entry_id}")
 
 
 async def async_migrate_entry(hass: HomeAssistant, entry: ConfigEntry) -> EntryResult:
     """Any migration of the household starts with sharing off."""
-    if entry.data.get(CONF_KIND) == Kind.HOUSEHOLD:
+    if kind_of(entry) is Kind.HOUSEHOLD:
         await hass.data[DATA_HOUSEHOLD].async_reset()
     hass.config_entries.async_update_entry(
         entry,

@@ -13,13 +13,8 @@ from homeassistant.helpers import selector
 from homeassistant.helpers.http import current_request
 
 from .compat import vol
-from .household import (
-    DEFAULT_MAX_SIZE_MB,
-    DISCLOSURE_VERSION,
-    MAX_RETENTION_DAYS,
-    Household,
-    SharingSettings,
-)
+from .consent import DEFAULT_MAX_SIZE_MB, DISCLOSURE_VERSION, MAX_RETENTION_DAYS, SharingSettings
+from .household import Household
 
 CONF_ACKNOWLEDGE = "acknowledge"
 CONF_RETENTION_DAYS = "retention_days"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Final
 
+from wyoming.audio import AudioFormat
+
 DOMAIN: Final = "indoor_voice"
 
 DEFAULT_ENGINE_PORT: Final = 10400
@@ -27,10 +29,8 @@ DEFAULT_BEAM_SIZE: Final = 1
 ENGINE_POLL_SECONDS: Final = 10
 WYOMING_TIMEOUT: Final = 5
 
-# The microphone format of Assist pipelines.
-SAMPLE_RATE: Final = 16_000
-SAMPLE_WIDTH: Final = 2
-SAMPLE_CHANNELS: Final = 1
+# The microphone format of Assist pipelines: 16 kHz, 16 bit, mono.
+PIPELINE_FORMAT: Final = AudioFormat(rate=16_000, width=2, channels=1)
 
 
 class Kind(StrEnum):

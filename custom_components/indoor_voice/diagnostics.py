@@ -9,6 +9,7 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 
 from .const import CONF_KIND, Kind
+from .entries import is_satellite, kind_of
 from .household import DATA_HOUSEHOLD
 
 TO_REDACT = {"key", "certificate", "pairing_code"}
@@ -23,17 +24,13 @@ async def async_get_config_entry_diagnostics(
         "options": dict(entry.options),
         "household": hass.data[DATA_HOUSEHOLD].as_diagnostics(),
     }
-    if entry.data.get(CONF_KIND) == Kind.ENGINE and (
-        coordinator := getattr(entry, "runtime_data", None)
-    ):
+    if kind_of(entry) is Kind.ENGINE and (coordinator := getattr(entry, "runtime_data", None)):
         diagnostics["engine"] = {
             "available": coordinator.last_update_success,
             "platforms": [str(p) for p in coordinator.platforms],
             "info": coordinator.data.to_dict() if coordinator.data else None,
         }
-    if entry.data.get(CONF_KIND) in (Kind.SATELLITE, Kind.WYOMING_SATELLITE) and (
-        device := getattr(entry, "runtime_data", None)
-    ):
+    if is_satellite(entry) and (device := getattr(entry, "runtime_data", None)):
         diagnostics["satellite"] = {
             "connected": device.connected,
             "muted": device.muted,

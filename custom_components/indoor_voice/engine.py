@@ -13,7 +13,7 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, Upda
 from wyoming.info import Info
 
 from .const import ENGINE_POLL_SECONDS
-from .wyoming_link import async_describe
+from .engine_client import async_describe
 
 # The health checks' own logger (logs.py keeps it at INFO unless configured).
 _POLL_LOGGER = logging.getLogger(f"{__name__}.poll")

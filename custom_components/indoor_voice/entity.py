@@ -7,6 +7,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN
 from .engine import EngineCoordinator
+from .entries import unique_id
 
 
 class EngineEntity(CoordinatorEntity[EngineCoordinator]):
@@ -17,7 +18,7 @@ class EngineEntity(CoordinatorEntity[EngineCoordinator]):
     def __init__(self, coordinator: EngineCoordinator, service: str) -> None:
         super().__init__(coordinator)
         entry = coordinator.config_entry
-        self._attr_unique_id = f"{entry.entry_id}-{service}"
+        self._attr_unique_id = unique_id(entry.entry_id, service)
         program = next(
             (p for p in (*coordinator.data.asr, *coordinator.data.tts, *coordinator.data.wake)),
             None,

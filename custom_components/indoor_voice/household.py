@@ -1,55 +1,45 @@
-"""The household's choices that belong to the whole home, kept in HA storage.
+"""The household's choices that belong to the whole home, kept in HA storage: consent and
+review-sharing, the Indoor Voice (local) pipeline's id, and the key and certificate this Home
+Assistant shows satellites on the link.
 
-Review-sharing is off unless the household consented to the current disclosure and turned
-it on. Every grant, start, stop, revocation and suspension is appended to a consent log
-(time, HA user, disclosure version, action) that is never rewritten.
+Review-sharing is off unless the household consented to the current disclosure (consent.py)
+and turned it on. Every grant, start, stop, revocation and suspension is appended to a
+consent log (time, HA user, disclosure version, action) that is never rewritten. Clips are
+kept only while sharing is on (kept_clips.py).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Literal, TypedDict
+from typing import Any, TypedDict
 
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
+from .consent import (
+    DEFAULT_MAX_SIZE_MB,
+    DEFAULT_RETENTION_DAYS,
+    DISCLOSURE_VERSION,
+    ISSUE_DISCLOSURE_CHANGED,
+    MAX_RETENTION_DAYS,
+    Action,
+    ConsentEntry,
+    ConsentRequired,
+    SharingSettings,
+)
 from .const import DOMAIN
+from .kept_clips import KeptClips
 from .link import Identity, generate_identity
-from .review_store import Clip, ReviewStore
+from .review_store import Clip
 
 _LOGGER = logging.getLogger(__name__)
 
 STORAGE_VERSION = 1
 DATA_HOUSEHOLD: HassKey[Household] = HassKey(f"{DOMAIN}_household")
-
-# Bump when the disclosure (strings.json, options step "consent") changes in substance:
-# sharing stops until the household acknowledges the new text. The test suite holds the
-# text's hash so a changed text cannot ship without a new version.
-# 2: says what an export is, where it is written, and that it goes with the clips.
-DISCLOSURE_VERSION = 2
-
-ISSUE_DISCLOSURE_CHANGED = "disclosure_changed"
-
-DEFAULT_RETENTION_DAYS = 30
-MAX_RETENTION_DAYS = 90
-DEFAULT_MAX_SIZE_MB = 200
-
-Action = Literal["granted", "sharing_on", "revoked", "suspended", "declined"]
-
-
-class ConsentEntry(TypedDict, total=False):
-    time: str
-    user_id: str | None
-    disclosure_version: int
-    action: Action
-    deleted_clips: int
-    deleted_exports: int
 
 
 class HouseholdData(TypedDict, total=False):
@@ -63,22 +53,6 @@ class HouseholdData(TypedDict, total=False):
     consent_log: list[ConsentEntry]
 
 
-class ConsentRequired(ServiceValidationError):
-    """Review-sharing cannot start without a current acknowledgement."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            translation_domain=DOMAIN,
-            translation_key="consent_required",
-        )
-
-
-@dataclass(frozen=True)
-class SharingSettings:
-    retention_days: int
-    max_size_mb: int
-
-
 class Household:
     """Loaded once per Home Assistant instance, however many entries there are."""
 
@@ -90,12 +64,12 @@ class Household:
         )
         self._data: HouseholdData = {}
         self._listeners: list[Callable[[], None]] = []
-        self.review = ReviewStore.for_hass(hass)
-        self.waiting_clips = 0
+        self.clips = KeptClips(hass, self._notify)
+        self.review = self.clips.review  # the clips on disk, for the review page
 
     async def async_load(self) -> None:
         self._data = await self._store.async_load() or {}
-        await self._async_count_waiting()
+        await self.clips.async_count_waiting()
 
     async def _async_save(self) -> None:
         await self._store.async_save(self._data)
@@ -105,12 +79,11 @@ class Household:
         for listener in list(self._listeners):
             listener()
 
-    async def _async_count_waiting(self) -> None:
-        clips = await self._hass.async_add_executor_job(self.review.clips)
-        self.waiting_clips = sum(1 for clip in clips if clip.status == "pending")
-        self._notify()
-
     # -- clips -------------------------------------------------------------------------
+
+    @property
+    def waiting_clips(self) -> int:
+        return self.clips.waiting
 
     async def async_keep(self, pcm: bytes, transcript: str) -> Clip | None:
         """Keep one command's audio and transcript, if the household shares.
@@ -119,36 +92,14 @@ class Household:
         """
         if not self.sharing or not pcm or not transcript.strip():
             return None
-        clip = await self._hass.async_add_executor_job(
-            self.review.add, pcm, transcript.strip(), dt_util.utcnow()
-        )
-        await self.async_enforce_limits()
-        return clip
+        return await self.clips.async_add(pcm, transcript.strip(), self.settings)
 
     async def async_enforce_limits(self) -> int:
         """Apply the retention limit and the size cap; return how many clips went."""
-        settings = self.settings
-        deleted = await self._hass.async_add_executor_job(
-            self.review.purge,
-            dt_util.utcnow(),
-            settings.retention_days,
-            settings.max_size_mb * 1024 * 1024,
-        )
-        if deleted:
-            _LOGGER.info(
-                "Deleted %d review clips or exports past the retention limit or size cap", deleted
-            )
-        await self._async_count_waiting()
-        return deleted
+        return await self.clips.async_enforce_limits(self.settings)
 
     async def async_clips_changed(self) -> None:
-        await self._async_count_waiting()
-
-    async def _async_delete_all_clips(self) -> tuple[int, int]:
-        """Every clip and every export; how many of each went."""
-        deleted = await self._hass.async_add_executor_job(self.review.delete_all)
-        self.waiting_clips = 0
-        return deleted
+        await self.clips.async_count_waiting()
 
     @callback
     def async_add_listener(self, listener: Callable[[], None]) -> Callable[[], None]:
@@ -238,7 +189,7 @@ class Household:
 
     async def async_revoke(self, user_id: str | None, action: Action = "revoked") -> int:
         """Stop sharing, withdraw consent, delete every clip and export; record how many."""
-        deleted, exports = await self._async_delete_all_clips()
+        deleted, exports = await self.clips.async_delete_all()
         self._data["sharing"] = False
         self._data["consented_version"] = None
         self._log(action, user_id, deleted_clips=deleted, deleted_exports=exports)
@@ -266,7 +217,7 @@ class Household:
 
     async def async_reset(self) -> None:
         """Back to a fresh install: sharing off, no consent (the log itself is kept)."""
-        await self._async_delete_all_clips()
+        await self.clips.async_delete_all()
         self._data["sharing"] = False
         self._data["consented_version"] = None
         await self._async_save()

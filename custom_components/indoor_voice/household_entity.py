@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity
 
 from .const import DOMAIN
-from .household import Household
+from .entries import HOUSEHOLD_UNIQUE_ID, unique_id
+from .household import DATA_HOUSEHOLD
 
 
 class HouseholdEntity(Entity):
@@ -14,13 +16,15 @@ class HouseholdEntity(Entity):
 
     _attr_has_entity_name = True
     _attr_should_poll = False
+    key: str  # the entity's unique id and translation key within the household
 
-    def __init__(self, household: Household, key: str) -> None:
-        self._household = household
-        self._attr_unique_id = f"household-{key}"
+    def __init__(self, hass: HomeAssistant) -> None:
+        self._household = hass.data[DATA_HOUSEHOLD]
+        key = self.key
+        self._attr_unique_id = unique_id(HOUSEHOLD_UNIQUE_ID, key)
         self._attr_translation_key = key
         self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, "household")},
+            identifiers={(DOMAIN, HOUSEHOLD_UNIQUE_ID)},
             name="Indoor Voice household",
             manufacturer="Indoor Voice",
             model="Privacy choices",

@@ -29,6 +29,11 @@ _LOGGER = logging.getLogger(__name__)
 
 DATA_GUARD: HassKey[LocalGuard] = HassKey(f"{DOMAIN}_local_guard")
 LOCAL_IOT_CLASSES = {"local_push", "local_polling"}
+# What a satellite says instead of streaming into a pipeline that is not local.
+REFUSAL = (
+    "Sorry, I can't listen right now: this voice assistant would send what you say outside "
+    "your home. Please check Home Assistant's repairs."
+)
 # Built into Home Assistant and running in it: no network at all.
 _ALWAYS_LOCAL = {HOME_ASSISTANT_AGENT, "homeassistant", "conversation.homeassistant"}
 
@@ -83,6 +88,7 @@ class LocalGuard:
     def __init__(self, hass: HomeAssistant) -> None:
         self._hass = hass
         self._watched: dict[str, set[str]] = {}  # pipeline id -> who uses it
+        self._unwatch_by_user: dict[str, CALLBACK_TYPE] = {}  # see async_watch_only
 
     @callback
     def async_watch(self, pipeline_id: str, user: str) -> CALLBACK_TYPE:
@@ -99,6 +105,14 @@ class LocalGuard:
                 ir.async_delete_issue(self._hass, DOMAIN, _issue_id(pipeline_id))
 
         return unwatch
+
+    @callback
+    def async_watch_only(self, pipeline_id: str | None, user: str) -> None:
+        """`user` relies on this pipeline now (None: on none), and no longer on another."""
+        if (unwatch := self._unwatch_by_user.pop(user, None)) is not None:
+            unwatch()
+        if pipeline_id is not None:
+            self._unwatch_by_user[user] = self.async_watch(pipeline_id, user)
 
     @callback
     def async_start(self) -> CALLBACK_TYPE:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from functools import cache
 
-from .household import ConsentRequired
+from .consent import ConsentRequired
 
 WEBSOCKET_LOGGER = "homeassistant.components.websocket_api.http.connection"
 ENGINE_POLL_LOGGER = "custom_components.indoor_voice.engine.poll"

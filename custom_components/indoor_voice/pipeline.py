@@ -15,10 +15,8 @@ from homeassistant.components.conversation import HOME_ASSISTANT_AGENT
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
 
 from .const import (
-    CONF_KIND,
     CONF_LANGUAGE,
     CONF_VOICE,
     CONF_WAKE_WORD,
@@ -28,6 +26,7 @@ from .const import (
     Kind,
 )
 from .engine import EngineConfigEntry
+from .entries import entity_id_of, kind_of
 from .household import DATA_HOUSEHOLD
 
 _LOGGER = logging.getLogger(__name__)
@@ -39,12 +38,10 @@ _SERVICE_IDS = {Platform.STT: "stt", Platform.TTS: "tts", Platform.WAKE_WORD: "w
 
 def our_entity(hass: HomeAssistant, platform: Platform) -> tuple[str, EngineConfigEntry] | None:
     """The entity of the first loaded engine that offers this service."""
-    registry = er.async_get(hass)
     for entry in hass.config_entries.async_entries(DOMAIN):
-        if entry.data.get(CONF_KIND) != Kind.ENGINE or entry.state not in _UP:
+        if kind_of(entry) is not Kind.ENGINE or entry.state not in _UP:
             continue
-        unique_id = f"{entry.entry_id}-{_SERVICE_IDS[platform]}"
-        if entity_id := registry.async_get_entity_id(platform, DOMAIN, unique_id):
+        if entity_id := entity_id_of(hass, platform, entry.entry_id, _SERVICE_IDS[platform]):
             return entity_id, entry
     return None
 

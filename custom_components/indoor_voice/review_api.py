@@ -7,18 +7,25 @@ review folder's `exports/`, on this machine, where retention and revocation dele
 from __future__ import annotations
 
 import base64
+import functools
 import logging
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
 from homeassistant.components import websocket_api
+from homeassistant.components.websocket_api.const import (
+    AsyncWebSocketCommandHandler,
+    WebSocketCommandHandler,
+)
 from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.helpers.service import async_register_admin_service
 from homeassistant.util import dt as dt_util
 
 from .compat import vol
+from .consent import ConsentRequired
 from .const import DOMAIN
-from .household import DATA_HOUSEHOLD, ConsentRequired
+from .household import DATA_HOUSEHOLD
 from .review_store import ClipNotFound
 
 _LOGGER = logging.getLogger(__name__)
@@ -50,13 +57,32 @@ def async_register(hass: HomeAssistant) -> None:
     async_register_admin_service(hass, DOMAIN, SERVICE_EXPORT, export)
 
 
-def _clip_error(connection: websocket_api.ActiveConnection, msg_id: int) -> None:
-    connection.send_error(msg_id, websocket_api.ERR_NOT_FOUND, "No review clip with that id")
+def _admin_command(
+    schema: dict[Any, Any],
+) -> Callable[[AsyncWebSocketCommandHandler], WebSocketCommandHandler]:
+    """An administrators-only websocket command; a clip that does not exist (any more) is
+    answered with "not found"."""
+
+    def decorate(handler: AsyncWebSocketCommandHandler) -> WebSocketCommandHandler:
+        @functools.wraps(handler)
+        async def answer(
+            hass: HomeAssistant, connection: websocket_api.ActiveConnection, msg: dict[str, Any]
+        ) -> None:
+            try:
+                await handler(hass, connection, msg)
+            except ClipNotFound:
+                connection.send_error(
+                    msg["id"], websocket_api.ERR_NOT_FOUND, "No review clip with that id"
+                )
+
+        return websocket_api.require_admin(
+            websocket_api.websocket_command(schema)(websocket_api.async_response(answer))
+        )
+
+    return decorate
 
 
-@websocket_api.require_admin
-@websocket_api.websocket_command({vol.Required("type"): "indoor_voice/review/list"})
-@websocket_api.async_response
+@_admin_command({vol.Required("type"): "indoor_voice/review/list"})
 async def _list(
     hass: HomeAssistant, connection: websocket_api.ActiveConnection, msg: dict[str, Any]
 ) -> None:
@@ -73,28 +99,19 @@ async def _list(
     )
 
 
-@websocket_api.require_admin
-@websocket_api.websocket_command(
-    {vol.Required("type"): "indoor_voice/review/get", vol.Required("clip_id"): str}
-)
-@websocket_api.async_response
+@_admin_command({vol.Required("type"): "indoor_voice/review/get", vol.Required("clip_id"): str})
 async def _get(
     hass: HomeAssistant, connection: websocket_api.ActiveConnection, msg: dict[str, Any]
 ) -> None:
     review = hass.data[DATA_HOUSEHOLD].review
-    try:
-        clip = await hass.async_add_executor_job(review.get, msg["clip_id"])
-        audio = await hass.async_add_executor_job(review.audio, msg["clip_id"])
-    except ClipNotFound:
-        _clip_error(connection, msg["id"])
-        return
+    clip = await hass.async_add_executor_job(review.get, msg["clip_id"])
+    audio = await hass.async_add_executor_job(review.audio, msg["clip_id"])
     connection.send_result(
         msg["id"], {"clip": asdict(clip), "audio_wav_base64": base64.b64encode(audio).decode()}
     )
 
 
-@websocket_api.require_admin
-@websocket_api.websocket_command(
+@_admin_command(
     {
         vol.Required("type"): "indoor_voice/review/update",
         vol.Required("clip_id"): str,
@@ -102,54 +119,37 @@ async def _get(
         vol.Optional("status"): vol.In(["pending", "approved"]),
     }
 )
-@websocket_api.async_response
 async def _update(
     hass: HomeAssistant, connection: websocket_api.ActiveConnection, msg: dict[str, Any]
 ) -> None:
     household = hass.data[DATA_HOUSEHOLD]
-    try:
-        clip = await hass.async_add_executor_job(
-            lambda: household.review.update(
-                msg["clip_id"], corrected=msg.get("corrected"), status=msg.get("status")
-            )
+    clip = await hass.async_add_executor_job(
+        lambda: household.review.update(
+            msg["clip_id"], corrected=msg.get("corrected"), status=msg.get("status")
         )
-    except ClipNotFound:
-        _clip_error(connection, msg["id"])
-        return
+    )
     await household.async_clips_changed()
     connection.send_result(msg["id"], {"clip": asdict(clip)})
 
 
-@websocket_api.require_admin
-@websocket_api.websocket_command(
-    {vol.Required("type"): "indoor_voice/review/delete", vol.Required("clip_id"): str}
-)
-@websocket_api.async_response
+@_admin_command({vol.Required("type"): "indoor_voice/review/delete", vol.Required("clip_id"): str})
 async def _delete(
     hass: HomeAssistant, connection: websocket_api.ActiveConnection, msg: dict[str, Any]
 ) -> None:
     household = hass.data[DATA_HOUSEHOLD]
-    try:
-        await hass.async_add_executor_job(household.review.delete, msg["clip_id"])
-    except ClipNotFound:
-        _clip_error(connection, msg["id"])
-        return
+    await hass.async_add_executor_job(household.review.delete, msg["clip_id"])
     await household.async_clips_changed()
     connection.send_result(msg["id"])
 
 
-@websocket_api.require_admin
-@websocket_api.websocket_command({vol.Required("type"): "indoor_voice/review/export"})
-@websocket_api.async_response
+@_admin_command({vol.Required("type"): "indoor_voice/review/export"})
 async def _export(
     hass: HomeAssistant, connection: websocket_api.ActiveConnection, msg: dict[str, Any]
 ) -> None:
     connection.send_result(msg["id"], await async_export(hass))
 
 
-@websocket_api.require_admin
-@websocket_api.websocket_command({vol.Required("type"): "indoor_voice/review/consent"})
-@websocket_api.async_response
+@_admin_command({vol.Required("type"): "indoor_voice/review/consent"})
 async def _consent(
     hass: HomeAssistant, connection: websocket_api.ActiveConnection, msg: dict[str, Any]
 ) -> None:
@@ -171,11 +171,9 @@ async def _consent(
     )
 
 
-@websocket_api.require_admin
-@websocket_api.websocket_command(
+@_admin_command(
     {vol.Required("type"): "indoor_voice/review/sharing", vol.Required("enabled"): bool}
 )
-@websocket_api.async_response
 async def _sharing(
     hass: HomeAssistant, connection: websocket_api.ActiveConnection, msg: dict[str, Any]
 ) -> None:

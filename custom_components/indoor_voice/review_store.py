@@ -17,7 +17,6 @@ import secrets
 import shutil
 import tarfile
 import tempfile
-import wave
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -27,7 +26,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 
-from .const import SAMPLE_CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH
+from .const import PIPELINE_FORMAT
+from .wav import seconds_of, wav_file
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -78,16 +78,6 @@ def _write_private(path: Path, data: bytes) -> None:
         raise
 
 
-def _wav(pcm: bytes) -> bytes:
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as writer:
-        writer.setframerate(SAMPLE_RATE)
-        writer.setsampwidth(SAMPLE_WIDTH)
-        writer.setnchannels(SAMPLE_CHANNELS)
-        writer.writeframes(pcm)
-    return buffer.getvalue()
-
-
 class ReviewStore:
     """The clips on disk. Blocking methods; call them in the executor."""
 
@@ -109,11 +99,11 @@ class ReviewStore:
         clip = Clip(
             id=secrets.token_hex(8),
             created=now.isoformat(),
-            seconds=round(len(pcm) / (SAMPLE_RATE * SAMPLE_WIDTH * SAMPLE_CHANNELS), 2),
+            seconds=round(seconds_of(len(pcm), PIPELINE_FORMAT), 2),
             transcript=transcript,
         )
         audio_path, meta_path = self._paths(clip.id)
-        _write_private(audio_path, _wav(pcm))
+        _write_private(audio_path, wav_file(pcm, PIPELINE_FORMAT))
         _write_private(meta_path, json.dumps(asdict(clip)).encode())
         return clip
 

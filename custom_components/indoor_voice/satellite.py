@@ -1,62 +1,20 @@
-"""A satellite config entry at run time: how to reach it, and the state its entities share."""
+"""A satellite config entry at run time: the state its entities share (satellite_connection.py
+keeps it connected)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
 
+from homeassistant.components.assist_satellite.entity import AssistSatelliteWakeWord
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import CONF_HOST, CONF_PORT
-from homeassistant.core import HomeAssistant, callback
-from wyoming.client import AsyncTcpClient
+from homeassistant.core import callback
 from wyoming.event import Event
 from wyoming.info import Info
 
-from . import link
-from .const import CONF_FINGERPRINT, CONF_KIND, Kind
-from .household import DATA_HOUSEHOLD
 from .link import protocol
-from .local_network import async_resolve_local
 
 type SatelliteConfigEntry = ConfigEntry[SatelliteDevice]
-
-
-class SatelliteConnection(Protocol):
-    async def read_event(self) -> Event | None: ...
-    async def write_event(self, event: Event) -> None: ...
-    async def close(self) -> None: ...
-
-
-class _PlainConnection:
-    """A plain Wyoming satellite: the same events, unencrypted and unauthenticated."""
-
-    def __init__(self, client: AsyncTcpClient) -> None:
-        self._client = client
-
-    async def read_event(self) -> Event | None:
-        return await self._client.read_event()
-
-    async def write_event(self, event: Event) -> None:
-        await self._client.write_event(event)
-
-    async def close(self) -> None:
-        await self._client.disconnect()
-
-
-async def async_connect(hass: HomeAssistant, entry: ConfigEntry) -> SatelliteConnection:
-    """Connect to the satellite of `entry`; its host must still resolve inside the house.
-
-    Raises NotLocalError, link.LinkError (NotPaired when the satellite was re-paired) or OSError.
-    """
-    port = int(entry.data[CONF_PORT])
-    address = await async_resolve_local(entry.data[CONF_HOST], port)
-    if entry.data[CONF_KIND] == Kind.SATELLITE:
-        identity = await hass.data[DATA_HOUSEHOLD].async_link_identity()
-        return await link.connect(address, port, identity, entry.data[CONF_FINGERPRINT])
-    client = AsyncTcpClient(address, port)
-    await client.connect()
-    return _PlainConnection(client)
 
 
 @dataclass
@@ -100,3 +58,22 @@ class SatelliteDevice:
             self.max_active_wake_words = int(maximum) if maximum else None
         for listener in list(self._listeners):
             listener()
+
+    def wake_words(self) -> list[AssistSatelliteWakeWord]:
+        """The wake words the satellite has installed, as it described them."""
+        return [
+            AssistSatelliteWakeWord(
+                id=m.name, wake_word=m.phrase or m.name, trained_languages=list(m.languages)
+            )
+            for program in (self.info.wake if self.info else [])
+            for m in program.models
+            if m.installed
+        ]
+
+    def phrase(self, wake_word_name: str | None) -> str:
+        """What is said to wake the satellite with the model `wake_word_name`."""
+        for program in self.info.wake if self.info else []:
+            for model in program.models:
+                if model.name == wake_word_name:
+                    return model.phrase or model.name
+        return wake_word_name or "wake word"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
 
-from .const import CONF_AREA, CONF_KIND, DOMAIN, Kind
+from .const import CONF_AREA, DOMAIN, Kind
+from .entries import kind_of, unique_id
 from .satellite import SatelliteConfigEntry
 
 
@@ -16,14 +17,13 @@ class SatelliteEntity(Entity):
 
     def __init__(self, entry: SatelliteConfigEntry, key: str) -> None:
         self._device = entry.runtime_data
-        self._attr_unique_id = f"{entry.entry_id}-{key}"
+        self._attr_unique_id = unique_id(entry.entry_id, key)
+        encrypted = kind_of(entry) is Kind.SATELLITE
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, entry.entry_id)},
             name=entry.title,
-            manufacturer="Indoor Voice" if entry.data[CONF_KIND] == Kind.SATELLITE else None,
-            model="Satellite (encrypted link)"
-            if entry.data[CONF_KIND] == Kind.SATELLITE
-            else "Wyoming satellite (unencrypted)",
+            manufacturer="Indoor Voice" if encrypted else None,
+            model="Satellite (encrypted link)" if encrypted else "Wyoming satellite (unencrypted)",
             suggested_area=entry.data.get(CONF_AREA),
         )
 

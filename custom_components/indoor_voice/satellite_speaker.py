@@ -7,22 +7,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable
-from typing import Final
+from typing import Any, Final
 
 from homeassistant.components import tts
 from homeassistant.components.assist_satellite import AssistSatelliteAnnouncement
 from homeassistant.components.assist_satellite.const import PREANNOUNCE_URL
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from wyoming.audio import AudioChunk, AudioChunkConverter, AudioStart, AudioStop
+from wyoming.audio import AudioChunk, AudioChunkConverter, AudioFormat, AudioStart, AudioStop
 from wyoming.event import Event
 
 from . import link
-from .wav_stream import WavStream
+from .pipeline import our_entity
+from .wav import WavStream, seconds_of
 
 _PLAYED_MARGIN_SECONDS: Final = 5
 _OUT_CHUNK_BYTES: Final = 4096
-_DEFAULT_SND: Final = {"rate": 22050, "width": 2, "channels": 1}
+_DEFAULT_SND: Final = AudioFormat(rate=22050, width=2, channels=1)
 
 
 class SatelliteSpeaker:
@@ -35,12 +37,13 @@ class SatelliteSpeaker:
     ) -> None:
         self._send = send
         self._ffmpeg_binary = ffmpeg_binary
-        self.snd_format: dict[str, int] = dict(_DEFAULT_SND)
+        self.snd_format = _DEFAULT_SND  # replaced (never changed) when the satellite says
         self.played = asyncio.Event()  # the satellite has played the last sound sent
 
     async def play(self, wav: AsyncIterable[bytes]) -> float:
         """Stream WAV audio to the speaker in its own format; return the seconds sent."""
-        fmt = self.snd_format
+        snd = self.snd_format
+        fmt = snd.to_dict()
         converter = AudioChunkConverter(**fmt)
         reader = WavStream()
         sent = 0
@@ -51,12 +54,7 @@ class SatelliteSpeaker:
                 pcm = reader.feed(data)
                 if not pcm or reader.format is None:
                     continue
-                source = reader.format
-                out = converter.convert(
-                    AudioChunk(
-                        rate=source.rate, width=source.width, channels=source.channels, audio=pcm
-                    )
-                ).audio
+                out = converter.convert(AudioChunk(audio=pcm, **reader.format.to_dict())).audio
                 for start in range(0, len(out), _OUT_CHUNK_BYTES):
                     await self._send(
                         AudioChunk(audio=out[start : start + _OUT_CHUNK_BYTES], **fmt).event()
@@ -65,7 +63,26 @@ class SatelliteSpeaker:
         finally:
             with contextlib.suppress(HomeAssistantError, link.LinkError, OSError):
                 await self._send(AudioStop().event())
-        return sent / (fmt["rate"] * fmt["width"] * fmt["channels"])
+        return seconds_of(sent, snd)
+
+    def set_format(self, snd: dict[str, Any]) -> None:
+        """The speaker's format as the satellite states it (what it leaves out stays)."""
+        given = {k: int(snd[k]) for k in ("rate", "width", "channels") if k in snd}
+        self.snd_format = AudioFormat(**(self.snd_format.to_dict() | given))
+
+    async def reply(self, wav: AsyncIterable[bytes]) -> None:
+        """Play a reply; a satellite gone meanwhile simply does not hear the rest."""
+        with contextlib.suppress(HomeAssistantError, link.LinkError, OSError):
+            await self.play(wav)
+
+    async def say(self, hass: HomeAssistant, text: str) -> None:
+        """Speak `text` with our own text-to-speech, when an engine of ours offers it."""
+        if (ours := our_entity(hass, Platform.TTS)) is not None:
+            stream = tts.async_create_stream(
+                hass, ours[0], options={tts.ATTR_PREFERRED_FORMAT: "wav"}
+            )
+            stream.async_set_message(text)
+            await self.play(stream.async_stream_result())
 
     async def play_in_full(self, wav: AsyncIterable[bytes]) -> None:
         """Play, and return once the satellite has played it (or should have, by far)."""

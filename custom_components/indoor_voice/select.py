@@ -10,7 +10,7 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import CONF_KIND, DOMAIN, PIPELINE_NAME, Kind
+from .const import DOMAIN, PIPELINE_NAME
 from .satellite_entity import SatelliteEntity
 
 
@@ -19,8 +19,8 @@ async def async_setup_entry(
     entry: ConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    if entry.data.get(CONF_KIND) in (Kind.SATELLITE, Kind.WYOMING_SATELLITE):
-        async_add_entities([SatellitePipelineSelect(hass, entry), SatelliteVadSelect(hass, entry)])
+    """Set up for satellite entries only (__init__.SATELLITE_PLATFORMS)."""
+    async_add_entities([SatellitePipelineSelect(hass, entry), SatelliteVadSelect(hass, entry)])
 
 
 class SatellitePipelineSelect(SatelliteEntity, AssistPipelineSelect):

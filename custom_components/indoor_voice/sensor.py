@@ -8,8 +8,6 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import CONF_KIND, Kind
-from .household import DATA_HOUSEHOLD
 from .household_entity import HouseholdEntity
 
 
@@ -18,11 +16,12 @@ async def async_setup_entry(
     entry: ConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    if entry.data.get(CONF_KIND) == Kind.HOUSEHOLD:
-        async_add_entities([ClipsWaitingSensor(hass.data[DATA_HOUSEHOLD], "clips_waiting")])
+    """Set up for the household entry only (__init__.HOUSEHOLD_PLATFORMS)."""
+    async_add_entities([ClipsWaitingSensor(hass)])
 
 
 class ClipsWaitingSensor(HouseholdEntity, SensorEntity):
+    key = "clips_waiting"
     _attr_entity_category = EntityCategory.DIAGNOSTIC
     _attr_state_class = SensorStateClass.MEASUREMENT
     _attr_native_unit_of_measurement = "clips"

@@ -18,7 +18,6 @@ from wyoming.client import AsyncTcpClient
 from wyoming.error import Error
 from wyoming.event import Event
 
-from .commands import async_home_commands
 from .compat import (
     AUDIO_PROCESSING,
     ENTITY_ENDS_SPEECH,
@@ -29,9 +28,7 @@ from .const import (
     CONF_BEAM_SIZE,
     DEFAULT_BEAM_SIZE,
     ENGINE_PROGRAM,
-    SAMPLE_CHANNELS,
-    SAMPLE_RATE,
-    SAMPLE_WIDTH,
+    PIPELINE_FORMAT,
 )
 from .endpointing import (
     MAX_SECONDS,
@@ -42,10 +39,11 @@ from .endpointing import (
     request_data,
 )
 from .engine import EngineConfigEntry, EngineCoordinator
+from .engine_client import async_connect
 from .entity import EngineEntity
 from .household import DATA_HOUSEHOLD
-from .vocabulary import async_home_names
-from .wyoming_link import async_connect
+from .vocabulary import async_home_vocabulary
+from .wav import seconds_of
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -116,11 +114,12 @@ class IndoorVoiceSpeechToText(EngineEntity, stt.SpeechToTextEntity):
     ) -> stt.SpeechResult:
         pauses = pauses_for(SENSITIVITY.get())
         request = Transcribe(language=metadata.language).event()
-        request.data["transcript_names"] = async_home_names(self.hass)
+        vocabulary = async_home_vocabulary(self.hass, metadata.language)
+        request.data["transcript_names"] = vocabulary.names
         request.data["beam_size"] = self.coordinator.config_entry.options.get(
             CONF_BEAM_SIZE, DEFAULT_BEAM_SIZE
         )
-        request.data["candidates"] = async_home_commands(self.hass, metadata.language)
+        request.data["candidates"] = vocabulary.commands
         request.data.update(request_data(pauses))
         language = metadata.language
 
@@ -128,7 +127,7 @@ class IndoorVoiceSpeechToText(EngineEntity, stt.SpeechToTextEntity):
             return await async_is_complete_command(self.hass, text, language)
 
         ender = EndOfCommand(is_command, pauses)
-        fmt = {"rate": SAMPLE_RATE, "width": SAMPLE_WIDTH, "channels": SAMPLE_CHANNELS}
+        fmt = PIPELINE_FORMAT.to_dict()
         coordinator = self.coordinator
         household = self.hass.data[DATA_HOUSEHOLD]
         # Only while the household shares is the command's audio held, in memory, until
@@ -145,7 +144,7 @@ class IndoorVoiceSpeechToText(EngineEntity, stt.SpeechToTextEntity):
                         await client.write_event(AudioChunk(audio=audio, **fmt).event())
                         if kept is not None:
                             kept.append(audio)
-                        seconds += len(audio) / (SAMPLE_RATE * SAMPLE_WIDTH * SAMPLE_CHANNELS)
+                        seconds += seconds_of(len(audio), PIPELINE_FORMAT)
                         if ender.reason or listener.done() or _past_limits(seconds, ender):
                             break
                     await client.write_event(AudioStop().event())

@@ -11,8 +11,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import CONF_KIND, Kind
-from .household import DATA_HOUSEHOLD
+from .const import Kind
+from .entries import is_satellite, kind_of
 from .household_entity import HouseholdEntity
 from .satellite_entity import SatelliteEntity
 
@@ -22,15 +22,16 @@ async def async_setup_entry(
     entry: ConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    if entry.data.get(CONF_KIND) == Kind.HOUSEHOLD:
-        async_add_entities([ReviewSharingSwitch(hass.data[DATA_HOUSEHOLD], "share_recordings")])
-    elif entry.data.get(CONF_KIND) in (Kind.SATELLITE, Kind.WYOMING_SATELLITE):
+    if is_satellite(entry):
         async_add_entities([SatelliteMuteSwitch(entry)])
+    elif kind_of(entry) is Kind.HOUSEHOLD:
+        async_add_entities([ReviewSharingSwitch(hass)])
 
 
 class ReviewSharingSwitch(HouseholdEntity, SwitchEntity):
     """Share recordings for review. Turning it off revokes consent and deletes every clip."""
 
+    key = "share_recordings"
     _attr_entity_category = EntityCategory.CONFIG
 
     @property

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import struct
 from collections.abc import AsyncGenerator
 from typing import Any
 
@@ -17,7 +16,7 @@ from homeassistant.components.tts.entity import TTSAudioResponse
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-from wyoming.audio import AudioChunk, AudioChunkConverter, AudioStart, AudioStop
+from wyoming.audio import AudioChunk, AudioChunkConverter, AudioFormat, AudioStart, AudioStop
 from wyoming.client import AsyncTcpClient
 from wyoming.error import Error
 from wyoming.event import Event
@@ -26,14 +25,14 @@ from wyoming.tts import Synthesize, SynthesizeVoice
 
 from .const import CONF_VOICE
 from .engine import EngineConfigEntry, EngineCoordinator
+from .engine_client import async_connect
 from .entity import EngineEntity
-from .wyoming_link import async_connect
+from .wav import wav_header
 
 _LOGGER = logging.getLogger(__name__)
 
 ATTR_SPEAKER = "speaker"
 _AUDIO_TIMEOUT = 30  # seconds between two pieces of audio from the engine
-_UNKNOWN_SIZE = 0xFFFFFFFF  # WAV length field of a stream whose end is not known yet
 
 
 async def async_setup_entry(
@@ -42,20 +41,6 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     async_add_entities([IndoorVoiceTextToSpeech(entry.runtime_data)])
-
-
-def wav_header(rate: int, width: int, channels: int) -> bytes:
-    """RIFF/WAVE header for PCM audio of not-yet-known length."""
-    return (
-        b"RIFF"
-        + struct.pack("<I", _UNKNOWN_SIZE)
-        + b"WAVEfmt "
-        + struct.pack(
-            "<IHHIIHH", 16, 1, channels, rate, rate * width * channels, width * channels, width * 8
-        )
-        + b"data"
-        + struct.pack("<I", _UNKNOWN_SIZE)
-    )
 
 
 def voices_by_language(info: Info) -> dict[str, list[tts.Voice]]:
@@ -145,9 +130,11 @@ class IndoorVoiceTextToSpeech(EngineEntity, tts.TextToSpeechEntity):
                     if AudioStart.is_type(event.type) and not header_sent:
                         start = AudioStart.from_event(event)
                         yield wav_header(
-                            converter.rate or start.rate,
-                            converter.width or start.width,
-                            converter.channels or start.channels,
+                            AudioFormat(
+                                rate=converter.rate or start.rate,
+                                width=converter.width or start.width,
+                                channels=converter.channels or start.channels,
+                            )
                         )
                         header_sent = True
                     elif AudioChunk.is_type(event.type):

@@ -16,14 +16,14 @@ from wyoming.client import AsyncTcpClient
 from wyoming.error import Error
 from wyoming.wake import Detect, Detection
 
-from .const import SAMPLE_CHANNELS, SAMPLE_RATE, SAMPLE_WIDTH
+from .const import PIPELINE_FORMAT
 from .engine import EngineConfigEntry, EngineCoordinator
+from .engine_client import async_connect
 from .entity import EngineEntity
-from .wyoming_link import async_connect
 
 _LOGGER = logging.getLogger(__name__)
 
-_FORMAT = {"rate": SAMPLE_RATE, "width": SAMPLE_WIDTH, "channels": SAMPLE_CHANNELS}
+_FORMAT = PIPELINE_FORMAT.to_dict()
 
 
 async def async_setup_entry(

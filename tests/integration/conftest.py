@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from ipaddress import ip_address
 from pathlib import Path
+from typing import Any
 
 import pytest
 from homeassistant.config_entries import ConfigEntry
@@ -12,6 +14,7 @@ from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -21,6 +24,7 @@ from tests.satellite.satellite_process import SatelliteProcess, wait_for
 from tests.support.assist import async_setup_kitchen
 from tests.support.deprecations import DeprecationWatch
 from tests.support.engine_process import EngineProcess
+from tests.support.speech import espeak, silence
 
 
 @pytest.fixture(autouse=True)
@@ -62,6 +66,15 @@ def engine_entry(engine: EngineProcess, **options: object) -> MockConfigEntry:
         data={CONF_KIND: Kind.ENGINE, CONF_HOST: engine.host, CONF_PORT: engine.port},
         options=options,
     )
+
+
+async def add_wyoming_integration(hass: HomeAssistant, engine: EngineProcess) -> MockConfigEntry:
+    """Home Assistant's own wyoming integration, using the engine."""
+    entry = MockConfigEntry(domain="wyoming", data={CONF_HOST: engine.host, CONF_PORT: engine.port})
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
 
 
 @pytest.fixture
@@ -123,3 +136,43 @@ def satellite_entity_id(hass: HomeAssistant, entry: ConfigEntry, domain: str, ke
     entity_id = er.async_get(hass).async_get_entity_id(domain, DOMAIN, f"{entry.entry_id}-{key}")
     assert entity_id is not None
     return entity_id
+
+
+async def satellite_action(
+    hass: HomeAssistant, entry: ConfigEntry, action: str, **data: Any
+) -> Any:
+    """An assist_satellite action on the satellite of `entry`, as an automation runs it;
+    the answer of `ask_question`."""
+    return await hass.services.async_call(
+        "assist_satellite",
+        action,
+        {"entity_id": satellite_entity_id(hass, entry, "assist_satellite", "assist_satellite")}
+        | data,
+        blocking=True,
+        return_response=action == "ask_question",
+    )
+
+
+async def speak(satellite: SatelliteProcess, text: str, quiet_before: float = 1.0) -> None:
+    """Say `text` in the satellite's room, and return once the satellite has heard it all."""
+    await satellite.microphone.hear(silence(quiet_before) + espeak(text) + silence(2.0))
+
+
+def answer(satellite: SatelliteProcess, text: str, quiet_after: float = 2.0) -> None:
+    """Say `text` now, to a satellite listening without a wake word."""
+    satellite.microphone.say(espeak(text) + silence(quiet_after))
+
+
+def zeroconf_info(
+    host: str, port: int, service_type: str, instance: str, **properties: str
+) -> ZeroconfServiceInfo:
+    """What zeroconf reports of the service `instance` at host:port."""
+    return ZeroconfServiceInfo(
+        ip_address=ip_address(host),
+        ip_addresses=[ip_address(host)],
+        hostname=f"{instance.lower().replace(' ', '-')}.local.",
+        name=f"{instance}.{service_type}",
+        port=port,
+        type=service_type,
+        properties=properties,
+    )

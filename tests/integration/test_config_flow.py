@@ -15,6 +15,7 @@ from homeassistant.helpers.service_info.hassio import HassioServiceInfo
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 
 from custom_components.indoor_voice.const import CONF_KIND, DOMAIN, Kind
+from tests.integration.conftest import zeroconf_info
 from tests.support.engine_process import EngineProcess
 
 
@@ -86,15 +87,7 @@ async def test_the_same_engine_is_not_added_twice(
 
 
 def _discovery(engine: EngineProcess) -> ZeroconfServiceInfo:
-    return ZeroconfServiceInfo(
-        ip_address=ip_address(engine.host),
-        ip_addresses=[ip_address(engine.host)],
-        hostname="engine.local.",
-        name="indoor-voice-engine._wyoming._tcp.local.",
-        port=engine.port,
-        type="_wyoming._tcp.local.",
-        properties={},
-    )
+    return zeroconf_info(engine.host, engine.port, "_wyoming._tcp.local.", "indoor-voice-engine")
 
 
 async def test_a_discovered_engine_is_offered_and_added(
@@ -116,15 +109,7 @@ async def test_a_discovered_engine_is_offered_and_added(
 
 
 async def test_a_discovered_public_service_is_ignored(core: HomeAssistant) -> None:
-    info = ZeroconfServiceInfo(
-        ip_address=ip_address("8.8.4.4"),
-        ip_addresses=[ip_address("8.8.4.4")],
-        hostname="x.local.",
-        name="x._wyoming._tcp.local.",
-        port=10300,
-        type="_wyoming._tcp.local.",
-        properties={},
-    )
+    info = zeroconf_info("8.8.4.4", 10300, "_wyoming._tcp.local.", "x")
     result = await core.config_entries.flow.async_init(
         DOMAIN, context={"source": config_entries.SOURCE_ZEROCONF}, data=info
     )

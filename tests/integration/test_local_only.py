@@ -12,9 +12,8 @@ from typing import Any
 import pytest
 from homeassistant.components import assist_pipeline, stt
 from homeassistant.config_entries import ConfigFlow
-from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.const import CONF_HOST
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
@@ -33,10 +32,16 @@ from custom_components.indoor_voice.compat import ENTRY_DONE, EntryResult
 from custom_components.indoor_voice.const import DOMAIN, PIPELINE_NAME
 from custom_components.indoor_voice.local_guard import async_non_local_stages
 from tests.conftest import StartSatellite
-from tests.integration.conftest import add_satellite, engine_entry
+from tests.integration.conftest import (
+    add_satellite,
+    add_wyoming_integration,
+    engine_entry,
+    satellite_entity_id,
+    speak,
+)
 from tests.satellite.satellite_process import wait_for
 from tests.support.engine_process import EngineProcess
-from tests.support.speech import convert, espeak, silence
+from tests.support.speech import convert, silence
 from tests.support.wyoming_client import sounds_like, transcribe
 
 
@@ -126,12 +131,7 @@ async def test_local_engines_of_other_integrations_count_as_local(
     core: HomeAssistant, engine_loaded: MockConfigEntry, engine_process: EngineProcess
 ) -> None:
     """HA's own wyoming integration (iot_class local_push) is as local as ours."""
-    wyoming = MockConfigEntry(
-        domain="wyoming", data={CONF_HOST: engine_process.host, CONF_PORT: engine_process.port}
-    )
-    wyoming.add_to_hass(core)
-    assert await core.config_entries.async_setup(wyoming.entry_id)
-    await core.async_block_till_done()
+    await add_wyoming_integration(core, engine_process)
     pipeline = _our_pipeline(core)
     await assist_pipeline.async_update_pipeline(core, pipeline, stt_engine="stt.indoor_voice")
     await core.async_block_till_done()
@@ -203,14 +203,12 @@ async def test_a_satellite_refuses_to_stream_into_a_pipeline_that_leaves_the_hou
     assert cloudy is not None
     satellite = await start_satellite()
     entry = await add_satellite(core, satellite)
-    select = er.async_get(core).async_get_entity_id("select", DOMAIN, f"{entry.entry_id}-pipeline")
+    select = satellite_entity_id(core, entry, "select", "pipeline")
     await core.services.async_call(
         "select", "select_option", {"entity_id": select, "option": "Cloudy"}, blocking=True
     )
 
-    await satellite.microphone.hear(
-        silence(1.0) + espeak("hey jarvis, unlock the front door") + silence(2.0)
-    )
+    await speak(satellite, "hey jarvis, unlock the front door")
     await wait_for(lambda: len(satellite.speaker.audio) > 0, "the satellite to explain")
 
     assert CloudSpeechToText.heard == b""

@@ -40,6 +40,7 @@ SWITCH = "switch.indoor_voice_household_share_recordings_for_review"
 SENSOR = "sensor.indoor_voice_household_clips_waiting_for_review"
 STT_ENTITY = "stt.indoor_voice_engine_127_0_0_1_speech_to_text"
 COMMAND = "turn on the kitchen light"
+TWO_COMMANDS = ("lock the front door", "turn off the living room lamp")
 
 # The disclosure's text, by version. A changed text needs a new DISCLOSURE_VERSION (which
 # suspends sharing until the household agrees again): add it here in the same change.
@@ -104,12 +105,30 @@ async def _consent(
     assert answer["reason"] == ("consent_recorded" if acknowledge else "consent_declined")
 
 
+async def _turn_switch(hass: HomeAssistant, on: bool, user_id: str | None = None) -> None:
+    """The review-sharing switch, turned by `user_id` as in the UI."""
+    await hass.services.async_call(
+        "switch",
+        "turn_on" if on else "turn_off",
+        {"entity_id": SWITCH},
+        blocking=True,
+        context=Context(user_id=user_id),
+    )
+
+
 async def _share(hass: HomeAssistant, client: ClientSessionGenerator, user_id: str) -> None:
     await _consent(hass, client)
-    await hass.services.async_call(
-        "switch", "turn_on", {"entity_id": SWITCH}, blocking=True, context=Context(user_id=user_id)
-    )
+    await _turn_switch(hass, on=True, user_id=user_id)
     assert hass.states.get(SWITCH).state == "on"
+
+
+async def _share_and_speak(
+    hass: HomeAssistant, client: ClientSessionGenerator, user_id: str, *commands: str
+) -> None:
+    """The household shares; then each command is spoken to the speech-to-text entity."""
+    await _share(hass, client, user_id)
+    for command in commands:
+        await _speak_to_stt(hass, command)
 
 
 async def _speak_to_stt(hass: HomeAssistant, text: str) -> stt.SpeechResult:
@@ -159,13 +178,7 @@ async def test_turning_sharing_on_without_consent_explains_what_to_do(
     home: HomeAssistant, hass_admin_user: Any
 ) -> None:
     with pytest.raises(ServiceValidationError) as raised:
-        await home.services.async_call(
-            "switch",
-            "turn_on",
-            {"entity_id": SWITCH},
-            blocking=True,
-            context=Context(user_id=hass_admin_user.id),
-        )
+        await _turn_switch(home, on=True, user_id=hass_admin_user.id)
     assert raised.value.translation_key == "consent_required"
     assert "Household → Configure" in str(raised.value)
     assert home.states.get(SWITCH).state == "off"
@@ -227,19 +240,11 @@ async def test_false_triggers_are_not_kept(
 async def test_switching_off_revokes_and_deletes_every_clip_at_once(
     home: HomeAssistant, hass_client: ClientSessionGenerator, hass_admin_user: Any
 ) -> None:
-    await _share(home, hass_client, hass_admin_user.id)
-    await _speak_to_stt(home, "lock the front door")
-    await _speak_to_stt(home, "turn off the living room lamp")
+    await _share_and_speak(home, hass_client, hass_admin_user.id, *TWO_COMMANDS)
     review = _household(home).review
     assert len(review.clips()) == 2
 
-    await home.services.async_call(
-        "switch",
-        "turn_off",
-        {"entity_id": SWITCH},
-        blocking=True,
-        context=Context(user_id=hass_admin_user.id),
-    )
+    await _turn_switch(home, on=False, user_id=hass_admin_user.id)
     assert home.states.get(SWITCH).state == "off"
     assert not review.root.exists()
     last = _household(home).consent_log[-1]
@@ -250,14 +255,13 @@ async def test_switching_off_revokes_and_deletes_every_clip_at_once(
     )
     assert not _household(home).consent_is_current  # on again needs a new acknowledgement
     with pytest.raises(ServiceValidationError):
-        await home.services.async_call("switch", "turn_on", {"entity_id": SWITCH}, blocking=True)
+        await _turn_switch(home, on=True)
 
 
 async def test_revocation_is_also_one_service_call(
     home: HomeAssistant, hass_client: ClientSessionGenerator, hass_admin_user: Any
 ) -> None:
-    await _share(home, hass_client, hass_admin_user.id)
-    await _speak_to_stt(home, "lock the front door")
+    await _share_and_speak(home, hass_client, hass_admin_user.id, "lock the front door")
     await home.services.async_call(
         DOMAIN, "revoke_consent", {}, blocking=True, context=Context(user_id=hass_admin_user.id)
     )
@@ -280,8 +284,7 @@ async def test_retention_purges_an_expired_clip(
     hass_admin_user: Any,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    await _share(home, hass_client, hass_admin_user.id)
-    await _speak_to_stt(home, "lock the front door")
+    await _share_and_speak(home, hass_client, hass_admin_user.id, "lock the front door")
     review = _household(home).review
     assert len(review.clips()) == 1
 
@@ -300,8 +303,7 @@ async def test_retention_purges_an_expired_clip(
 async def test_sharing_survives_a_restart_but_not_a_reinstall(
     home: HomeAssistant, hass_client: ClientSessionGenerator, hass_admin_user: Any
 ) -> None:
-    await _share(home, hass_client, hass_admin_user.id)
-    await _speak_to_stt(home, "lock the front door")
+    await _share_and_speak(home, hass_client, hass_admin_user.id, "lock the front door")
     entry = _household_entry(home)
     assert await home.config_entries.async_reload(entry.entry_id)
     await home.async_block_till_done()
@@ -329,11 +331,11 @@ async def test_a_new_disclosure_pauses_sharing_until_agreed_again(
     assert _household(home).consent_log[-1]["action"] == "suspended"
     assert ir.async_get(home).async_get_issue(DOMAIN, "disclosure_changed") is not None
     with pytest.raises(ServiceValidationError):
-        await home.services.async_call("switch", "turn_on", {"entity_id": SWITCH}, blocking=True)
+        await _turn_switch(home, on=True)
 
     await _consent(home, hass_client)  # agree to the new text
     assert ir.async_get(home).async_get_issue(DOMAIN, "disclosure_changed") is None
-    await home.services.async_call("switch", "turn_on", {"entity_id": SWITCH}, blocking=True)
+    await _turn_switch(home, on=True)
     assert home.states.get(SWITCH).state == "on"
 
 
@@ -355,8 +357,7 @@ async def test_only_administrators_can_see_clips(
     hass_ws_client: WebSocketGenerator,
     hass_read_only_access_token: str,
 ) -> None:
-    await _share(home, hass_client, hass_admin_user.id)
-    await _speak_to_stt(home, "lock the front door")
+    await _share_and_speak(home, hass_client, hass_admin_user.id, "lock the front door")
     clip_id = _household(home).review.clips()[0].id
 
     visitor = await hass_ws_client(home, access_token=hass_read_only_access_token)
@@ -384,9 +385,7 @@ async def test_export_contains_approved_clips_only(
     hass_admin_user: Any,
     hass_ws_client: WebSocketGenerator,
 ) -> None:
-    await _share(home, hass_client, hass_admin_user.id)
-    await _speak_to_stt(home, "lock the front door")
-    await _speak_to_stt(home, "turn off the living room lamp")
+    await _share_and_speak(home, hass_client, hass_admin_user.id, *TWO_COMMANDS)
     first, _second = _household(home).review.clips()
 
     admin = await hass_ws_client(home)

@@ -22,11 +22,17 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.indoor_voice.const import PIPELINE_NAME
 from tests.conftest import StartSatellite
-from tests.integration.conftest import add_satellite, satellite_entity_id
+from tests.integration.conftest import (
+    add_satellite,
+    answer,
+    satellite_action,
+    satellite_entity_id,
+    speak,
+)
 from tests.satellite.satellite_process import SatelliteProcess, wait_for
 from tests.support.engine_process import EngineProcess
 from tests.support.sound_checks import CHIME_HZ, rms, tone_windows
-from tests.support.speech import convert, espeak, silence, wav_bytes
+from tests.support.speech import convert, silence, wav_bytes
 from tests.support.wyoming_client import sounds_like, transcribe
 
 RATE = 22_050
@@ -79,10 +85,6 @@ async def house_agent(core: HomeAssistant, engine_loaded: MockConfigEntry) -> Ho
     return agent
 
 
-def _assist_satellite(hass: HomeAssistant, entry: ConfigEntry) -> str:
-    return satellite_entity_id(hass, entry, "assist_satellite", "assist_satellite")
-
-
 async def _heard(engine: EngineProcess, pcm: bytes) -> str:
     return await transcribe(engine.host, engine.port, convert(pcm, RATE, 2, 1) + silence(1.0))
 
@@ -94,17 +96,14 @@ async def test_an_automation_starts_a_conversation_and_the_answer_is_carried_out
     kitchen: str,
 ) -> None:
     satellite, entry = living_room
-    await core.services.async_call(
-        "assist_satellite",
+    await satellite_action(
+        core,
+        entry,
         "start_conversation",
-        {
-            "entity_id": _assist_satellite(core, entry),
-            "start_message": "The kitchen is dark. Shall I turn on the light?",
-            "preannounce": False,
-        },
-        blocking=True,
+        start_message="The kitchen is dark. Shall I turn on the light?",
+        preannounce=False,
     )
-    satellite.microphone.say(espeak("turn on the kitchen light") + silence(2.0))
+    answer(satellite, "turn on the kitchen light")
     await wait_for(lambda: core.states.get(kitchen).state == "on", "the kitchen light")
     assert house_agent.heard and sounds_like(house_agent.heard[0], "turn on the kitchen light")
     assert "Wake word" not in satellite.log_text()
@@ -117,12 +116,10 @@ async def test_when_the_answer_expects_a_reply_the_satellite_listens_again(
     kitchen: str,
 ) -> None:
     satellite, _ = living_room
-    await satellite.microphone.hear(
-        silence(0.5) + espeak("hey jarvis, turn on the kitchen light") + silence(2.0)
-    )
+    await speak(satellite, "hey jarvis, turn on the kitchen light", quiet_before=0.5)
     await wait_for(lambda: core.states.get(kitchen).state == "on", "the kitchen light")
     await wait_for(lambda: "Listening for an answer" in satellite.log_text(), "the follow-up")
-    satellite.microphone.say(espeak("turn off the kitchen light") + silence(2.0))
+    answer(satellite, "turn off the kitchen light")
     await wait_for(lambda: core.states.get(kitchen).state == "off", "the light off, no wake word")
     assert len(house_agent.heard) == 2
 
@@ -136,26 +133,22 @@ async def test_ask_question_returns_the_matched_answer(
 ) -> None:
     satellite, entry = living_room
     asked = core.async_create_task(
-        core.services.async_call(
-            "assist_satellite",
+        satellite_action(
+            core,
+            entry,
             "ask_question",
-            {
-                "entity_id": _assist_satellite(core, entry),
-                "question": "Would you like some music?",
-                "preannounce": False,
-                "answers": [
-                    {"id": "yes", "sentences": ["yes [please]", "sure"]},
-                    {"id": "no", "sentences": ["no [thanks]"]},
-                ],
-            },
-            blocking=True,
-            return_response=True,
+            question="Would you like some music?",
+            preannounce=False,
+            answers=[
+                {"id": "yes", "sentences": ["yes [please]", "sure"]},
+                {"id": "no", "sentences": ["no [thanks]"]},
+            ],
         )
     )
     await wait_for(lambda: "Listening for an answer" in satellite.log_text(), "the question")
-    satellite.microphone.say(espeak("yes please") + silence(2.0))
-    answer: Any = await asked
-    assert answer["id"] == "yes", answer
+    answer(satellite, "yes please")
+    matched: Any = await asked
+    assert matched["id"] == "yes", matched
 
 
 async def test_an_announcement_plays_its_chime_first_at_the_chosen_volume(
@@ -169,15 +162,7 @@ async def test_an_announcement_plays_its_chime_first_at_the_chosen_volume(
 
     async def announce() -> bytes:
         before = len(speaker.audio)
-        await core.services.async_call(
-            "assist_satellite",
-            "announce",
-            {
-                "entity_id": _assist_satellite(core, entry),
-                "message": "Dinner is ready.",
-            },
-            blocking=True,
-        )
+        await satellite_action(core, entry, "announce", message="Dinner is ready.")
         return speaker.audio[before:]
 
     core.config.internal_url = "http://127.0.0.1:8123"  # for the chime's URL; never fetched
@@ -209,22 +194,13 @@ async def test_stop_cuts_a_long_announcement_short(
         "Tuesday cloudy with some rain in the afternoon, Wednesday windy, and Thursday cold."
     )
     announcing = core.async_create_task(
-        core.services.async_call(
-            "assist_satellite",
-            "announce",
-            {
-                "entity_id": _assist_satellite(core, entry),
-                "message": message,
-                "preannounce": False,
-            },
-            blocking=True,
-        )
+        satellite_action(core, entry, "announce", message=message, preannounce=False)
     )
     spoken = 8.0  # seconds of speech at least
     await wait_for(
         lambda: len(satellite.speaker.audio) > spoken * RATE * 2, "the announcement to play"
     )
-    satellite.microphone.say(espeak("stop") + silence(1.0))
+    answer(satellite, "stop", quiet_after=1.0)
     said = time.monotonic()
     await announcing
     assert time.monotonic() - said < spoken / 2, "the announcement was not cut short"
@@ -255,15 +231,12 @@ async def test_a_pre_announce_sound_of_ones_own_plays_before_the_message(
     await site.start()
     port = runner.addresses[0][1]
     try:
-        await core.services.async_call(
-            "assist_satellite",
+        await satellite_action(
+            core,
+            entry,
             "announce",
-            {
-                "entity_id": _assist_satellite(core, entry),
-                "message": "Dinner is ready.",
-                "preannounce_media_id": f"http://127.0.0.1:{port}/ding.wav",
-            },
-            blocking=True,
+            message="Dinner is ready.",
+            preannounce_media_id=f"http://127.0.0.1:{port}/ding.wav",
         )
     finally:
         await runner.cleanup()

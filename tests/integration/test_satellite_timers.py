@@ -13,11 +13,11 @@ from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from tests.conftest import StartSatellite
-from tests.integration.conftest import add_satellite
+from tests.integration.conftest import add_satellite, speak
 from tests.satellite.satellite_process import SatelliteProcess, wait_for
 from tests.support.engine_process import EngineProcess
 from tests.support.sound_checks import rings
-from tests.support.speech import convert, espeak, silence
+from tests.support.speech import convert, silence
 from tests.support.wyoming_client import transcribe
 
 RATE = 22_050
@@ -28,7 +28,14 @@ def _running_timers(hass: HomeAssistant) -> int:
 
 
 async def _say(satellite: SatelliteProcess, text: str) -> None:
-    await satellite.microphone.hear(silence(0.5) + espeak(text) + silence(2.0))
+    await speak(satellite, text, quiet_before=0.5)
+
+
+async def _start_timer(hass: HomeAssistant, satellite: SatelliteProcess, length: str) -> None:
+    """ "Set a timer" said to the satellite: the timer runs, and the reply has played."""
+    await _say(satellite, f"hey jarvis, set a timer for {length}")
+    await wait_for(lambda: _running_timers(hass) == 1, "the timer to start")
+    await wait_for(lambda: not satellite.speaker.playing.exists(), "the reply to end")
 
 
 @pytest.fixture
@@ -71,12 +78,10 @@ async def test_how_much_time_is_left_and_cancel_the_timer(
     core: HomeAssistant, one_room: SatelliteProcess, engine_process: EngineProcess
 ) -> None:
     kitchen = one_room
-    await _say(kitchen, "hey jarvis, set a timer for ten minutes")
-    await wait_for(lambda: _running_timers(core) == 1, "the timer to start")
+    await _start_timer(core, kitchen, "ten minutes")
     await wait_for(
         lambda: "Timer of 600 s running (1 in all)" in kitchen.log_text(), "the countdown"
     )
-    await wait_for(lambda: not kitchen.speaker.playing.exists(), "the first reply to end")
 
     before = len(kitchen.speaker.audio)
     await _say(kitchen, "hey jarvis, how much time is left on the timer")
@@ -103,9 +108,7 @@ async def test_a_satellite_restarted_during_a_timer_is_told_again(
     core: HomeAssistant, one_room: SatelliteProcess
 ) -> None:
     kitchen = one_room
-    await _say(kitchen, "hey jarvis, set a timer for twenty seconds")
-    await wait_for(lambda: _running_timers(core) == 1, "the timer to start")
-    await wait_for(lambda: not kitchen.speaker.playing.exists(), "the reply to end")
+    await _start_timer(core, kitchen, "twenty seconds")
     await core.async_add_executor_job(kitchen.restart)
     await wait_for(
         lambda: "(1 in all)" in kitchen.log_text().rsplit("Serving the", 1)[-1], "the timer again"
@@ -119,9 +122,7 @@ async def test_a_timer_that_ended_while_the_satellite_was_away_rings_when_it_is_
     core: HomeAssistant, one_room: SatelliteProcess
 ) -> None:
     kitchen = one_room
-    await _say(kitchen, "hey jarvis, set a timer for ten seconds")
-    await wait_for(lambda: _running_timers(core) == 1, "the timer to start")
-    await wait_for(lambda: not kitchen.speaker.playing.exists(), "the reply to end")
+    await _start_timer(core, kitchen, "ten seconds")
     await core.async_add_executor_job(kitchen.stop)
     await wait_for(lambda: _running_timers(core) == 0, "the timer to end while it is away")
     assert not rings(kitchen.speaker.audio, RATE)

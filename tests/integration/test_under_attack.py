@@ -12,6 +12,7 @@ from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.indoor_voice.const import PIPELINE_NAME
+from tests.integration.conftest import speak
 from tests.integration.test_satellite import COMMAND, _device, _entity, _record_states
 from tests.satellite.satellite_process import SatelliteProcess, wait_for
 from tests.support.assist import async_reply, async_voice_command, pipeline_named
@@ -33,7 +34,7 @@ async def test_the_light_turns_on_by_voice_while_strangers_crowd_engine_and_sate
     async with on_engine.running(), on_satellite.running():
         await asyncio.sleep(3.0)  # every slot has been taken once, the stalls are overdue
 
-        await satellite.microphone.hear(silence(1.0) + espeak(COMMAND) + silence(2.0))
+        await speak(satellite, COMMAND)
         await wait_for(lambda: core.states.get(kitchen).state == "on", "the kitchen light")
 
         # Home Assistant's own pipeline on the engine: wake word, speech-to-text, reply.

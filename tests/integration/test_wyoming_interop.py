@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from homeassistant.components import stt, tts, wake_word
-from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
-from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from tests.integration.conftest import add_wyoming_integration
 from tests.support.assist import METADATA, microphone
 from tests.support.engine_process import EngineProcess
 from tests.support.speech import convert, espeak, read_wav, silence
@@ -24,12 +23,7 @@ async def _timed_chunks(pcm: bytes) -> AsyncIterator[tuple[bytes, int]]:
 async def test_home_assistants_wyoming_integration_transcribes_speaks_and_wakes(
     core: HomeAssistant, engine_process: EngineProcess
 ) -> None:
-    entry = MockConfigEntry(
-        domain="wyoming", data={CONF_HOST: engine_process.host, CONF_PORT: engine_process.port}
-    )
-    entry.add_to_hass(core)
-    assert await core.config_entries.async_setup(entry.entry_id)
-    await core.async_block_till_done()
+    entry = await add_wyoming_integration(core, engine_process)
     entities = {
         e.domain: e.entity_id
         for e in er.async_entries_for_config_entry(er.async_get(core), entry.entry_id)

@@ -1,6 +1,8 @@
-"""Only machines in the house: hosts must resolve to loopback, private or link-local addresses.
+"""Resolving engine and satellite hosts: only machines in the house are ever connected to.
 
-Checked in the config flow and again at every connection, since DNS answers can change.
+Every address a host resolves to must be local (loopback, private or link-local, as the
+link's `is_local_address` decides for all three programs). Checked in the config flow and
+again at every connection, since DNS answers can change.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Talking Wyoming to an engine: connecting (local hosts only) and asking what it offers."""
+"""Our side of a Wyoming engine (any Wyoming service): connecting to it (local hosts only)
+and asking what it offers."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from wyoming.client import AsyncTcpClient
 from wyoming.info import Describe, Info
 
 from .const import WYOMING_TIMEOUT
-from .local_network import async_resolve_local
+from .local_hosts import async_resolve_local
 
 
 class EngineUnavailable(HomeAssistantError):
