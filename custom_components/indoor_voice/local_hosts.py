@@ -1,7 +1,8 @@
 """Resolving engine and satellite hosts: only machines in the house are ever connected to.
 
 Every address a host resolves to must be local (loopback, private or link-local, as the
-link's `is_local_address` decides for all three programs). Checked in the config flow and
+link's `is_local_address` decides; the engine and satellite use the same rule from
+`indoor_voice_net`, and a test keeps the two the same). Checked in the config flow and
 again at every connection, since DNS answers can change.
 """
 
