@@ -13,7 +13,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from .local_network import is_local_address
+from indoor_voice_link.local_network import is_local_address
+
 from .refusals import RefusalLog
 from .slots import Occupant, Slots
 

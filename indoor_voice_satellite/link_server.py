@@ -32,6 +32,7 @@ from indoor_voice_link.connection import (
 )
 from indoor_voice_link.errors import LinkUnavailable, RejectReason
 from indoor_voice_link.identity import Identity, certificate_der, certificate_fingerprint
+from indoor_voice_link.local_network import is_local_address
 from indoor_voice_link.pairing import (
     NONCE_BYTES,
     Pairing,
@@ -41,7 +42,6 @@ from indoor_voice_link.pairing import (
     proofs_match,
 )
 from indoor_voice_link.tls import server_context
-from indoor_voice_net.local_network import is_local_address
 from indoor_voice_net.server import CappedServer
 
 from .pairing_limiter import SourceLimiters

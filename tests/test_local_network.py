@@ -1,9 +1,7 @@
-"""What counts as inside the house, for all three programs.
+"""What counts as inside the house: one rule, in the link, for all three programs.
 
-The engine and the satellite take the rule from `indoor_voice_net`; Home Assistant installs
-the integration as one folder, so the integration keeps a copy inside it. The copy must be
-the same code, line for line (compared as syntax trees, not by import: this session never
-imports the integration).
+The integration imports it as `.link.local_network`; the engine's and the satellite's servers
+(`indoor_voice_net`) as `indoor_voice_link.local_network`.
 """
 
 from __future__ import annotations
@@ -13,9 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from indoor_voice_net.local_network import is_local_address
+from indoor_voice_link.local_network import is_local_address
+from indoor_voice_net import server
+from indoor_voice_satellite import link_server
 
 REPO = Path(__file__).resolve().parents[1]
+PROGRAMS_AND_LIBRARIES = (
+    "custom_components/indoor_voice",
+    "indoor_voice_engine",
+    "indoor_voice_satellite",
+    "indoor_voice_models",
+    "indoor_voice_net",
+)
 
 
 @pytest.mark.parametrize(
@@ -54,21 +61,17 @@ def test_everything_else_is_not(address: str) -> None:
     assert not is_local_address(address)
 
 
-def _definitions(source: Path) -> list[str]:
-    tree = ast.parse(source.read_text(), str(source))
-    return [
-        ast.dump(node)
-        for node in ast.walk(tree)
+def test_it_is_written_once() -> None:
+    definitions = [
+        path.relative_to(REPO).as_posix()
+        for folder in PROGRAMS_AND_LIBRARIES
+        for path in (REPO / folder).rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(), str(path)))
         if isinstance(node, ast.FunctionDef) and node.name == "is_local_address"
     ]
+    assert definitions == ["custom_components/indoor_voice/link/local_network.py"]
 
 
-def test_the_integration_s_copy_is_the_same_rule() -> None:
-    ours = _definitions(REPO / "indoor_voice_net/local_network.py")
-    copies = {
-        str(path.relative_to(REPO)): definitions
-        for path in (REPO / "custom_components/indoor_voice").rglob("*.py")
-        if (definitions := _definitions(path))
-    }
-    assert len(ours) == 1 and copies
-    assert all(definitions == ours for definitions in copies.values()), sorted(copies)
+def test_the_engine_and_satellite_servers_use_it() -> None:
+    assert server.is_local_address is is_local_address
+    assert link_server.is_local_address is is_local_address

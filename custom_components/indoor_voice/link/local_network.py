@@ -1,8 +1,8 @@
 """What counts as "inside the house": loopback, private and link-local addresses.
 
-The integration checks engine and satellite hosts with it. The engine and the satellite,
-which refuse clients from elsewhere, take the same function from `indoor_voice_net`;
-tests/test_local_network.py holds the two to the same code."""
+The one rule for all three programs: the integration checks engine and satellite hosts with
+it; the engine and the satellite, which refuse clients from elsewhere, import it as
+`indoor_voice_link.local_network` (a module that loads nothing else of the link)."""
 
 from __future__ import annotations
 
