@@ -7,7 +7,7 @@ import logging
 import os
 from pathlib import Path
 
-from indoor_voice_models.catalog import Kind
+from indoor_voice_models.catalog import ModelKind
 from indoor_voice_net.addresses import parse_uri
 
 from . import __version__
@@ -56,7 +56,7 @@ def parse_args(argv: list[str] | None = None) -> EngineSettings:
         "--disable",
         action="append",
         default=[],
-        choices=[k.value for k in Kind],
+        choices=[k.value for k in ModelKind],
         help="do not load this service (repeatable)",
     )
     parser.add_argument(
@@ -112,7 +112,7 @@ def parse_args(argv: list[str] | None = None) -> EngineSettings:
         stt_model=args.stt_model,
         voices=args.voice,
         wake_words=args.wake_word,
-        disabled={Kind(d) for d in args.disable},
+        disabled={ModelKind(d) for d in args.disable},
         threads=args.threads,
         beam_size=args.beam_size,
         wake_threshold=args.wake_threshold,

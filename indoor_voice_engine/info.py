@@ -16,7 +16,7 @@ from wyoming.info import (
     WakeProgram,
 )
 
-from indoor_voice_models.catalog import PROJECT, Kind, ModelSpec, find_spec
+from indoor_voice_models.catalog import PROJECT, ModelKind, ModelSpec, find_spec
 
 from . import __version__
 from .engine import Engine
@@ -97,7 +97,7 @@ def _spec_attribution(spec: ModelSpec | None) -> Attribution:
 
 
 def _voice_info(voice: Voice) -> TtsVoice:
-    spec = find_spec(Kind.TTS, voice.name)
+    spec = find_spec(ModelKind.TTS, voice.name)
     return TtsVoice(
         name=voice.name,
         description=voice.description,

@@ -11,7 +11,7 @@ from indoor_voice_models.catalog import (
     DEFAULT_STT_MODELS,
     DEFAULT_VOICE,
     WAKE_FEATURES,
-    Kind,
+    ModelKind,
     ModelSpec,
     find_spec,
     wake_specs,
@@ -27,16 +27,20 @@ from .tts import TextToSpeech, load_voice
 _LOGGER = logging.getLogger(__name__)
 
 
-def _resolve(kind: Kind, value: str, settings: EngineSettings) -> tuple[Path, ModelSpec | None]:
+def _resolve(
+    kind: ModelKind, value: str, settings: EngineSettings
+) -> tuple[Path, ModelSpec | None]:
     return resolve(kind, value, settings.data_dirs, offline=settings.offline)
 
 
 def _load_stt(settings: EngineSettings) -> tuple[SpeechToText, ModelSpec | None]:
     choice = settings.stt_model
     if choice is None:
-        present = [n for n in DEFAULT_STT_MODELS if locate(_spec(Kind.STT, n), settings.data_dirs)]
+        present = [
+            n for n in DEFAULT_STT_MODELS if locate(_spec(ModelKind.STT, n), settings.data_dirs)
+        ]
         choice = present[0] if present else DEFAULT_STT_MODELS[-1]
-    directory, spec = _resolve(Kind.STT, choice, settings)
+    directory, spec = _resolve(ModelKind.STT, choice, settings)
     if spec is None and not (directory / "model.bin").is_file():
         raise ModelError(f"{directory} is not a faster-whisper model folder (no model.bin)")
     name = spec.name if spec else directory.name
@@ -52,7 +56,7 @@ def _load_stt(settings: EngineSettings) -> tuple[SpeechToText, ModelSpec | None]
     return stt, spec
 
 
-def _spec(kind: Kind, name: str) -> ModelSpec:
+def _spec(kind: ModelKind, name: str) -> ModelSpec:
     spec = find_spec(kind, name)
     assert spec is not None, name
     return spec
@@ -61,7 +65,7 @@ def _spec(kind: Kind, name: str) -> ModelSpec:
 def _load_tts(settings: EngineSettings) -> TextToSpeech:
     voices = []
     for choice in settings.voices or [DEFAULT_VOICE]:
-        location, spec = _resolve(Kind.TTS, choice, settings)
+        location, spec = _resolve(ModelKind.TTS, choice, settings)
         if spec is not None:
             model = location / spec.files[0].name
             voices.append(load_voice(model, spec.name, spec.description, settings.threads))
@@ -85,7 +89,7 @@ def _load_wake(settings: EngineSettings) -> WakeWords:
         choices = ["hey_jarvis"]
     sources = []
     for choice in choices:
-        location, spec = _resolve(Kind.WAKE, choice, settings)
+        location, spec = _resolve(ModelKind.WAKE, choice, settings)
         sources.append(
             WakeWordSource.from_catalog(spec, location)
             if spec is not None
@@ -97,9 +101,9 @@ def _load_wake(settings: EngineSettings) -> WakeWords:
 def load(settings: EngineSettings) -> Engine:
     """Find (or download) and load every enabled model, then warm them up."""
     started = time.monotonic()
-    stt, stt_spec = (None, None) if Kind.STT in settings.disabled else _load_stt(settings)
-    tts = None if Kind.TTS in settings.disabled else _load_tts(settings)
-    wake = None if Kind.WAKE in settings.disabled else _load_wake(settings)
+    stt, stt_spec = (None, None) if ModelKind.STT in settings.disabled else _load_stt(settings)
+    tts = None if ModelKind.TTS in settings.disabled else _load_tts(settings)
+    wake = None if ModelKind.WAKE in settings.disabled else _load_wake(settings)
     if stt is None and tts is None and wake is None:
         raise ModelError("every service is disabled; nothing to serve")
     for part in (stt, tts, wake.models if wake else None):

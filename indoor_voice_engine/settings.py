@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indoor_voice_models.catalog import Kind
+from indoor_voice_models.catalog import ModelKind
 
 from .limits import Limits
 
@@ -20,7 +20,7 @@ class EngineSettings:
     stt_model: str | None = None
     voices: list[str] = field(default_factory=list)
     wake_words: list[str] = field(default_factory=list)
-    disabled: set[Kind] = field(default_factory=set)
+    disabled: set[ModelKind] = field(default_factory=set)
     threads: int = 2
     stt_workers: int = 1
     beam_size: int = 1

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 
-class Kind(StrEnum):
+class ModelKind(StrEnum):
     """What a model is for; also the name of its folder in a data dir."""
 
     STT = "stt"
@@ -33,7 +33,7 @@ class ModelSpec:
     """A model: what it is, who made it, and the files it is made of."""
 
     name: str
-    kind: Kind
+    kind: ModelKind
     files: tuple[ModelFile, ...]
     languages: tuple[str, ...]
     description: str
@@ -65,7 +65,7 @@ def _oww(file: str) -> str:
 def _wake(name: str, file: str, sha256: str, size: int, phrase: str) -> ModelSpec:
     return ModelSpec(
         name=name,
-        kind=Kind.WAKE,
+        kind=ModelKind.WAKE,
         files=(ModelFile(file, _oww(file), sha256, size),),
         languages=("en",),
         description=phrase,
@@ -77,7 +77,7 @@ def _wake(name: str, file: str, sha256: str, size: int, phrase: str) -> ModelSpe
 
 WAKE_FEATURES = ModelSpec(
     name="openwakeword-features",
-    kind=Kind.WAKE,
+    kind=ModelKind.WAKE,
     files=(
         ModelFile(
             "melspectrogram.onnx",
@@ -101,7 +101,7 @@ WAKE_FEATURES = ModelSpec(
 CATALOG: tuple[ModelSpec, ...] = (
     ModelSpec(
         name="tiny.en",
-        kind=Kind.STT,
+        kind=ModelKind.STT,
         files=tuple(
             ModelFile(
                 name, _hf("Systran/faster-whisper-tiny.en", _TINY_EN_REVISION, name), sha, size
@@ -138,7 +138,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ModelSpec(
         # Content-pinned: each file's SHA-256 is fixed here, the repository revision is "main".
         name="base-int8",
-        kind=Kind.STT,
+        kind=ModelKind.STT,
         files=(
             ModelFile(
                 "config.json",
@@ -170,7 +170,7 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
     ModelSpec(
         name="en_US-joe-medium",
-        kind=Kind.TTS,
+        kind=ModelKind.TTS,
         files=tuple(
             ModelFile(
                 name,
@@ -234,7 +234,7 @@ DEFAULT_STT_MODELS = ("tiny.en", "base-int8")
 DEFAULT_VOICE = "en_US-joe-medium"
 
 
-def find_spec(kind: Kind, name: str) -> ModelSpec | None:
+def find_spec(kind: ModelKind, name: str) -> ModelSpec | None:
     """Return the catalog entry for a model name or alias."""
     for spec in CATALOG:
         if spec.kind == kind and (name == spec.name or name in spec.aliases):
@@ -244,4 +244,4 @@ def find_spec(kind: Kind, name: str) -> ModelSpec | None:
 
 def wake_specs() -> list[ModelSpec]:
     """All wake word classifiers in the catalog (not the shared feature models)."""
-    return [spec for spec in CATALOG if spec.kind == Kind.WAKE]
+    return [spec for spec in CATALOG if spec.kind == ModelKind.WAKE]

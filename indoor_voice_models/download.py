@@ -15,7 +15,7 @@ import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
-from .catalog import CATALOG, Kind, ModelFile, ModelSpec, find_spec
+from .catalog import CATALOG, ModelFile, ModelKind, ModelSpec, find_spec
 from .files import atomic_file
 
 _LOGGER = logging.getLogger(__name__)
@@ -30,8 +30,8 @@ class ModelError(Exception):
 
 def folder(data_dir: Path, spec: ModelSpec) -> Path:
     """Where a model's files live inside one data dir."""
-    if spec.kind == Kind.WAKE:
-        return data_dir / Kind.WAKE.value
+    if spec.kind == ModelKind.WAKE:
+        return data_dir / ModelKind.WAKE.value
     return data_dir / spec.kind.value / spec.name
 
 
@@ -110,7 +110,7 @@ def download(file: ModelFile, destination: Path, *, timeout: float = _TIMEOUT) -
 
 
 def resolve(
-    kind: Kind, value: str, data_dirs: Sequence[Path], *, offline: bool
+    kind: ModelKind, value: str, data_dirs: Sequence[Path], *, offline: bool
 ) -> tuple[Path, ModelSpec | None]:
     """A model given by path, or by catalog name (found or downloaded)."""
     path = Path(value).expanduser()

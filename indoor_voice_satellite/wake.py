@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indoor_voice_models.catalog import WAKE_FEATURES, Kind, find_spec, wake_specs
+from indoor_voice_models.catalog import WAKE_FEATURES, ModelKind, find_spec, wake_specs
 from indoor_voice_models.download import ModelError, ensure
 from indoor_voice_models.wake import STEP_SAMPLES, WakeHit
 from indoor_voice_models.wake_words import (
@@ -77,7 +77,7 @@ def download_wake_models(data_dir: Path, names: list[str]) -> None:
     """The feature models and the named wake words, into DATA_DIR/wake (`--download-models`)."""
     specs = [WAKE_FEATURES]
     for name in names:
-        spec = find_spec(Kind.WAKE, name)
+        spec = find_spec(ModelKind.WAKE, name)
         if spec is None:
             known = ", ".join(s.name for s in wake_specs())
             raise ModelError(f"unknown wake word {name!r}; known: {known}")

@@ -18,7 +18,7 @@ from homeassistant.helpers.typing import ConfigType
 from .arbiter import DATA_ARBITER, WakeArbiter
 from .compat import ENTRY_DONE, EntryResult, async_unload_platforms
 from .config_flow import IndoorVoiceConfigFlow
-from .const import DOMAIN, Kind
+from .const import DOMAIN, EntryKind
 from .engine import EngineConfigEntry, EngineCoordinator, offered_platforms
 from .entries import HOUSEHOLD_UNIQUE_ID, is_satellite, kind_of
 from .household import DATA_HOUSEHOLD, Household
@@ -57,7 +57,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> EntryResult:
-    if kind_of(entry) is Kind.HOUSEHOLD:
+    if kind_of(entry) is EntryKind.HOUSEHOLD:
         await _async_setup_household(hass, entry)
     elif is_satellite(entry):
         await _async_setup_satellite(hass, entry)
@@ -69,7 +69,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> EntryRes
 async def _async_setup_satellite(hass: HomeAssistant, entry: SatelliteConfigEntry) -> None:
     """The entities connect on their own and stay unavailable until the satellite answers."""
     entry.runtime_data = SatelliteDevice(entry.entry_id)
-    if kind_of(entry) is Kind.WYOMING_SATELLITE:
+    if kind_of(entry) is EntryKind.WYOMING_SATELLITE:
         ir.async_create_issue(
             hass,
             DOMAIN,
@@ -137,7 +137,7 @@ async def _async_options_updated(hass: HomeAssistant, entry: ConfigEntry) -> Non
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> EntryResult:
-    if kind_of(entry) is Kind.HOUSEHOLD:
+    if kind_of(entry) is EntryKind.HOUSEHOLD:
         return await async_unload_platforms(hass, entry, HOUSEHOLD_PLATFORMS)
     if is_satellite(entry):
         return await async_unload_platforms(hass, entry, SATELLITE_PLATFORMS)
@@ -147,14 +147,14 @@ async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> EntryRe
 
 async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Removing the household is like a fresh install: sharing off, every clip deleted."""
-    if kind_of(entry) is Kind.HOUSEHOLD:
+    if kind_of(entry) is EntryKind.HOUSEHOLD:
         await hass.data[DATA_HOUSEHOLD].async_reset()
     ir.async_delete_issue(hass, DOMAIN, f"unencrypted_satellite_{entry.entry_id}")
 
 
 async def async_migrate_entry(hass: HomeAssistant, entry: ConfigEntry) -> EntryResult:
     """Any migration of the household starts with sharing off."""
-    if kind_of(entry) is Kind.HOUSEHOLD:
+    if kind_of(entry) is EntryKind.HOUSEHOLD:
         await hass.data[DATA_HOUSEHOLD].async_reset()
     hass.config_entries.async_update_entry(
         entry,

@@ -14,7 +14,7 @@ from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import callback
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 
-from .const import CONF_FINGERPRINT, CONF_KIND, DOMAIN, SATELLITE_ZEROCONF_TYPE, Kind
+from .const import CONF_FINGERPRINT, CONF_KIND, DOMAIN, SATELLITE_ZEROCONF_TYPE, EntryKind
 from .engine_flow import (
     EngineSteps,
     async_probe,
@@ -37,12 +37,12 @@ class IndoorVoiceConfigFlow(EngineSteps, SatelliteSteps, domain=DOMAIN):
     @classmethod
     @callback
     def async_supports_options_flow(cls, config_entry: ConfigEntry) -> bool:
-        return kind_of(config_entry) in (Kind.ENGINE, Kind.HOUSEHOLD)
+        return kind_of(config_entry) in (EntryKind.ENGINE, EntryKind.HOUSEHOLD)
 
     @staticmethod
     @callback
     def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
-        if kind_of(config_entry) is Kind.HOUSEHOLD:
+        if kind_of(config_entry) is EntryKind.HOUSEHOLD:
             return ConsentOptionsFlow()
         return EngineOptionsFlow()
 
@@ -101,7 +101,7 @@ class IndoorVoiceConfigFlow(EngineSteps, SatelliteSteps, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """The engine or satellite moved: a new host or port, the same device."""
         entry = self._get_reconfigure_entry()
-        if kind_of(entry) is Kind.HOUSEHOLD:
+        if kind_of(entry) is EntryKind.HOUSEHOLD:
             return self.async_abort(reason="nothing_to_reconfigure")
         errors: dict[str, str] = {}
         if user_input is not None:
@@ -117,7 +117,7 @@ class IndoorVoiceConfigFlow(EngineSteps, SatelliteSteps, domain=DOMAIN):
                 return self.async_update_reload_and_abort(
                     entry,
                     unique_id=entry.unique_id
-                    if kind_of(entry) is Kind.SATELLITE
+                    if kind_of(entry) is EntryKind.SATELLITE
                     else f"{host}:{port}",
                     data_updates={CONF_HOST: host, CONF_PORT: port},
                 )
@@ -131,12 +131,12 @@ class IndoorVoiceConfigFlow(EngineSteps, SatelliteSteps, domain=DOMAIN):
         self, entry: ConfigEntry, host: str, port: int
     ) -> dict[str, str]:
         """Form errors unless what answers at host:port is the kind of thing the entry is."""
-        if kind_of(entry) is Kind.SATELLITE:
+        if kind_of(entry) is EntryKind.SATELLITE:
             return await async_check_paired(self.hass, host, port, entry.data[CONF_FINGERPRINT])
         info, errors = await async_probe(host, port)
         if info is None:
             return errors
-        if is_plain_satellite(info) != (kind_of(entry) is Kind.WYOMING_SATELLITE):
+        if is_plain_satellite(info) != (kind_of(entry) is EntryKind.WYOMING_SATELLITE):
             return {"base": "different_device"}
         return {}
 
@@ -144,4 +144,4 @@ class IndoorVoiceConfigFlow(EngineSteps, SatelliteSteps, domain=DOMAIN):
         """The one household entry: holds the choices that belong to the whole home."""
         await self.async_set_unique_id(HOUSEHOLD_UNIQUE_ID)
         self._abort_if_unique_id_configured()
-        return self.async_create_entry(title="Household", data={CONF_KIND: Kind.HOUSEHOLD})
+        return self.async_create_entry(title="Household", data={CONF_KIND: EntryKind.HOUSEHOLD})

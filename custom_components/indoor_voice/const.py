@@ -33,7 +33,7 @@ WYOMING_TIMEOUT: Final = 5
 PIPELINE_FORMAT: Final = AudioFormat(rate=16_000, width=2, channels=1)
 
 
-class Kind(StrEnum):
+class EntryKind(StrEnum):
     """What a config entry stands for."""
 
     ENGINE = "engine"

@@ -8,7 +8,7 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 
-from .const import CONF_KIND, Kind
+from .const import CONF_KIND, EntryKind
 from .entries import is_satellite, kind_of
 from .household import DATA_HOUSEHOLD
 
@@ -24,7 +24,7 @@ async def async_get_config_entry_diagnostics(
         "options": dict(entry.options),
         "household": hass.data[DATA_HOUSEHOLD].as_diagnostics(),
     }
-    if kind_of(entry) is Kind.ENGINE and (coordinator := getattr(entry, "runtime_data", None)):
+    if kind_of(entry) is EntryKind.ENGINE and (coordinator := getattr(entry, "runtime_data", None)):
         diagnostics["engine"] = {
             "available": coordinator.last_update_success,
             "platforms": [str(p) for p in coordinator.platforms],

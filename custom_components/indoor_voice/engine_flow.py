@@ -18,7 +18,7 @@ from homeassistant.helpers.service_info.hassio import HassioServiceInfo
 from wyoming.info import Info
 
 from .compat import vol
-from .const import CONF_KIND, DEFAULT_ENGINE_PORT, WYOMING_TIMEOUT, Kind
+from .const import CONF_KIND, DEFAULT_ENGINE_PORT, WYOMING_TIMEOUT, EntryKind
 from .engine import offered_platforms
 from .engine_client import EngineUnavailable, NotWyoming, async_describe
 from .local_hosts import HostNotFound, NotLocalError, async_resolve_local
@@ -144,5 +144,5 @@ class EngineSteps(ConfigFlow):
     def _create_engine(self, host: str, port: int, info: Info) -> ConfigFlowResult:
         return self.async_create_entry(
             title=engine_title(info, host),
-            data={CONF_KIND: Kind.ENGINE, CONF_HOST: host, CONF_PORT: port},
+            data={CONF_KIND: EntryKind.ENGINE, CONF_HOST: host, CONF_PORT: port},
         )

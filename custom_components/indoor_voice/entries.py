@@ -1,6 +1,6 @@
 """What a config entry stands for, and the ids of its entities.
 
-Four kinds of entry share the domain (const.Kind): engines, satellites of two kinds, and the
+Four kinds of entry share the domain (const.EntryKind): engines, satellites of two kinds, and the
 one household entry. Every entity's unique id is `<entry id>-<key>` (the household's entities:
 `household-<key>`); the entity registry keeps these ids, so they never change. Entity ids are
 looked up from them here, as Home Assistant's wyoming integration does in its devices.py.
@@ -14,17 +14,17 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 
-from .const import CONF_KIND, DOMAIN, Kind
+from .const import CONF_KIND, DOMAIN, EntryKind
 
-SATELLITE_KINDS: Final = frozenset({Kind.SATELLITE, Kind.WYOMING_SATELLITE})
+SATELLITE_KINDS: Final = frozenset({EntryKind.SATELLITE, EntryKind.WYOMING_SATELLITE})
 # The household entry's unique id, and the prefix of its entities' unique ids.
 HOUSEHOLD_UNIQUE_ID: Final = "household"
 
 
-def kind_of(entry: ConfigEntry) -> Kind | None:
+def kind_of(entry: ConfigEntry) -> EntryKind | None:
     """What the entry stands for (None if it does not say)."""
     try:
-        return Kind(str(entry.data.get(CONF_KIND)))
+        return EntryKind(str(entry.data.get(CONF_KIND)))
     except ValueError:
         return None
 

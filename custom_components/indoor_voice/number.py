@@ -10,7 +10,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import Kind
+from .const import EntryKind
 from .entries import kind_of
 from .satellite_entity import SatelliteEntity
 
@@ -20,7 +20,7 @@ async def async_setup_entry(
     entry: ConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    if kind_of(entry) is Kind.SATELLITE:  # plain Wyoming satellites have no volume
+    if kind_of(entry) is EntryKind.SATELLITE:  # plain Wyoming satellites have no volume
         async_add_entities([SatelliteVolume(entry)])
 
 

@@ -23,7 +23,7 @@ from .const import (
     DOMAIN,
     PIPELINE_NAME,
     PREFERRED_WAKE_WORD,
-    Kind,
+    EntryKind,
 )
 from .engine import EngineConfigEntry
 from .entries import entity_id_of, kind_of
@@ -39,7 +39,7 @@ _SERVICE_IDS = {Platform.STT: "stt", Platform.TTS: "tts", Platform.WAKE_WORD: "w
 def our_entity(hass: HomeAssistant, platform: Platform) -> tuple[str, EngineConfigEntry] | None:
     """The entity of the first loaded engine that offers this service."""
     for entry in hass.config_entries.async_entries(DOMAIN):
-        if kind_of(entry) is not Kind.ENGINE or entry.state not in _UP:
+        if kind_of(entry) is not EntryKind.ENGINE or entry.state not in _UP:
             continue
         if entity_id := entity_id_of(hass, platform, entry.entry_id, _SERVICE_IDS[platform]):
             return entity_id, entry

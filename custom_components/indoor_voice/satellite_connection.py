@@ -20,7 +20,7 @@ from wyoming.ping import Ping, Pong
 from wyoming.satellite import RunSatellite
 
 from . import link
-from .const import CONF_FINGERPRINT, Kind
+from .const import CONF_FINGERPRINT, EntryKind
 from .entries import kind_of
 from .household import DATA_HOUSEHOLD
 from .local_hosts import async_resolve_local
@@ -61,7 +61,7 @@ async def async_connect(hass: HomeAssistant, entry: ConfigEntry) -> SatelliteCon
     """
     port = int(entry.data[CONF_PORT])
     address = await async_resolve_local(entry.data[CONF_HOST], port)
-    if kind_of(entry) is Kind.SATELLITE:
+    if kind_of(entry) is EntryKind.SATELLITE:
         identity = await hass.data[DATA_HOUSEHOLD].async_link_identity()
         return await link.connect(address, port, identity, entry.data[CONF_FINGERPRINT])
     client = AsyncTcpClient(address, port)

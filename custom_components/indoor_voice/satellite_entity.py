@@ -5,7 +5,7 @@ from __future__ import annotations
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
 
-from .const import CONF_AREA, DOMAIN, Kind
+from .const import CONF_AREA, DOMAIN, EntryKind
 from .entries import kind_of, unique_id
 from .satellite import SatelliteConfigEntry
 
@@ -18,7 +18,7 @@ class SatelliteEntity(Entity):
     def __init__(self, entry: SatelliteConfigEntry, key: str) -> None:
         self._device = entry.runtime_data
         self._attr_unique_id = unique_id(entry.entry_id, key)
-        encrypted = kind_of(entry) is Kind.SATELLITE
+        encrypted = kind_of(entry) is EntryKind.SATELLITE
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, entry.entry_id)},
             name=entry.title,

@@ -15,7 +15,7 @@ from wyoming.info import Info
 
 from . import link
 from .compat import vol
-from .const import CONF_AREA, CONF_FINGERPRINT, CONF_KIND, CONF_PAIRING_CODE, Kind
+from .const import CONF_AREA, CONF_FINGERPRINT, CONF_KIND, CONF_PAIRING_CODE, EntryKind
 from .household import DATA_HOUSEHOLD
 from .local_hosts import HostNotFound, NotLocalError, async_resolve_local
 
@@ -129,7 +129,7 @@ class SatelliteSteps(ConfigFlow):
             title=satellite.name if satellite else f"Satellite ({host})",
             data={
                 **data,
-                CONF_KIND: Kind.SATELLITE,
+                CONF_KIND: EntryKind.SATELLITE,
                 CONF_AREA: satellite.area if satellite else None,
             },
         )
@@ -158,7 +158,7 @@ class SatelliteSteps(ConfigFlow):
         return self.async_create_entry(
             title=info.satellite.name,
             data={
-                CONF_KIND: Kind.WYOMING_SATELLITE,
+                CONF_KIND: EntryKind.WYOMING_SATELLITE,
                 CONF_HOST: host,
                 CONF_PORT: port,
                 CONF_AREA: info.satellite.area,

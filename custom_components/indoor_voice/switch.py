@@ -11,7 +11,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import Kind
+from .const import EntryKind
 from .entries import is_satellite, kind_of
 from .household_entity import HouseholdEntity
 from .satellite_entity import SatelliteEntity
@@ -24,7 +24,7 @@ async def async_setup_entry(
 ) -> None:
     if is_satellite(entry):
         async_add_entities([SatelliteMuteSwitch(entry)])
-    elif kind_of(entry) is Kind.HOUSEHOLD:
+    elif kind_of(entry) is EntryKind.HOUSEHOLD:
         async_add_entities([ReviewSharingSwitch(hass)])
 
 

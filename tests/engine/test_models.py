@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from indoor_voice_models.catalog import CATALOG, Kind, ModelFile, ModelSpec, find_spec
+from indoor_voice_models.catalog import CATALOG, ModelFile, ModelKind, ModelSpec, find_spec
 from indoor_voice_models.download import ModelError, download, ensure, locate
 from tests.support.engine_process import MODELS
 
@@ -63,7 +63,7 @@ def test_catalog_pins_every_file() -> None:
 
 
 def test_the_installed_models_match_the_catalog_byte_for_byte() -> None:
-    for spec in (find_spec(Kind.STT, "tiny.en"), find_spec(Kind.TTS, "en_US-joe-medium")):
+    for spec in (find_spec(ModelKind.STT, "tiny.en"), find_spec(ModelKind.TTS, "en_US-joe-medium")):
         assert spec is not None
         folder = locate(spec, [MODELS])
         assert folder is not None
@@ -75,7 +75,7 @@ def test_a_missing_model_is_downloaded_verified_and_then_found(
     mirror: tuple[str, Path, list[str]], tmp_path: Path
 ) -> None:
     base, root, requests = mirror
-    spec = find_spec(Kind.STT, "tiny.en")
+    spec = find_spec(ModelKind.STT, "tiny.en")
     assert spec is not None
     served = _served_from(spec, base)
     for file in served.files:  # lay the real files out under the pinned revision's paths
@@ -97,7 +97,7 @@ def test_a_missing_model_is_downloaded_verified_and_then_found(
 
 def test_offline_never_downloads(mirror: tuple[str, Path, list[str]], tmp_path: Path) -> None:
     base, _, requests = mirror
-    spec = _served_from(find_spec(Kind.WAKE, "hey_jarvis"), base)  # type: ignore[arg-type]
+    spec = _served_from(find_spec(ModelKind.WAKE, "hey_jarvis"), base)  # type: ignore[arg-type]
     with pytest.raises(ModelError, match="--offline"):
         ensure(spec, [tmp_path], offline=True)
     assert requests == []

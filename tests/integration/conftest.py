@@ -18,7 +18,7 @@ from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.indoor_voice.const import CONF_KIND, DOMAIN, Kind
+from custom_components.indoor_voice.const import CONF_KIND, DOMAIN, EntryKind
 from tests.conftest import StartSatellite
 from tests.satellite.satellite_process import SatelliteProcess, wait_for
 from tests.support.assist import async_setup_kitchen
@@ -63,7 +63,7 @@ def engine_entry(engine: EngineProcess, **options: object) -> MockConfigEntry:
         domain=DOMAIN,
         title="Indoor Voice engine (127.0.0.1)",
         unique_id=f"{engine.host}:{engine.port}",
-        data={CONF_KIND: Kind.ENGINE, CONF_HOST: engine.host, CONF_PORT: engine.port},
+        data={CONF_KIND: EntryKind.ENGINE, CONF_HOST: engine.host, CONF_PORT: engine.port},
         options=options,
     )
 

@@ -14,7 +14,7 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers.service_info.hassio import HassioServiceInfo
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 
-from custom_components.indoor_voice.const import CONF_KIND, DOMAIN, Kind
+from custom_components.indoor_voice.const import CONF_KIND, DOMAIN, EntryKind
 from tests.integration.conftest import zeroconf_info
 from tests.support.engine_process import EngineProcess
 
@@ -36,13 +36,16 @@ async def test_adding_the_engine_creates_an_entry(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "Indoor Voice engine (127.0.0.1)"
     assert result["data"] == {
-        CONF_KIND: Kind.ENGINE,
+        CONF_KIND: EntryKind.ENGINE,
         CONF_HOST: "127.0.0.1",
         CONF_PORT: engine_process.port,
     }
     await core.async_block_till_done()
     kinds = sorted(e.data[CONF_KIND] for e in core.config_entries.async_entries(DOMAIN))
-    assert kinds == [Kind.ENGINE, Kind.HOUSEHOLD]  # the household entry comes with the first engine
+    assert kinds == [
+        EntryKind.ENGINE,
+        EntryKind.HOUSEHOLD,
+    ]  # the household entry comes with the first engine
 
 
 async def test_an_unreachable_host_is_explained(core: HomeAssistant) -> None:
@@ -141,7 +144,7 @@ async def test_the_engine_add_on_is_added_with_one_click(
     result = await core.config_entries.flow.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"] == {
-        CONF_KIND: Kind.ENGINE,
+        CONF_KIND: EntryKind.ENGINE,
         CONF_HOST: "127.0.0.1",
         CONF_PORT: engine_process.port,
     }

@@ -28,7 +28,7 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator, WebSocketGenerator
 
 from custom_components.indoor_voice import household as household_module
-from custom_components.indoor_voice.const import CONF_KIND, DOMAIN, PIPELINE_NAME, Kind
+from custom_components.indoor_voice.const import CONF_KIND, DOMAIN, PIPELINE_NAME, EntryKind
 from custom_components.indoor_voice.diagnostics import async_get_config_entry_diagnostics
 from custom_components.indoor_voice.household import DATA_HOUSEHOLD, DISCLOSURE_VERSION, Household
 from tests.support.assist import METADATA, async_reply, async_voice_command, microphone
@@ -57,7 +57,9 @@ def _household(hass: HomeAssistant) -> Household:
 
 def _household_entry(hass: HomeAssistant) -> ConfigEntry:
     return next(
-        e for e in hass.config_entries.async_entries(DOMAIN) if e.data[CONF_KIND] == Kind.HOUSEHOLD
+        e
+        for e in hass.config_entries.async_entries(DOMAIN)
+        if e.data[CONF_KIND] == EntryKind.HOUSEHOLD
     )
 
 

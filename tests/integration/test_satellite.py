@@ -18,7 +18,7 @@ from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.indoor_voice.const import CONF_KIND, DOMAIN, Kind
+from custom_components.indoor_voice.const import CONF_KIND, DOMAIN, EntryKind
 from custom_components.indoor_voice.satellite import SatelliteDevice
 from tests.conftest import StartSatellite
 from tests.integration.conftest import (
@@ -113,7 +113,9 @@ async def test_a_wrong_pairing_code_is_refused(
     )
     assert result["errors"] == {"base": "invalid_code"}
     assert not [
-        e for e in core.config_entries.async_entries(DOMAIN) if e.data[CONF_KIND] == Kind.SATELLITE
+        e
+        for e in core.config_entries.async_entries(DOMAIN)
+        if e.data[CONF_KIND] == EntryKind.SATELLITE
     ]
     assert satellite.pinned_home_assistant is None
 
@@ -269,7 +271,7 @@ async def test_a_plain_wyoming_satellite_is_added_with_a_warning(core: HomeAssis
         result = await core.config_entries.flow.async_configure(flow["flow_id"], {})
         assert result["type"] is FlowResultType.CREATE_ENTRY
         entry = result["result"]
-        assert entry.data[CONF_KIND] == Kind.WYOMING_SATELLITE
+        assert entry.data[CONF_KIND] == EntryKind.WYOMING_SATELLITE
         await core.async_block_till_done()
         issue = ir.async_get(core).async_get_issue(
             DOMAIN, f"unencrypted_satellite_{entry.entry_id}"
