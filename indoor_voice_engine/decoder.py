@@ -11,9 +11,10 @@ prompt carries the home's names.
 A satellite streams from the moment it heard its wake word, so a command often starts
 loud in its first frame; without silence before it, Whisper says such a command twice over
 the short window (9 of 20 cuts of "hey jarvis, switch on the kitchen light" measured here)
-and the full 30 s had to be decoded again. So the speech gets 0.5 s of silence before it:
-audio with less than that before its first sound is topped up (63 cuts of three commands
-in three accents: 5 loops with 0.3 s, none with 0.4 or 0.5 s).
+and the full 30 s had to be decoded again. So a loop is first decoded again over the short
+window with the silence before the first sound topped up to 0.5 s (63 cuts of three
+commands in three accents: 5 loops with 0.3 s, none with 0.4 or 0.5 s); only audio that
+looped is changed, since more silence changes what Whisper hears in other audio too.
 The encoder output is kept for scoring candidate commands (candidates.py).
 """
 
@@ -64,11 +65,16 @@ class Decoder:
     def transcribe(
         self, audio: np.ndarray, language: str | None, prompt: str | None, beam_size: int
     ) -> tuple[Encoded, str]:
-        """float32 16 kHz audio to text, over a short window; over the full 30 s when the
-        short one made Whisper loop ("turn on the light turn on the light")."""
-        features = self._model.feature_extractor(_with_lead_in(audio))
+        """float32 16 kHz audio to text, over a short window; when that made Whisper loop
+        ("turn on the light turn on the light"), again with silence before the speech, and
+        over the full 30 s if it still loops."""
+        features = self._model.feature_extractor(audio)
         encoded = self._encode(features, language, prompt, full=False)
         text = self._generate(encoded, beam_size)
+        if _looped(text) and (lead_in := _with_lead_in(audio)) is not audio:
+            features = self._model.feature_extractor(lead_in)
+            encoded = self._encode(features, language, prompt, full=False)
+            text = self._generate(encoded, beam_size)
         if _looped(text) and encoded.window < self._max_frames:
             encoded = self._encode(features, language, prompt, full=True)
             text = self._generate(encoded, beam_size)

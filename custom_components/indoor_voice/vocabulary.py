@@ -4,10 +4,11 @@ Names: "turn on the kitchen light" should come out as "Kitchen Light" when that 
 of an exposed entity. Only names (and aliases) of entities exposed to Assist, and areas.
 
 Commands: sentences of Home Assistant's own intents (HassTurnOn/HassTurnOff, HassLightSet,
-lock and cover intents, HassGetCurrentTime) filled with the names of exposed entities and
-areas, in the words its default agent matches. The engine scores the few nearest to what it
-heard with Whisper itself and keeps its own transcript when none is as likely (candidates.py
-in the engine): a question that is no home command is transcribed freely.
+lock and cover intents, HassGetCurrentTime, the timer intents) filled with the names of
+exposed entities and areas, in the words its default agent matches. The engine scores the
+few nearest to what it heard with Whisper itself and keeps its own transcript when none is
+as likely (candidates.py in the engine): a question that is no home command is transcribed
+freely.
 
 Both come from one walk over the home's states, once per command.
 """
@@ -39,7 +40,14 @@ _BY_DOMAIN: dict[str, tuple[str, ...]] = {
     "cover": ("Open the {name}.", "Close the {name}."),
 }
 _BY_AREA = ("Turn on the lights in the {name}.", "Turn off the lights in the {name}.")
-_ANY_HOME = ("What time is it?", "What is the date today?")
+_TIMER_MINUTES = (1, 2, 3, 5, 10, 15, 20, 30)
+_ANY_HOME = (
+    "What time is it?",
+    "What is the date today?",
+    *(f"Set a timer for {n} minute{'s' if n > 1 else ''}." for n in _TIMER_MINUTES),
+    "How much time is left on the timer?",
+    "Cancel the timer.",
+)
 
 
 @dataclass(frozen=True)
