@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from indoor_voice_models.catalog import ModelKind
+from indoor_voice_models.wake_words import add_wake_arguments
 from indoor_voice_net.addresses import parse_uri
 
 from . import __version__
@@ -68,18 +69,7 @@ def parse_args(argv: list[str] | None = None) -> EngineSettings:
     parser.add_argument(
         "--beam-size", type=int, default=1, help="default beam size for speech-to-text"
     )
-    parser.add_argument(
-        "--wake-threshold",
-        type=float,
-        default=0.5,
-        help="wake word score that counts as a detection",
-    )
-    parser.add_argument(
-        "--wake-refractory",
-        type=float,
-        default=2.0,
-        help="seconds before the same wake word fires again",
-    )
+    add_wake_arguments(parser)
     parser.add_argument(
         "--max-connections", type=int, default=Limits.max_connections, help="clients served at once"
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indoor_voice_models.catalog import ModelKind
+from indoor_voice_models.wake_words import WAKE_REFRACTORY_SECONDS, WAKE_THRESHOLD
 
 from .limits import Limits
 
@@ -24,8 +25,8 @@ class EngineSettings:
     threads: int = 2
     stt_workers: int = 1
     beam_size: int = 1
-    wake_threshold: float = 0.5
-    wake_refractory: float = 2.0
+    wake_threshold: float = WAKE_THRESHOLD
+    wake_refractory: float = WAKE_REFRACTORY_SECONDS
     zeroconf: bool = False
     zeroconf_name: str | None = None
     limits: Limits = field(default_factory=Limits)

@@ -7,6 +7,7 @@ way it needs openWakeWord's two feature models (`WAKE_FEATURES`) beside the clas
 
 from __future__ import annotations
 
+import argparse
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,26 @@ from pathlib import Path
 from .catalog import WAKE_FEATURES, ModelSpec, wake_specs
 from .download import ModelError
 from .wake import WakeWordModels
+
+WAKE_THRESHOLD = 0.5  # the score that counts as a detection
+WAKE_REFRACTORY_SECONDS = 2.0  # before the same wake word fires again
+
+
+def add_wake_arguments(parser: argparse.ArgumentParser) -> None:
+    """The detection settings both programs take on their command line."""
+    parser.add_argument(
+        "--wake-threshold",
+        type=float,
+        default=WAKE_THRESHOLD,
+        help="wake word score that counts as a detection",
+    )
+    parser.add_argument(
+        "--wake-refractory",
+        type=float,
+        default=WAKE_REFRACTORY_SECONDS,
+        help="seconds before the same wake word fires again",
+    )
+
 
 _VERSION_SUFFIX = re.compile(r"_v\d+(\.\d+)*$")
 

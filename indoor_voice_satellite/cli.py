@@ -6,7 +6,7 @@ import argparse
 import socket
 from pathlib import Path
 
-from indoor_voice_models.wake_words import wake_word_name
+from indoor_voice_models.wake_words import add_wake_arguments, wake_word_name
 from indoor_voice_net.addresses import parse_uri
 
 from . import __version__
@@ -58,10 +58,7 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--wake-model-dir", type=Path, help="openWakeWord .onnx files (default DATA_DIR/wake)"
     )
-    parser.add_argument("--wake-threshold", type=float, default=0.5)
-    parser.add_argument(
-        "--wake-refractory", type=float, default=2.0, help="seconds before a wake word fires again"
-    )
+    add_wake_arguments(parser)
     parser.add_argument(
         "--max-command-seconds",
         type=float,

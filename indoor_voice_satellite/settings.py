@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from indoor_voice_models.wake_words import WAKE_REFRACTORY_SECONDS, WAKE_THRESHOLD
+
 from .leds import Look
 
 DEFAULT_MIC_COMMAND = "arecord -q -r 16000 -c 1 -f S16_LE -t raw"
@@ -27,8 +29,8 @@ class SatelliteSettings:
     wake_words: list[str] = field(default_factory=lambda: ["hey_jarvis"])
     wake_model_dir: Path | None = None  # None: <data_dir>/wake
     extra_wake_models: list[Path] = field(default_factory=list)
-    wake_threshold: float = 0.5
-    wake_refractory: float = 2.0
+    wake_threshold: float = WAKE_THRESHOLD
+    wake_refractory: float = WAKE_REFRACTORY_SECONDS
     max_command_seconds: float = 15.0
     awake_sound: Path | None = None
     done_sound: Path | None = None
