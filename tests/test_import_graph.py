@@ -6,6 +6,10 @@ the home network does with strangers); the integration and the satellite share t
 which lives in the integration's folder (Home Assistant installs only that) and which the
 satellite imports as `indoor_voice_link`, the integration as `.link`. Read from the source
 with `ast`, so an import inside a function or behind TYPE_CHECKING counts too.
+
+Inside the integration, Home Assistant's platform files stand on top of three rooms (README,
+"Layout"): satellites use engines and privacy, engines use privacy, privacy uses neither;
+rooms use the shared ground (constants, compat, entries, wav, the link), never a platform file.
 """
 
 from __future__ import annotations
@@ -83,6 +87,55 @@ def _target(name: str) -> str | None:
     return next((part for part, (_, module) in PARTS.items() if top == module), None)
 
 
+# The integration's rooms, each above the ones after it; and what every room may use.
+ROOMS = ("satellites", "engines", "privacy")
+GROUND = frozenset({"const", "compat", "entries", "wav", "link"})
+MOST_TOP_MODULES = 30
+MOST_LINES = 350
+
+
+def integration_imports(path: Path, source: str | None = None) -> Iterator[tuple[int, str]]:
+    """(line, module inside the integration, relative to it) for each import of its own."""
+    tree = ast.parse(path.read_text() if source is None else source, str(path))
+    package = path.relative_to(REPO).with_suffix("").parts[:-1]
+    top = INTEGRATION.replace("/", ".")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            base = ".".join(package[: len(package) - node.level + 1]) if node.level else ""
+            module = ".".join(part for part in (base, node.module) if part)
+            # `from package import name`: the name may be a module of that package.
+            if (REPO / module.replace(".", "/")).is_dir():
+                names = [f"{module}.{alias.name}" for alias in node.names]
+            else:
+                names = [module]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        else:
+            continue
+        for name in names:
+            if name.startswith(f"{top}."):
+                yield node.lineno, name.removeprefix(f"{top}.")
+
+
+def room_of(module: str) -> str:
+    """The room of a module inside the integration: satellites, engines, privacy, or the
+    module's own name for one on top (const, stt, …)."""
+    return module.split(".")[0]
+
+
+def room_violations(paths: list[Path], source: str | None = None) -> list[str]:
+    found = []
+    for path in paths:
+        room = room_of(".".join(path.relative_to(REPO / INTEGRATION).with_suffix("").parts))
+        if room not in ROOMS:
+            continue
+        below = ROOMS[ROOMS.index(room) :]
+        for line, target in integration_imports(path, source):
+            if room_of(target) not in (*below, *GROUND):
+                found.append(f"{path.relative_to(REPO)}:{line}: {room} imports {target}")
+    return found
+
+
 def modules() -> list[Path]:
     folders = [REPO / folder for folder, _ in PARTS.values()] + [REPO / INTEGRATION]
     return sorted(path for folder in folders for path in folder.rglob("*.py"))
@@ -127,6 +180,52 @@ def test_each_test_session_imports_the_link_under_its_own_name() -> None:
     assert found == []
 
 
+def test_the_integrations_rooms_use_only_the_rooms_below_them_and_the_ground() -> None:
+    rooms = [path for path in (REPO / INTEGRATION).rglob("*.py") if path.parent.name in ROOMS]
+    assert {path.parent.name for path in rooms} == set(ROOMS)
+    assert room_violations(rooms) == []
+
+
+def test_the_integrations_top_floor_stays_small_and_no_module_is_long() -> None:
+    """Home Assistant's platform files and the shared ground on top, the rest in rooms."""
+    assert len(list((REPO / INTEGRATION).glob("*.py"))) <= MOST_TOP_MODULES
+    long = {
+        str(path.relative_to(REPO)): lines
+        for path in (REPO / INTEGRATION).rglob("*.py")
+        if (lines := len(path.read_text().splitlines())) > MOST_LINES
+    }
+    assert long == {}
+
+
+@pytest.mark.parametrize(
+    ("where", "source"),
+    [
+        (f"{INTEGRATION}/privacy/household.py", "from ..engines.coordinator import X"),
+        (f"{INTEGRATION}/privacy/household.py", "from ..satellites import device"),
+        (f"{INTEGRATION}/engines/pipeline.py", "from ..satellites.device import X"),
+        (f"{INTEGRATION}/engines/pipeline.py", "from .. import stt"),
+        (f"{INTEGRATION}/satellites/speaker.py", "from ..assist_satellite import X"),
+        (f"{INTEGRATION}/satellites/speaker.py", "from custom_components.indoor_voice import tts"),
+    ],
+)
+def test_a_room_using_a_room_above_it_or_a_platform_file_is_caught(where: str, source: str) -> None:
+    assert room_violations([REPO / where], source)
+
+
+@pytest.mark.parametrize(
+    ("where", "source"),
+    [
+        (f"{INTEGRATION}/satellites/speaker.py", "from ..engines.pipeline import our_entity"),
+        (f"{INTEGRATION}/satellites/speaker.py", "from .. import link"),
+        (f"{INTEGRATION}/engines/client.py", "from ..privacy.local_hosts import X"),
+        (f"{INTEGRATION}/privacy/review_store.py", "from ..wav import wav_file"),
+        (f"{INTEGRATION}/privacy/household.py", "from .consent import X"),
+    ],
+)
+def test_a_room_using_a_room_below_it_or_the_ground_passes(where: str, source: str) -> None:
+    assert room_violations([REPO / where], source) == []
+
+
 @pytest.mark.parametrize(
     ("where", "source"),
     [
@@ -134,8 +233,8 @@ def test_each_test_session_imports_the_link_under_its_own_name() -> None:
         ("indoor_voice_engine/server.py", "import indoor_voice_link.connection"),
         ("indoor_voice_engine/server.py", "from custom_components.indoor_voice import const"),
         ("indoor_voice_satellite/cli.py", "from custom_components.indoor_voice.link import pair"),
-        (f"{INTEGRATION}/satellite.py", "from indoor_voice_link import pair"),
-        (f"{INTEGRATION}/satellite.py", "from indoor_voice_net import server"),
+        (f"{INTEGRATION}/satellites/device.py", "from indoor_voice_link import pair"),
+        (f"{INTEGRATION}/satellites/device.py", "from indoor_voice_net import server"),
         (f"{LINK}/client.py", "from ..const import DOMAIN"),
         (f"{LINK}/client.py", "from indoor_voice_link import pair"),
         ("indoor_voice_models/wake.py", "from indoor_voice_satellite import wake"),
@@ -152,7 +251,7 @@ def test_a_forbidden_import_is_caught(where: str, source: str) -> None:
         ("indoor_voice_satellite/wake.py", "from indoor_voice_link.protocol import LISTEN"),
         ("indoor_voice_satellite/wake.py", "from indoor_voice_models.wake import WakeHit"),
         ("indoor_voice_engine/server.py", "from indoor_voice_net.server import CappedServer"),
-        (f"{INTEGRATION}/satellite.py", "from .link import protocol"),
+        (f"{INTEGRATION}/satellites/device.py", "from ..link import protocol"),
         (f"{LINK}/client.py", "from .tls import client_context"),
     ],
 )

@@ -15,19 +15,19 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.typing import ConfigType
 
-from .arbiter import DATA_ARBITER, WakeArbiter
 from .compat import ENTRY_DONE, EntryResult, async_unload_platforms
 from .config_flow import IndoorVoiceConfigFlow
 from .const import DOMAIN, EntryKind
-from .engine import EngineConfigEntry, EngineCoordinator, offered_platforms
+from .engines.coordinator import EngineConfigEntry, EngineCoordinator, offered_platforms
+from .engines.pipeline import async_ensure_pipeline
 from .entries import HOUSEHOLD_UNIQUE_ID, is_satellite, kind_of
-from .household import DATA_HOUSEHOLD, Household
-from .local_guard import DATA_GUARD, LocalGuard
 from .logs import quiet_what_is_not_news
-from .pipeline import async_ensure_pipeline
-from .review_api import async_register as async_register_review_api
-from .review_panel import async_register as async_register_review_panel
-from .satellite import SatelliteConfigEntry, SatelliteDevice
+from .privacy.household import DATA_HOUSEHOLD, Household
+from .privacy.local_guard import DATA_GUARD, LocalGuard
+from .privacy.review_api import async_register as async_register_review_api
+from .privacy.review_panel import async_register as async_register_review_panel
+from .satellites.arbiter import DATA_ARBITER, WakeArbiter
+from .satellites.device import SatelliteConfigEntry, SatelliteDevice
 
 _LOGGER = logging.getLogger(__name__)
 

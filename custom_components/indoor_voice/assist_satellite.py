@@ -1,10 +1,10 @@
 """The Assist satellite entity: runs Home Assistant's pipeline for one satellite, over its
-link (satellite_connection.py) and in Wyoming terms (satellite_pipeline.py). The satellite
+link (satellites/connection.py) and in Wyoming terms (satellites/pipeline_run.py). The satellite
 detects the wake word itself and only then streams the command. Before a pipeline runs, the
 entity checks that every stage of it is local, and asks the arbiter whether another
 satellite heard the same wake word better. When Home Assistant expects an answer (a started
 conversation, a question, a reply the agent asked for) it tells the satellite to `listen`;
-timers of the satellite's device go to the satellite (timers.py).
+timers of the satellite's device go to the satellite (satellites/timers.py).
 """
 
 from __future__ import annotations
@@ -36,18 +36,19 @@ from wyoming.satellite import PauseSatellite
 from wyoming.snd import Played
 from wyoming.wake import Detect
 
-from . import link, satellite_pipeline
-from .arbiter import DATA_ARBITER, Hearing
-from .conversation_turns import Turns
-from .endpointing import SENSITIVITY
+from . import link
+from .engines.endpointing import SENSITIVITY
 from .entries import entity_id_of
-from .local_guard import DATA_GUARD, REFUSAL, Stage, async_non_local_stages
-from .satellite import SatelliteConfigEntry
-from .satellite_connection import SatelliteLink
-from .satellite_entity import SatelliteEntity
-from .satellite_pipeline import CommandAudio
-from .satellite_speaker import SatelliteSpeaker
-from .timers import SatelliteTimers
+from .privacy.local_guard import DATA_GUARD, REFUSAL, Stage, async_non_local_stages
+from .satellites import pipeline_run
+from .satellites.arbiter import DATA_ARBITER, Hearing
+from .satellites.connection import SatelliteLink
+from .satellites.conversation_turns import Turns
+from .satellites.device import SatelliteConfigEntry
+from .satellites.entity import SatelliteEntity
+from .satellites.pipeline_run import CommandAudio
+from .satellites.speaker import SatelliteSpeaker
+from .satellites.timers import SatelliteTimers
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -151,8 +152,8 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
         self._background(
             self._answer(
                 RunPipeline.from_event(event),
-                satellite_pipeline.wake_word_name(event),
-                satellite_pipeline.hearing(event, self._entry.entry_id),
+                pipeline_run.wake_word_name(event),
+                pipeline_run.hearing(event, self._entry.entry_id),
             ),
             "command",
         )
@@ -183,8 +184,8 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
                 SENSITIVITY.set(state.state)
             await self.async_accept_pipeline_from_satellite(
                 audio_stream=self._command_stream(),
-                start_stage=satellite_pipeline.start_stage(run),
-                end_stage=satellite_pipeline.end_stage(run),
+                start_stage=pipeline_run.start_stage(run),
+                end_stage=pipeline_run.end_stage(run),
                 wake_word_phrase=phrase,
             )
         except (HomeAssistantError, link.LinkError, OSError) as err:
@@ -225,11 +226,11 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
     def on_pipeline_event(self, event: PipelineEvent) -> None:
         """Tell the satellite what it needs to know, and no more (no transcript, no reply text)."""
         self._turns.on_pipeline_event(event)
-        if (token := satellite_pipeline.reply_token(event)) and (
+        if (token := pipeline_run.reply_token(event)) and (
             stream := tts.async_get_stream(self.hass, token)
         ):
             self._background(self._speaker.reply(stream.async_stream_result()), "reply")
-        if (told := satellite_pipeline.satellite_event(event)) is not None:
+        if (told := pipeline_run.satellite_event(event)) is not None:
             self._background(self._link.send_quietly(told), "event")
 
     # -- sound out ---------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Config flow: an engine (any Wyoming service) or a satellite, by host and port or by
 discovery; the household entry, made by the integration itself; reconfiguring a moved device.
 
-The steps of each kind live beside it (engine_flow.py, satellite_flow.py); the Configure
+The steps of each kind live in its room (engines/flow.py, satellites/flow.py); the Configure
 dialogs are options flows (options_flow.py).
 """
 
@@ -15,7 +15,7 @@ from homeassistant.core import callback
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 
 from .const import CONF_FINGERPRINT, CONF_KIND, DOMAIN, SATELLITE_ZEROCONF_TYPE, EntryKind
-from .engine_flow import (
+from .engines.flow import (
     EngineSteps,
     async_probe,
     async_speaks_tls,
@@ -25,7 +25,7 @@ from .engine_flow import (
 )
 from .entries import HOUSEHOLD_UNIQUE_ID, kind_of
 from .options_flow import ConsentOptionsFlow, EngineOptionsFlow
-from .satellite_flow import SatelliteSteps, async_check_paired
+from .satellites.flow import SatelliteSteps, async_check_paired
 
 
 class IndoorVoiceConfigFlow(EngineSteps, SatelliteSteps, domain=DOMAIN):

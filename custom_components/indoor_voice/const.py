@@ -27,6 +27,8 @@ DEFAULT_BEAM_SIZE: Final = 1
 
 # Seconds between engine health checks, and for one Wyoming round trip.
 ENGINE_POLL_SECONDS: Final = 10
+# The health checks' own logger: logs.py keeps it at INFO unless configured.
+ENGINE_POLL_LOGGER: Final = "custom_components.indoor_voice.engine.poll"
 WYOMING_TIMEOUT: Final = 5
 
 # The microphone format of Assist pipelines: 16 kHz, 16 bit, mono.

@@ -10,7 +10,7 @@ from homeassistant.core import HomeAssistant
 
 from .const import CONF_KIND, EntryKind
 from .entries import is_satellite, kind_of
-from .household import DATA_HOUSEHOLD
+from .privacy.household import DATA_HOUSEHOLD
 
 TO_REDACT = {"key", "certificate", "pairing_code"}
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import logging
 from functools import cache
 
-from .consent import ConsentRequired
+from .const import ENGINE_POLL_LOGGER
+from .privacy.consent import ConsentRequired
 
 WEBSOCKET_LOGGER = "homeassistant.components.websocket_api.http.connection"
-ENGINE_POLL_LOGGER = "custom_components.indoor_voice.engine.poll"
 
 
 @cache

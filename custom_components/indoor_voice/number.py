@@ -12,7 +12,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import EntryKind
 from .entries import kind_of
-from .satellite_entity import SatelliteEntity
+from .satellites.entity import SatelliteEntity
 
 
 async def async_setup_entry(

@@ -12,9 +12,9 @@ from homeassistant.helpers import selector
 from wyoming.info import Info
 
 from .compat import vol
-from .consent_form import async_apply_consent, consent_placeholders, consent_schema
 from .const import CONF_BEAM_SIZE, CONF_LANGUAGE, CONF_VOICE, CONF_WAKE_WORD, DEFAULT_BEAM_SIZE
-from .household import DATA_HOUSEHOLD
+from .privacy.consent_form import async_apply_consent, consent_placeholders, consent_schema
+from .privacy.household import DATA_HOUSEHOLD
 
 # Piper's voice names: <language>_<REGION>-<name>-<quality>, like en_US-joe-medium.
 _PIPER_VOICE = re.compile(

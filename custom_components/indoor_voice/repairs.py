@@ -8,8 +8,8 @@ from homeassistant.components.repairs import RepairsFlow
 from homeassistant.core import HomeAssistant
 
 from .compat import RepairsFlowResult
-from .consent_form import async_apply_consent, consent_placeholders, consent_schema
-from .household import DATA_HOUSEHOLD
+from .privacy.consent_form import async_apply_consent, consent_placeholders, consent_schema
+from .privacy.household import DATA_HOUSEHOLD
 
 
 class DisclosureChangedFlow(RepairsFlow):

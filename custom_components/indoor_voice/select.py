@@ -11,7 +11,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import DOMAIN, PIPELINE_NAME
-from .satellite_entity import SatelliteEntity
+from .satellites.entity import SatelliteEntity
 
 
 async def async_setup_entry(

@@ -8,7 +8,7 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .household_entity import HouseholdEntity
+from .privacy.entity import HouseholdEntity
 
 
 async def async_setup_entry(

@@ -30,7 +30,9 @@ from .const import (
     ENGINE_PROGRAM,
     PIPELINE_FORMAT,
 )
-from .endpointing import (
+from .engines.client import async_connect
+from .engines.coordinator import EngineConfigEntry, EngineCoordinator
+from .engines.endpointing import (
     MAX_SECONDS,
     NO_SPEECH_SECONDS,
     SENSITIVITY,
@@ -38,11 +40,9 @@ from .endpointing import (
     pauses_for,
     request_data,
 )
-from .engine import EngineConfigEntry, EngineCoordinator
-from .engine_client import async_connect
-from .entity import EngineEntity
-from .household import DATA_HOUSEHOLD
-from .vocabulary import async_home_vocabulary
+from .engines.entity import EngineEntity
+from .engines.vocabulary import async_home_vocabulary
+from .privacy.household import DATA_HOUSEHOLD
 from .wav import seconds_of
 
 _LOGGER = logging.getLogger(__name__)
@@ -103,7 +103,7 @@ class IndoorVoiceSpeechToText(EngineEntity, stt.SpeechToTextEntity):
 
         @property
         def audio_processing(self) -> Any:
-            """Our engine tells us when speech ends (endpointing.py); another Wyoming
+            """Our engine tells us when speech ends (engines/endpointing.py); another Wyoming
             service does not, and Home Assistant's VAD has to."""
             if any(program.name == ENGINE_PROGRAM for program in self.coordinator.data.asr):
                 return AUDIO_PROCESSING

@@ -13,8 +13,8 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import EntryKind
 from .entries import is_satellite, kind_of
-from .household_entity import HouseholdEntity
-from .satellite_entity import SatelliteEntity
+from .privacy.entity import HouseholdEntity
+from .satellites.entity import SatelliteEntity
 
 
 async def async_setup_entry(

@@ -24,9 +24,9 @@ from wyoming.info import Info
 from wyoming.tts import Synthesize, SynthesizeVoice
 
 from .const import CONF_VOICE
-from .engine import EngineConfigEntry, EngineCoordinator
-from .engine_client import async_connect
-from .entity import EngineEntity
+from .engines.client import async_connect
+from .engines.coordinator import EngineConfigEntry, EngineCoordinator
+from .engines.entity import EngineEntity
 from .wav import wav_header
 
 _LOGGER = logging.getLogger(__name__)

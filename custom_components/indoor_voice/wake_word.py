@@ -17,9 +17,9 @@ from wyoming.error import Error
 from wyoming.wake import Detect, Detection
 
 from .const import PIPELINE_FORMAT
-from .engine import EngineConfigEntry, EngineCoordinator
-from .engine_client import async_connect
-from .entity import EngineEntity
+from .engines.client import async_connect
+from .engines.coordinator import EngineConfigEntry, EngineCoordinator
+from .engines.entity import EngineEntity
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from homeassistant.components.assist_pipeline.vad import VadSensitivity
 
-from custom_components.indoor_voice.endpointing import EndOfCommand, pauses_for, unfinished
+from custom_components.indoor_voice.engines.endpointing import EndOfCommand, pauses_for, unfinished
 
 COMMANDS = {"Turn on the kitchen light."}
 

@@ -30,7 +30,7 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.indoor_voice.assist_satellite import REFUSAL
 from custom_components.indoor_voice.compat import ENTRY_DONE, EntryResult
 from custom_components.indoor_voice.const import DOMAIN, PIPELINE_NAME
-from custom_components.indoor_voice.local_guard import async_non_local_stages
+from custom_components.indoor_voice.privacy.local_guard import async_non_local_stages
 from tests.conftest import StartSatellite
 from tests.integration.conftest import (
     add_satellite,

@@ -27,10 +27,14 @@ from homeassistant.helpers import issue_registry as ir
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator, WebSocketGenerator
 
-from custom_components.indoor_voice import household as household_module
 from custom_components.indoor_voice.const import CONF_KIND, DOMAIN, PIPELINE_NAME, EntryKind
 from custom_components.indoor_voice.diagnostics import async_get_config_entry_diagnostics
-from custom_components.indoor_voice.household import DATA_HOUSEHOLD, DISCLOSURE_VERSION, Household
+from custom_components.indoor_voice.privacy import household as household_module
+from custom_components.indoor_voice.privacy.household import (
+    DATA_HOUSEHOLD,
+    DISCLOSURE_VERSION,
+    Household,
+)
 from tests.support.assist import METADATA, async_reply, async_voice_command, microphone
 from tests.support.engine_process import EngineProcess
 from tests.support.speech import espeak, read_wav, silence

@@ -15,7 +15,7 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator, WebSocketGenerator
 
 from custom_components.indoor_voice.const import DOMAIN
-from custom_components.indoor_voice.review_panel import AUDIO_URL, PANEL_URL_PATH
+from custom_components.indoor_voice.privacy.review_panel import AUDIO_URL, PANEL_URL_PATH
 from tests.integration.test_privacy import SWITCH, _household, _share, _speak_to_stt
 from tests.support.speech import read_wav
 

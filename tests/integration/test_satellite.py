@@ -19,7 +19,7 @@ from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.indoor_voice.const import CONF_KIND, DOMAIN, EntryKind
-from custom_components.indoor_voice.satellite import SatelliteDevice
+from custom_components.indoor_voice.satellites.device import SatelliteDevice
 from tests.conftest import StartSatellite
 from tests.integration.conftest import (
     add_satellite,

@@ -45,9 +45,9 @@ def test_english_translation_is_up_to_date() -> None:
 
 def test_every_error_and_abort_reason_has_a_message() -> None:
     strings = json.loads((COMPONENT / "strings.json").read_text())
-    source = "\n".join(p.read_text() for p in COMPONENT.glob("*.py"))
+    source = "\n".join(p.read_text() for p in COMPONENT.rglob("*.py"))
     errors = set(re.findall(r'\{"base": "([a-z_]+)"\}', source))
-    flow = (COMPONENT / "engine_flow.py").read_text()
+    flow = (COMPONENT / "engines" / "flow.py").read_text()
     start = flow.index("async def async_probe")
     probe = flow[start : flow.index("\ndef ", start)]
     discovery_aborts = set(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from homeassistant.util.hass_dict import HassKey
 
-from .const import DOMAIN
+from ..const import DOMAIN
 
 DATA_ARBITER: HassKey[WakeArbiter] = HassKey(f"{DOMAIN}_wake_arbiter")
 

@@ -12,7 +12,7 @@ from homeassistant.components.http import KEY_HASS_USER
 from homeassistant.helpers import selector
 from homeassistant.helpers.http import current_request
 
-from .compat import vol
+from ..compat import vol
 from .consent import DEFAULT_MAX_SIZE_MB, DISCLOSURE_VERSION, MAX_RETENTION_DAYS, SharingSettings
 from .household import Household
 

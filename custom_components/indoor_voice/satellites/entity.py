@@ -5,9 +5,9 @@ from __future__ import annotations
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
 
-from .const import CONF_AREA, DOMAIN, EntryKind
-from .entries import kind_of, unique_id
-from .satellite import SatelliteConfigEntry
+from ..const import CONF_AREA, DOMAIN, EntryKind
+from ..entries import kind_of, unique_id
+from .device import SatelliteConfigEntry
 
 
 class SatelliteEntity(Entity):

@@ -12,11 +12,10 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from wyoming.info import Info
 
-from .const import ENGINE_POLL_SECONDS
-from .engine_client import async_describe
+from ..const import ENGINE_POLL_LOGGER, ENGINE_POLL_SECONDS
+from .client import async_describe
 
-# The health checks' own logger (logs.py keeps it at INFO unless configured).
-_POLL_LOGGER = logging.getLogger(f"{__name__}.poll")
+_POLL_LOGGER = logging.getLogger(ENGINE_POLL_LOGGER)
 
 type EngineConfigEntry = ConfigEntry[EngineCoordinator]
 

@@ -18,9 +18,9 @@ from homeassistant.exceptions import HomeAssistantError
 from wyoming.audio import AudioChunk, AudioChunkConverter, AudioFormat, AudioStart, AudioStop
 from wyoming.event import Event
 
-from . import link
-from .pipeline import our_entity
-from .wav import WavStream, seconds_of
+from .. import link
+from ..engines.pipeline import our_entity
+from ..wav import WavStream, seconds_of
 
 _PLAYED_MARGIN_SECONDS: Final = 5
 _OUT_CHUNK_BYTES: Final = 4096

@@ -5,9 +5,9 @@ from __future__ import annotations
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .const import DOMAIN
-from .engine import EngineCoordinator
-from .entries import unique_id
+from ..const import DOMAIN
+from ..entries import unique_id
+from .coordinator import EngineCoordinator
 
 
 class EngineEntity(CoordinatorEntity[EngineCoordinator]):

@@ -16,7 +16,7 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from wyoming.event import Event
 from wyoming.timer import TimerCancelled, TimerFinished, TimerStarted, TimerUpdated
 
-from .compat import async_active_timers
+from ..compat import async_active_timers
 
 _LOGGER = logging.getLogger(__name__)
 

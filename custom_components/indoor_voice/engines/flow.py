@@ -17,11 +17,11 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.service_info.hassio import HassioServiceInfo
 from wyoming.info import Info
 
-from .compat import vol
-from .const import CONF_KIND, DEFAULT_ENGINE_PORT, WYOMING_TIMEOUT, EntryKind
-from .engine import offered_platforms
-from .engine_client import EngineUnavailable, NotWyoming, async_describe
-from .local_hosts import HostNotFound, NotLocalError, async_resolve_local
+from ..compat import vol
+from ..const import CONF_KIND, DEFAULT_ENGINE_PORT, WYOMING_TIMEOUT, EntryKind
+from ..privacy.local_hosts import HostNotFound, NotLocalError, async_resolve_local
+from .client import EngineUnavailable, NotWyoming, async_describe
+from .coordinator import offered_platforms
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -22,9 +22,9 @@ from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.helpers.service import async_register_admin_service
 from homeassistant.util import dt as dt_util
 
-from .compat import vol
+from ..compat import vol
+from ..const import DOMAIN
 from .consent import ConsentRequired
-from .const import DOMAIN
 from .household import DATA_HOUSEHOLD
 from .review_store import ClipNotFound
 

@@ -13,7 +13,7 @@ import socket
 
 from homeassistant.exceptions import HomeAssistantError
 
-from .link.local_network import is_local_address
+from ..link.local_network import is_local_address
 
 
 class NotLocalError(HomeAssistantError):

@@ -26,8 +26,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 
-from .const import PIPELINE_FORMAT
-from .wav import seconds_of, wav_file
+from ..const import PIPELINE_FORMAT
+from ..wav import seconds_of, wav_file
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -19,11 +19,11 @@ from wyoming.info import Describe
 from wyoming.ping import Ping, Pong
 from wyoming.satellite import RunSatellite
 
-from . import link
-from .const import CONF_FINGERPRINT, EntryKind
-from .entries import kind_of
-from .household import DATA_HOUSEHOLD
-from .local_hosts import async_resolve_local
+from .. import link
+from ..const import CONF_FINGERPRINT, EntryKind
+from ..entries import kind_of
+from ..privacy.household import DATA_HOUSEHOLD
+from ..privacy.local_hosts import async_resolve_local
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from homeassistant.components.http import KEY_HASS_USER, HomeAssistantView, Stat
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.http import KEY_HASS
 
-from .const import DOMAIN
+from ..const import DOMAIN
 from .household import DATA_HOUSEHOLD
 from .review_store import ClipNotFound
 

@@ -20,6 +20,8 @@ from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
+from ..const import DOMAIN
+from ..link import Identity, generate_identity
 from .consent import (
     DEFAULT_MAX_SIZE_MB,
     DEFAULT_RETENTION_DAYS,
@@ -31,9 +33,7 @@ from .consent import (
     ConsentRequired,
     SharingSettings,
 )
-from .const import DOMAIN
 from .kept_clips import KeptClips
-from .link import Identity, generate_identity
 from .review_store import Clip
 
 _LOGGER = logging.getLogger(__name__)

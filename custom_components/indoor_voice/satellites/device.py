@@ -1,4 +1,4 @@
-"""A satellite config entry at run time: the state its entities share (satellite_connection.py
+"""A satellite config entry at run time: the state its entities share (connection.py
 keeps it connected)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from homeassistant.core import callback
 from wyoming.event import Event
 from wyoming.info import Info
 
-from .link import protocol
+from ..link import protocol
 
 type SatelliteConfigEntry = ConfigEntry[SatelliteDevice]
 

@@ -11,8 +11,8 @@ from homeassistant.exceptions import HomeAssistantError
 from wyoming.client import AsyncTcpClient
 from wyoming.info import Describe, Info
 
-from .const import WYOMING_TIMEOUT
-from .local_hosts import async_resolve_local
+from ..const import WYOMING_TIMEOUT
+from ..privacy.local_hosts import async_resolve_local
 
 
 class EngineUnavailable(HomeAssistantError):

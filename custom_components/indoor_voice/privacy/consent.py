@@ -11,7 +11,7 @@ from typing import Literal, TypedDict
 
 from homeassistant.exceptions import ServiceValidationError
 
-from .const import DOMAIN
+from ..const import DOMAIN
 
 # Bump when the disclosure (strings.json, options step "consent") changes in substance:
 # sharing stops until the household acknowledges the new text. The test suite holds the

@@ -23,7 +23,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import area_registry as ar
 from homeassistant.helpers import entity_registry as er
 
-from .compat import async_entity_aliases
+from ..compat import async_entity_aliases
 
 MAX_NAMES = 200
 MAX_COMMANDS = 400  # the engine's limit

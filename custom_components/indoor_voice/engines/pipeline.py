@@ -16,7 +16,7 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 
-from .const import (
+from ..const import (
     CONF_LANGUAGE,
     CONF_VOICE,
     CONF_WAKE_WORD,
@@ -25,9 +25,9 @@ from .const import (
     PREFERRED_WAKE_WORD,
     EntryKind,
 )
-from .engine import EngineConfigEntry
-from .entries import entity_id_of, kind_of
-from .household import DATA_HOUSEHOLD
+from ..entries import entity_id_of, kind_of
+from ..privacy.household import DATA_HOUSEHOLD
+from .coordinator import EngineConfigEntry
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -17,9 +17,9 @@ from wyoming.event import Event
 from wyoming.pipeline import PipelineStage, RunPipeline
 from wyoming.vad import VoiceStarted, VoiceStopped
 
+from ..const import PIPELINE_FORMAT
+from ..link import protocol
 from .arbiter import Hearing
-from .const import PIPELINE_FORMAT
-from .link import protocol
 
 _STAGES = {
     PipelineStage.WAKE: assist_pipeline.PipelineStage.WAKE_WORD,

@@ -6,8 +6,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity
 
-from .const import DOMAIN
-from .entries import HOUSEHOLD_UNIQUE_ID, unique_id
+from ..const import DOMAIN
+from ..entries import HOUSEHOLD_UNIQUE_ID, unique_id
 from .household import DATA_HOUSEHOLD
 
 

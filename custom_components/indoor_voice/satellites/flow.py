@@ -13,11 +13,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 from wyoming.info import Info
 
-from . import link
-from .compat import vol
-from .const import CONF_AREA, CONF_FINGERPRINT, CONF_KIND, CONF_PAIRING_CODE, EntryKind
-from .household import DATA_HOUSEHOLD
-from .local_hosts import HostNotFound, NotLocalError, async_resolve_local
+from .. import link
+from ..compat import vol
+from ..const import CONF_AREA, CONF_FINGERPRINT, CONF_KIND, CONF_PAIRING_CODE, EntryKind
+from ..privacy.household import DATA_HOUSEHOLD
+from ..privacy.local_hosts import HostNotFound, NotLocalError, async_resolve_local
 
 _REJECTIONS = {
     link.RejectReason.WRONG_CODE: "wrong_code",
