@@ -28,6 +28,7 @@ from .privacy.review_api import async_register as async_register_review_api
 from .privacy.review_panel import async_register as async_register_review_panel
 from .satellites.arbiter import DATA_ARBITER, WakeArbiter
 from .satellites.device import SatelliteConfigEntry, SatelliteDevice
+from .satellites.identity import DATA_LINK_IDENTITY, LinkIdentity
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -46,6 +47,9 @@ PURGE_INTERVAL = timedelta(hours=1)
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     quiet_what_is_not_news()
+    identity = LinkIdentity(hass)
+    await identity.async_load()  # before the household, which forgets where it was kept
+    hass.data[DATA_LINK_IDENTITY] = identity
     household = Household(hass)
     await household.async_load()
     hass.data[DATA_HOUSEHOLD] = household

@@ -16,10 +16,13 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
+from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.indoor_voice.const import CONF_KIND, DOMAIN, EntryKind
+from custom_components.indoor_voice.link import generate_identity
 from custom_components.indoor_voice.satellites.device import SatelliteDevice
+from custom_components.indoor_voice.satellites.identity import DATA_LINK_IDENTITY
 from tests.conftest import StartSatellite
 from tests.integration.conftest import (
     add_satellite,
@@ -236,6 +239,37 @@ async def test_a_re_paired_satellite_asks_home_assistant_for_its_new_code(
     await wait_for(
         lambda: entry.state is ConfigEntryState.LOADED and _device(entry).connected, "reconnect"
     )
+
+
+async def test_an_update_keeps_the_key_every_satellite_paired_with(
+    core: HomeAssistant, hass_storage: dict[str, Any]
+) -> None:
+    """Earlier releases kept this Home Assistant's link key with the household's choices, and
+    every satellite paired then pinned its certificate. After the update the key is the same,
+    kept in one place only."""
+    earlier = generate_identity("Home Assistant")
+    hass_storage["indoor_voice.household"] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": "indoor_voice.household",
+        "data": {
+            "pipeline_id": "the household's pipeline",
+            "link_key": earlier.key_pem.decode(),
+            "link_certificate": earlier.certificate_pem.decode(),
+        },
+    }
+    assert await async_setup_component(core, DOMAIN, {})
+
+    identity = await core.data[DATA_LINK_IDENTITY].async_get()
+    assert identity.fingerprint == earlier.fingerprint
+    assert identity.key_pem == earlier.key_pem
+    assert hass_storage["indoor_voice.household"]["data"] == {
+        "pipeline_id": "the household's pipeline"
+    }
+    assert hass_storage["indoor_voice.link_identity"]["data"] == {
+        "link_key": earlier.key_pem.decode(),
+        "link_certificate": earlier.certificate_pem.decode(),
+    }
 
 
 async def test_a_plain_wyoming_satellite_is_added_with_a_warning(core: HomeAssistant) -> None:

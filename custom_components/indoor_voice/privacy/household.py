@@ -1,6 +1,5 @@
 """The household's choices that belong to the whole home, kept in HA storage: consent and
-review-sharing, the Indoor Voice (local) pipeline's id, and the key and certificate this Home
-Assistant shows satellites on the link.
+review-sharing, and the Indoor Voice (local) pipeline's id.
 
 Review-sharing is off unless the household consented to the current disclosure (consent.py)
 and turned it on. Every grant, start, stop, revocation and suspension is appended to a
@@ -12,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
@@ -21,7 +20,6 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
 from ..const import DOMAIN
-from ..link import Identity, generate_identity
 from .consent import (
     DEFAULT_MAX_SIZE_MB,
     DEFAULT_RETENTION_DAYS,
@@ -40,12 +38,11 @@ _LOGGER = logging.getLogger(__name__)
 
 STORAGE_VERSION = 1
 DATA_HOUSEHOLD: HassKey[Household] = HassKey(f"{DOMAIN}_household")
+_MOVED = ("link_key", "link_certificate")
 
 
 class HouseholdData(TypedDict, total=False):
     pipeline_id: str
-    link_key: str
-    link_certificate: str
     consented_version: int | None
     sharing: bool
     retention_days: int
@@ -68,7 +65,14 @@ class Household:
         self.review = self.clips.review  # the clips on disk, for the review page
 
     async def async_load(self) -> None:
-        self._data = await self._store.async_load() or {}
+        data: dict[str, Any] = dict(await self._store.async_load() or {})
+        self._data = cast(HouseholdData, data)
+        # Earlier releases kept this Home Assistant's link identity here; it has moved to its
+        # own store (satellites/identity.py, loaded first), and is no longer kept twice.
+        if any(key in data for key in _MOVED):
+            for key in _MOVED:
+                data.pop(key, None)
+            await self._store.async_save(self._data)
         await self.clips.async_count_waiting()
 
     async def _async_save(self) -> None:
@@ -115,17 +119,6 @@ class Household:
     async def async_set_pipeline_id(self, pipeline_id: str) -> None:
         self._data["pipeline_id"] = pipeline_id
         await self._async_save()
-
-    # -- the link identity satellites pair with ------------------------------------------
-
-    async def async_link_identity(self) -> Identity:
-        """This Home Assistant's key and certificate for satellite links, made once."""
-        if "link_key" not in self._data:
-            identity = await self._hass.async_add_executor_job(generate_identity, "Home Assistant")
-            self._data["link_key"] = identity.key_pem.decode()
-            self._data["link_certificate"] = identity.certificate_pem.decode()
-            await self._async_save()
-        return Identity(self._data["link_key"].encode(), self._data["link_certificate"].encode())
 
     # -- consent and sharing -----------------------------------------------------------
 

@@ -22,8 +22,8 @@ from wyoming.satellite import RunSatellite
 from .. import link
 from ..const import CONF_FINGERPRINT, EntryKind
 from ..entries import kind_of
-from ..privacy.household import DATA_HOUSEHOLD
 from ..privacy.local_hosts import async_resolve_local
+from .identity import DATA_LINK_IDENTITY
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ async def async_connect(hass: HomeAssistant, entry: ConfigEntry) -> SatelliteCon
     port = int(entry.data[CONF_PORT])
     address = await async_resolve_local(entry.data[CONF_HOST], port)
     if kind_of(entry) is EntryKind.SATELLITE:
-        identity = await hass.data[DATA_HOUSEHOLD].async_link_identity()
+        identity = await hass.data[DATA_LINK_IDENTITY].async_get()
         return await link.connect(address, port, identity, entry.data[CONF_FINGERPRINT])
     client = AsyncTcpClient(address, port)
     await client.connect()

@@ -16,8 +16,8 @@ from wyoming.info import Info
 from .. import link
 from ..compat import vol
 from ..const import CONF_AREA, CONF_FINGERPRINT, CONF_KIND, CONF_PAIRING_CODE, EntryKind
-from ..privacy.household import DATA_HOUSEHOLD
 from ..privacy.local_hosts import HostNotFound, NotLocalError, async_resolve_local
+from .identity import DATA_LINK_IDENTITY
 
 _REJECTIONS = {
     link.RejectReason.WRONG_CODE: "wrong_code",
@@ -48,7 +48,7 @@ async def async_check_paired(
     hass: HomeAssistant, host: str, port: int, fingerprint: str
 ) -> dict[str, str]:
     """Form errors unless the paired satellite answers at host:port."""
-    identity = await hass.data[DATA_HOUSEHOLD].async_link_identity()
+    identity = await hass.data[DATA_LINK_IDENTITY].async_get()
     try:
         address = await async_resolve_local(host, port)
         connection = await link.connect(address, port, identity, fingerprint)
@@ -90,7 +90,7 @@ class SatelliteSteps(ConfigFlow):
         errors: dict[str, str] = {}
         placeholders = {"host": host, "port": str(port), "retry_after": "30"}
         if user_input is not None:
-            identity = await self.hass.data[DATA_HOUSEHOLD].async_link_identity()
+            identity = await self.hass.data[DATA_LINK_IDENTITY].async_get()
             try:
                 address = await async_resolve_local(host, port)
                 result = await link.pair(
