@@ -1,5 +1,5 @@
-"""Names the satellite protocol adds to Wyoming, shared by both ends (see the satellite's
-PROTOCOL.md for the whole conversation)."""
+"""Names the satellite protocol adds to Wyoming, shared by both ends (see PROTOCOL.md beside
+this module for the whole conversation)."""
 
 from __future__ import annotations
 
