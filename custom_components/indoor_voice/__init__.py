@@ -19,6 +19,7 @@ from .compat import ENTRY_DONE, EntryResult, async_unload_platforms
 from .config_flow import IndoorVoiceConfigFlow
 from .const import DOMAIN, EntryKind
 from .engines.coordinator import EngineConfigEntry, EngineCoordinator, offered_platforms
+from .engines.endpointing import DATA_SATELLITE_PAUSES, SatellitePauses
 from .engines.pipeline import async_ensure_pipeline
 from .entries import HOUSEHOLD_UNIQUE_ID, is_satellite, kind_of
 from .logs import quiet_what_is_not_news
@@ -55,6 +56,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     hass.data[DATA_HOUSEHOLD] = household
     hass.data[DATA_GUARD] = LocalGuard(hass)
     hass.data[DATA_ARBITER] = WakeArbiter()
+    hass.data[DATA_SATELLITE_PAUSES] = SatellitePauses()
     async_register_review_api(hass)
     await async_register_review_panel(hass)
     return True

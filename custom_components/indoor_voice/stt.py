@@ -33,11 +33,10 @@ from .const import (
 from .engines.client import async_connect
 from .engines.coordinator import EngineConfigEntry, EngineCoordinator
 from .engines.endpointing import (
+    DATA_SATELLITE_PAUSES,
     MAX_SECONDS,
     NO_SPEECH_SECONDS,
-    SENSITIVITY,
     EndOfCommand,
-    pauses_for,
     request_data,
 )
 from .engines.entity import EngineEntity
@@ -112,7 +111,8 @@ class IndoorVoiceSpeechToText(EngineEntity, stt.SpeechToTextEntity):
     async def async_process_audio_stream(
         self, metadata: stt.SpeechMetadata, stream: AsyncIterable[bytes]
     ) -> stt.SpeechResult:
-        pauses = pauses_for(SENSITIVITY.get())
+        # A satellite of ours handed over its "finished speaking" choice; others: the default.
+        pauses = self.hass.data[DATA_SATELLITE_PAUSES].take(self.entity_id)
         request = Transcribe(language=metadata.language).event()
         vocabulary = async_home_vocabulary(self.hass, metadata.language)
         request.data["transcript_names"] = vocabulary.names

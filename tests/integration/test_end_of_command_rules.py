@@ -6,7 +6,12 @@ from __future__ import annotations
 import pytest
 from homeassistant.components.assist_pipeline.vad import VadSensitivity
 
-from custom_components.indoor_voice.engines.endpointing import EndOfCommand, pauses_for, unfinished
+from custom_components.indoor_voice.engines.endpointing import (
+    EndOfCommand,
+    SatellitePauses,
+    pauses_for,
+    unfinished,
+)
 
 COMMANDS = {"Turn on the kitchen light."}
 
@@ -64,3 +69,16 @@ def test_finished_speaking_keeps_its_meaning(sensitivity: VadSensitivity) -> Non
     order = [pauses_for(s) for s in ("aggressive", "default", "relaxed")]
     assert [p.partial_ms for p in order] == sorted(p.partial_ms for p in order)
     assert [p.end_ms for p in order] == sorted(p.end_ms for p in order)
+
+
+def test_a_satellites_pauses_reach_only_the_entity_they_were_handed_to_and_only_once() -> None:
+    """A command that no satellite of ours handed pauses for gets the default: another
+    speech-to-text entity's, a later one's, one whose run ended first."""
+    waiting = SatellitePauses()
+    waiting.hand_over("stt.ours", pauses_for("relaxed"))
+    assert waiting.take("stt.someone_elses") == pauses_for("default")
+    assert waiting.take("stt.ours") == pauses_for("relaxed")
+    assert waiting.take("stt.ours") == pauses_for("default")
+    waiting.hand_over("stt.ours", pauses_for("aggressive"))
+    waiting.withdraw("stt.ours")
+    assert waiting.take("stt.ours") == pauses_for("default")

@@ -1,16 +1,20 @@
 """We end a spoken command ourselves, sooner than Home Assistant's voice activity detection,
 and never by cutting the speaker off. Through Home Assistant's own pipeline, the real engine
-and model, the microphone at real-time pace."""
+and model, the microphone at real-time pace; and through a real satellite whose "finished
+speaking" select says how long to wait."""
 
 from __future__ import annotations
 
 from homeassistant.components.assist_pipeline import PipelineEvent, PipelineEventType, PipelineStage
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.indoor_voice.compat import ENTITY_ENDS_SPEECH
 from custom_components.indoor_voice.const import PIPELINE_NAME
-from custom_components.indoor_voice.engines.endpointing import SENSITIVITY
+from custom_components.indoor_voice.engines.endpointing import DATA_SATELLITE_PAUSES, pauses_for
+from tests.integration.conftest import satellite_entity_id
+from tests.satellite.satellite_process import SatelliteProcess, wait_for
 from tests.support.assist import Microphone, async_voice_command, pipeline_named, vad_end_seconds
 from tests.support.speech import espeak, pause, silence
 
@@ -86,11 +90,35 @@ async def test_relaxed_never_cuts_off_a_slow_speaker(
         + pause(espeak("turn off the kitchen"), espeak("light"), seconds=1.0)
         + silence(4.0)
     )
-    token = SENSITIVITY.set("relaxed")  # as our satellite does from its select entity
-    try:
-        events, _mic = await speak(core, audio)
-    finally:
-        SENSITIVITY.reset(token)
+    # As our satellite does from its select entity when the run starts speech-to-text:
+    stt = pipeline_named(core, PIPELINE_NAME).stt_engine
+    assert stt is not None
+    core.data[DATA_SATELLITE_PAUSES].hand_over(stt, pauses_for("relaxed"))
+    events, _mic = await speak(core, audio)
 
     assert "kitchen light" in heard(events)
+    assert core.states.get(kitchen).state == "off"
+
+
+async def test_a_satellite_set_to_relaxed_waits_for_a_slow_speaker(
+    core: HomeAssistant, living_room: tuple[SatelliteProcess, ConfigEntry], kitchen: str
+) -> None:
+    """The same slow "turn off the kitchen … light", said to one of our satellites whose
+    "finished speaking" select the household set to relaxed."""
+    satellite, entry = living_room
+    await core.services.async_call("light", "turn_on", {"entity_id": kitchen}, blocking=True)
+    select = satellite_entity_id(core, entry, "select", "vad_sensitivity")
+    await core.services.async_call(
+        "select", "select_option", {"entity_id": select, "option": "relaxed"}, blocking=True
+    )
+    satellite_state = satellite_entity_id(core, entry, "assist_satellite", "assist_satellite")
+
+    await satellite.microphone.hear(
+        silence(1.0)
+        + espeak("hey jarvis")
+        + pause(espeak("turn off the kitchen"), espeak("light"), seconds=1.0)
+        + silence(3.0)
+    )
+    await wait_for(lambda: core.states.get(satellite_state).state == "idle", "the satellite")
+
     assert core.states.get(kitchen).state == "off"

@@ -17,20 +17,18 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from homeassistant.components.assist_pipeline.vad import VadSensitivity
+from homeassistant.util.hass_dict import HassKey
+
+from ..const import DOMAIN
 
 _LOGGER = logging.getLogger(__name__)
 
 NO_SPEECH_SECONDS = 8.0  # nothing said: give up, as Home Assistant's own VAD does
 MAX_SECONDS = 25.0  # below the engine's 30 s limit
-
-# The sensitivity of the satellite whose command this is; our satellites set it for the
-# pipeline run they start (the run's tasks inherit it). Others get the default.
-SENSITIVITY: ContextVar[str] = ContextVar("indoor_voice_sensitivity", default="default")
 
 
 @dataclass(frozen=True)
@@ -92,6 +90,34 @@ def pauses_for(sensitivity: str) -> Pauses:
         return PAUSES[VadSensitivity(sensitivity)]
     except ValueError:
         return PAUSES[VadSensitivity.DEFAULT]
+
+
+DATA_SATELLITE_PAUSES: HassKey[SatellitePauses] = HassKey(f"{DOMAIN}_satellite_pauses")
+
+
+class SatellitePauses:
+    """Our satellites' "finished speaking" pauses, handed to the speech-to-text entity that
+    hears the command.
+
+    Home Assistant tells a speech-to-text entity only the audio and its format, not whose
+    command it is. A pipeline run names the entity in its `stt-start` event and calls it right
+    after, before anything else runs: our satellite entity hands its pauses to that entity on
+    the event (`hand_over`), our speech-to-text entity takes them as the audio starts (`take`).
+    A command from anyone else leaves nothing to take and gets the default pauses.
+    """
+
+    def __init__(self) -> None:
+        self._waiting: dict[str, Pauses] = {}
+
+    def hand_over(self, stt_entity_id: str, pauses: Pauses) -> None:
+        self._waiting[stt_entity_id] = pauses
+
+    def take(self, stt_entity_id: str) -> Pauses:
+        return self._waiting.pop(stt_entity_id, PAUSES[VadSensitivity.DEFAULT])
+
+    def withdraw(self, stt_entity_id: str) -> None:
+        """The run ended without the entity taking them (a run that failed before, say)."""
+        self._waiting.pop(stt_entity_id, None)
 
 
 def request_data(pauses: Pauses) -> dict[str, Any]:
