@@ -9,9 +9,10 @@ from contextlib import asynccontextmanager
 
 from homeassistant.exceptions import HomeAssistantError
 from wyoming.client import AsyncTcpClient
-from wyoming.info import Describe, Info
+from wyoming.info import Info
 
 from ..const import WYOMING_TIMEOUT
+from ..link.info import ask_info
 from ..privacy.local_hosts import async_resolve_local
 
 
@@ -47,16 +48,11 @@ async def async_describe(host: str, port: int) -> Info:
     async with async_connect(host, port) as client:
         try:
             async with asyncio.timeout(WYOMING_TIMEOUT):
-                await client.write_event(Describe().event())
-                while True:
-                    event = await client.read_event()
-                    if event is None:
-                        raise NotWyoming(
-                            f"{host}:{port} closed the connection without a Wyoming answer"
-                        )
-                    if Info.is_type(event.type):
-                        return Info.from_event(event)
+                info = await ask_info(client)
         except TimeoutError as err:
             raise NotWyoming(f"{host}:{port} did not answer a Wyoming describe") from err
         except (OSError, ValueError, KeyError, TypeError) as err:
             raise NotWyoming(f"{host}:{port} did not answer in Wyoming: {err}") from err
+    if info is None:
+        raise NotWyoming(f"{host}:{port} closed the connection without a Wyoming answer")
+    return info

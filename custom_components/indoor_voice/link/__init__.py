@@ -68,6 +68,7 @@ if TYPE_CHECKING:
         RejectReason,
     )
     from .identity import Identity, certificate_fingerprint, generate_identity
+    from .info import ask_info
     from .pairing import InvalidPairingCode, Pairing, new_pairing_code, normalize_pairing_code
 
 _WHERE = {
@@ -86,6 +87,7 @@ _WHERE = {
     "Identity": "identity",
     "certificate_fingerprint": "identity",
     "generate_identity": "identity",
+    "ask_info": "info",
     "InvalidPairingCode": "pairing",
     "Pairing": "pairing",
     "new_pairing_code": "pairing",
@@ -105,6 +107,7 @@ __all__ = [
     "PairingRejected",
     "PairingResult",
     "RejectReason",
+    "ask_info",
     "certificate_fingerprint",
     "connect",
     "generate_identity",
@@ -116,7 +119,18 @@ __all__ = [
 
 
 _MODULES = frozenset(
-    ("client", "connection", "errors", "identity", "local_network", "pairing", "protocol", "tls")
+    (
+        "client",
+        "connection",
+        "errors",
+        "files",
+        "identity",
+        "info",
+        "local_network",
+        "pairing",
+        "protocol",
+        "tls",
+    )
 )
 
 

@@ -9,7 +9,7 @@ import ssl
 from dataclasses import dataclass
 
 from wyoming.event import Event
-from wyoming.info import Describe, Info
+from wyoming.info import Info
 
 from .connection import (
     ERROR,
@@ -31,6 +31,7 @@ from .errors import (
     RejectReason,
 )
 from .identity import Identity, certificate_der
+from .info import ask_info
 from .pairing import (
     NONCE_BYTES,
     InvalidPairingCode,
@@ -90,15 +91,14 @@ async def pair(
         await close_writer(writer)
 
     async with await connect(host, port, identity, fingerprint) as connection:
-        await connection.write_event(Describe().event())
         try:
             async with asyncio.timeout(STEP_TIMEOUT):
-                while (event := await connection.read_event()) is not None:
-                    if Info.is_type(event.type):
-                        return PairingResult(fingerprint, Info.from_event(event))
+                info = await ask_info(connection)
         except TimeoutError:
-            pass
-    raise LinkUnavailable(f"the satellite at {host}:{port} paired but did not describe itself")
+            info = None
+    if info is None:
+        raise LinkUnavailable(f"the satellite at {host}:{port} paired but did not describe itself")
+    return PairingResult(fingerprint, info)
 
 
 async def _prove(
