@@ -7,6 +7,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from indoor_voice_link.protocol import DEFAULT_WAKE_WORD
 from indoor_voice_models.catalog import (
     DEFAULT_STT_MODELS,
     DEFAULT_VOICE,
@@ -86,7 +87,7 @@ def _load_wake(settings: EngineSettings) -> WakeWords:
             raise ModelError(
                 "no wake word model is installed and --offline forbids downloading one"
             )
-        choices = ["hey_jarvis"]
+        choices = [DEFAULT_WAKE_WORD]
     sources = []
     for choice in choices:
         location, spec = _resolve(ModelKind.WAKE, choice, settings)

@@ -4,9 +4,9 @@
 - `download`: finding a model in data dirs, or downloading it once, verified.
 - `wake`: the openWakeWord runtime (its ONNX models on onnxruntime).
 - `wake_words`: which wake word models to load, and loading them (one way for both programs).
-- `files`: files written whole or not at all.
 
-A library, not a program: it imports neither the engine nor the satellite. Importing this
+A library, not a program: it imports neither the engine nor the satellite, only the link's
+`files` (`indoor_voice_link`, under that one name in both programs). Importing this
 package loads nothing heavy (numpy and onnxruntime come with `wake`).
 """
 

@@ -15,8 +15,9 @@ import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
+from indoor_voice_link.files import atomic_file
+
 from .catalog import CATALOG, ModelFile, ModelKind, ModelSpec, find_spec
-from .files import atomic_file
 
 _LOGGER = logging.getLogger(__name__)
 

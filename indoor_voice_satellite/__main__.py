@@ -8,6 +8,7 @@ import logging
 import signal
 import sys
 
+from indoor_voice_link.protocol import DEFAULT_WAKE_WORD
 from indoor_voice_models.download import ModelError
 
 from .advertise import advertise
@@ -97,7 +98,7 @@ def main(argv: list[str] | None = None) -> None:
         if args.print_pairing_code or args.pair:
             _print_pairing_code(data, new=args.pair)
         elif args.download_models:
-            download_wake_models(data.path, wake_word_names(args) or ["hey_jarvis"])
+            download_wake_models(data.path, wake_word_names(args) or [DEFAULT_WAKE_WORD])
         else:
             asyncio.run(serve(settings, data))
     except (UsageError, ModelError) as err:

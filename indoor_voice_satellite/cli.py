@@ -6,6 +6,7 @@ import argparse
 import socket
 from pathlib import Path
 
+from indoor_voice_link.protocol import DEFAULT_WAKE_WORD
 from indoor_voice_models.wake_words import add_wake_arguments, wake_word_name
 from indoor_voice_net.addresses import parse_uri
 
@@ -52,7 +53,8 @@ def parser() -> argparse.ArgumentParser:
         "--wake-word",
         action="append",
         default=[],
-        help="wake word name or .onnx path to listen for (repeatable; default hey_jarvis); "
+        help="wake word name or .onnx path to listen for (repeatable; default "
+        f"{DEFAULT_WAKE_WORD}); "
         "Home Assistant may choose others among the installed ones",
     )
     parser.add_argument(
@@ -121,7 +123,7 @@ def settings_from(args: argparse.Namespace) -> SatelliteSettings:
         snd_command=args.snd_command,
         snd_rate=args.snd_rate,
         snd_channels=args.snd_channels,
-        wake_words=names + [wake_word_name(path) for path in paths] or ["hey_jarvis"],
+        wake_words=names + [wake_word_name(path) for path in paths] or [DEFAULT_WAKE_WORD],
         wake_model_dir=args.wake_model_dir,
         extra_wake_models=paths,
         wake_threshold=args.wake_threshold,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from indoor_voice_link.protocol import DEFAULT_WAKE_WORD
 from indoor_voice_models.wake_words import WAKE_REFRACTORY_SECONDS, WAKE_THRESHOLD
 
 from .leds import Look
@@ -26,7 +27,7 @@ class SatelliteSettings:
     snd_command: str = DEFAULT_SND_COMMAND
     snd_rate: int = 22_050
     snd_channels: int = 1
-    wake_words: list[str] = field(default_factory=lambda: ["hey_jarvis"])
+    wake_words: list[str] = field(default_factory=lambda: [DEFAULT_WAKE_WORD])
     wake_model_dir: Path | None = None  # None: <data_dir>/wake
     extra_wake_models: list[Path] = field(default_factory=list)
     wake_threshold: float = WAKE_THRESHOLD

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from indoor_voice_link import Identity, Pairing, generate_identity, new_pairing_code
-from indoor_voice_models.files import write_private
+from indoor_voice_link.files import write_private
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ DEFAULT_ENGINE_PORT: Final = 10400
 ENGINE_PROGRAM: Final = "indoor-voice"  # our engine's Wyoming program name
 SATELLITE_ZEROCONF_TYPE: Final = "_indoor-voice._tcp.local."
 PIPELINE_NAME: Final = "Indoor Voice (local)"
-PREFERRED_WAKE_WORD: Final = "hey_jarvis"
 
 CONF_KIND: Final = "kind"
 CONF_FINGERPRINT: Final = "fingerprint"

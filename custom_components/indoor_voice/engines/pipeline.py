@@ -22,10 +22,10 @@ from ..const import (
     CONF_WAKE_WORD,
     DOMAIN,
     PIPELINE_NAME,
-    PREFERRED_WAKE_WORD,
     EntryKind,
 )
 from ..entries import entity_id_of, kind_of
+from ..link.protocol import DEFAULT_WAKE_WORD
 from ..privacy.household import DATA_HOUSEHOLD
 from .coordinator import EngineConfigEntry
 
@@ -89,7 +89,7 @@ async def async_ensure_pipeline(hass: HomeAssistant) -> None:
         offered = [m.name for p in wake[1].runtime_data.data.wake for m in p.models if m.installed]
         chosen = wake[1].options.get(CONF_WAKE_WORD)
         wake_word_id = next(
-            (w for w in (chosen, PREFERRED_WAKE_WORD) if w in offered),
+            (w for w in (chosen, DEFAULT_WAKE_WORD) if w in offered),
             offered[0] if offered else None,
         )
     await async_update_pipeline(

@@ -7,6 +7,10 @@ from typing import Final
 
 from wyoming.event import Event
 
+# The wake word a satellite and an engine listen for unless told otherwise, and the one Home
+# Assistant's "Indoor Voice (local)" pipeline takes when the engine offers it.
+DEFAULT_WAKE_WORD: Final = "hey_jarvis"
+
 # Home Assistant -> satellite
 STAND_DOWN: Final = "stand-down"  # another satellite answers: stop streaming now; data {}
 SET_MUTE: Final = "set-mute"  # data {"muted": bool}; the satellite answers with `info`

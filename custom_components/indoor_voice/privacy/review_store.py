@@ -12,11 +12,9 @@ from __future__ import annotations
 import io
 import json
 import logging
-import os
 import secrets
 import shutil
 import tarfile
-import tempfile
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -27,6 +25,7 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 
 from ..const import PIPELINE_FORMAT
+from ..link.files import write_private
 from ..wav import seconds_of, wav_file
 
 _LOGGER = logging.getLogger(__name__)
@@ -63,21 +62,6 @@ class Export:
     bytes: int
 
 
-def _write_private(path: Path, data: bytes) -> None:
-    """Write atomically with mode 0600 from the start (no moment of wider permissions)."""
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temp, 0o600)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 class ReviewStore:
     """The clips on disk. Blocking methods; call them in the executor."""
 
@@ -103,8 +87,8 @@ class ReviewStore:
             transcript=transcript,
         )
         audio_path, meta_path = self._paths(clip.id)
-        _write_private(audio_path, wav_file(pcm, PIPELINE_FORMAT))
-        _write_private(meta_path, json.dumps(asdict(clip)).encode())
+        write_private(audio_path, wav_file(pcm, PIPELINE_FORMAT))
+        write_private(meta_path, json.dumps(asdict(clip)).encode())
         return clip
 
     def clips(self) -> list[Clip]:
@@ -140,7 +124,7 @@ class ReviewStore:
             clip.corrected = corrected
         if status is not None:
             clip.status = status
-        _write_private(self._paths(clip_id)[1], json.dumps(asdict(clip)).encode())
+        write_private(self._paths(clip_id)[1], json.dumps(asdict(clip)).encode())
         return clip
 
     def delete(self, clip_id: str) -> None:
@@ -216,5 +200,5 @@ class ReviewStore:
                 info.size = len(data)
                 info.mode = 0o600
                 bundle.addfile(info, io.BytesIO(data))
-        _write_private(destination, buffer.getvalue())
+        write_private(destination, buffer.getvalue())
         return destination, len(approved)

@@ -1,4 +1,5 @@
-"""Files written whole or not at all: a model download, the satellite's key and pairing."""
+"""Files written whole or not at all: a model download, the satellite's key and pairing, a clip
+kept for review. Used by all three programs, so it lives in the link (README, "Layout")."""
 
 from __future__ import annotations
 
