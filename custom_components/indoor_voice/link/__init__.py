@@ -49,6 +49,11 @@ Home Assistant side: `generate_identity`, `pair`, `connect`, `LinkConnection` an
 exceptions. Satellite side: the satellite's `link_server` (it shares its defences against
 strangers with the engine, so it lives with the programs), built on `connection`, `pairing`,
 `identity` and `tls` from here.
+
+Being the one library every program can read, the link also holds the few things all three
+share: what counts as inside the house (`local_network`), the default wake word
+(`protocol.DEFAULT_WAKE_WORD`), a file written whole and private (`files`), and asking a
+Wyoming peer what it offers (`info.ask_info`).
 """
 
 from __future__ import annotations
