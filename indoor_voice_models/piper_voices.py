@@ -1,0 +1,100 @@
+"""Piper's voices, from the list its maintainers keep (piper_voices.json, made by
+scripts/piper-voices from rhasspy/piper-voices' voices.json; never typed by hand).
+
+Each file is pinned by the revision in its URL and by its size and MD5 digest, as that list
+gives them. Which voice speaks a language when none is chosen: `voices_for_language`.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .catalog import HUGGING_FACE, ModelFile, ModelKind, ModelSpec
+
+_DATA = Path(__file__).with_name("piper_voices.json")
+# Preferred first when a language is asked for and no voice is named: medium is what the
+# household's default (en_US-joe-medium) is; x_low and low sound worse, high costs more.
+_QUALITY_ORDER = ("medium", "high", "low", "x_low")
+
+
+@cache
+def _document() -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(_DATA.read_text(encoding="utf-8"))
+    return document
+
+
+def source() -> str:
+    """Where the list came from: its provenance and the piper-voices revision it names."""
+    document = _document()
+    return f"{document['source']} (rhasspy/piper-voices at {document['revision']})"
+
+
+def _spec(key: str, entry: dict[str, Any]) -> ModelSpec:
+    document = _document()
+    base = f"{HUGGING_FACE}/{document['repository']}/resolve/{document['revision']}"
+    files = tuple(
+        ModelFile(path.rsplit("/", 1)[1], f"{base}/{path}", size=size, md5=md5)
+        for path, size, md5 in entry["files"]
+    )
+    return ModelSpec(
+        name=key,
+        kind=ModelKind.TTS,
+        files=files,
+        languages=(entry["language"],),
+        description=(
+            f"{entry['name'].replace('_', ' ').title()} "
+            f"({entry['language_english']}, {entry['country_english']}, {entry['quality']})"
+        ),
+        attribution=("rhasspy", f"{HUGGING_FACE}/{document['repository']}"),
+        version=document["revision"],
+    )
+
+
+@cache
+def voice_specs() -> dict[str, ModelSpec]:
+    """Every voice in the list, by name (e.g. "de_DE-thorsten-medium")."""
+    return {key: _spec(key, entry) for key, entry in _document()["voices"].items()}
+
+
+def _family(language: str) -> str:
+    return language.replace("-", "_").split("_")[0].lower()
+
+
+def voices_for_language(language: str) -> list[ModelSpec]:
+    """The list's voices for a language, the one to use first first.
+
+    "de_DE" (or "de-DE") wants that locale; "de" wants the language's own country first
+    (de_DE, then de_AT, de_CH); then medium quality before high, low and x_low, one speaker
+    before many, and the list's order.
+    """
+    wanted = language.replace("-", "_")
+    family = _family(wanted)
+    own = f"{family}_{family.upper()}"
+    entries = _document()["voices"]
+    matching = [
+        key
+        for key, entry in entries.items()
+        if _family(entry["language"]) == family
+        and ("_" not in wanted or entry["language"].lower() == wanted.lower())
+    ]
+
+    def rank(key: str) -> tuple[int, int, int, str]:
+        entry = entries[key]
+        quality = entry["quality"]
+        return (
+            0 if entry["language"].lower() == own.lower() else 1,
+            _QUALITY_ORDER.index(quality) if quality in _QUALITY_ORDER else len(_QUALITY_ORDER),
+            0 if entry["speakers"] == 1 else 1,
+            key,
+        )
+
+    specs = voice_specs()
+    return [specs[key] for key in sorted(matching, key=rank)]
+
+
+def languages() -> list[str]:
+    """Every locale the list has a voice for."""
+    return sorted({entry["language"] for entry in _document()["voices"].values()})
