@@ -68,8 +68,16 @@ _TINY_EN_REVISION = "0d3d19a32d3338f10357c0889762bd8d64bbdeba"
 _BASE_REVISION = "ebe41f70d5b6dfa9166e2c581c45c9c0cfc57b66"
 _SMALL_REVISION = "536b0662742c02347bc0e980a01041f333bce120"
 # Whisper's multilingual tokenizer and vocabulary, the same file in base, base-int8 and small.
-_TOKENIZER = ("tokenizer.json", "fb7b63191e9bb045082c79fd742a3106a12c99513ab30df4a0d47fa6cb6fd0ab", 2203239)
-_VOCABULARY = ("vocabulary.txt", "34ce3fe1c5041027b3f8d42912270993f986dbc4bb34cf27f951e34a1e453913", 459861)
+_TOKENIZER = (
+    "tokenizer.json",
+    "fb7b63191e9bb045082c79fd742a3106a12c99513ab30df4a0d47fa6cb6fd0ab",
+    2203239,
+)
+_VOCABULARY = (
+    "vocabulary.txt",
+    "34ce3fe1c5041027b3f8d42912270993f986dbc4bb34cf27f951e34a1e453913",
+    459861,
+)
 _PIPER_VOICES_REVISION = "v1.0.0"
 _OPENWAKEWORD_RELEASE = "v0.5.1"
 
@@ -211,8 +219,16 @@ CATALOG: tuple[ModelSpec, ...] = (
         "base",
         _BASE_REVISION,
         (
-            ("config.json", "56a6d8110d311f19c8f0471e562832c7527f146b567275bfca59fcf7c184da9a", 2309),
-            ("model.bin", "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9", 145217532),
+            (
+                "config.json",
+                "56a6d8110d311f19c8f0471e562832c7527f146b567275bfca59fcf7c184da9a",
+                2309,
+            ),
+            (
+                "model.bin",
+                "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9",
+                145217532,
+            ),
             _TOKENIZER,
             _VOCABULARY,
         ),
@@ -223,8 +239,16 @@ CATALOG: tuple[ModelSpec, ...] = (
         "small",
         _SMALL_REVISION,
         (
-            ("config.json", "b55496ac7940a7ae47d2c01eab40edfd8701feec1229d9cce3b40014383fb828", 2370),
-            ("model.bin", "3e305921506d8872816023e4c273e75d2419fb89b24da97b4fe7bce14170d671", 483546902),
+            (
+                "config.json",
+                "b55496ac7940a7ae47d2c01eab40edfd8701feec1229d9cce3b40014383fb828",
+                2370,
+            ),
+            (
+                "model.bin",
+                "3e305921506d8872816023e4c273e75d2419fb89b24da97b4fe7bce14170d671",
+                483546902,
+            ),
             _TOKENIZER,
             _VOCABULARY,
         ),

@@ -3,6 +3,8 @@ scripts/piper-voices from rhasspy/piper-voices' voices.json; never typed by hand
 
 Each file is pinned by the revision in its URL and by its size and MD5 digest, as that list
 gives them. Which voice speaks a language when none is chosen: `voices_for_language`.
+The engine's `--piper-voices FILE` reads another list of the same form instead (a newer one
+made by scripts/piper-voices, or one whose "url" names a mirror in the house).
 """
 
 from __future__ import annotations
@@ -14,15 +16,24 @@ from typing import Any
 
 from .catalog import HUGGING_FACE, ModelFile, ModelKind, ModelSpec
 
-_DATA = Path(__file__).with_name("piper_voices.json")
+_BUILT_IN = Path(__file__).with_name("piper_voices.json")
+_list = _BUILT_IN
 # Preferred first when a language is asked for and no voice is named: medium is what the
 # household's default (en_US-joe-medium) is; x_low and low sound worse, high costs more.
 _QUALITY_ORDER = ("medium", "high", "low", "x_low")
 
 
+def use_list(path: Path | None) -> None:
+    """Read the voices from `path` (None: the built-in list) from now on."""
+    global _list  # noqa: PLW0603 - one list per process, chosen by the command line
+    _list = path or _BUILT_IN
+    _document.cache_clear()
+    voice_specs.cache_clear()
+
+
 @cache
 def _document() -> dict[str, Any]:
-    document: dict[str, Any] = json.loads(_DATA.read_text(encoding="utf-8"))
+    document: dict[str, Any] = json.loads(_list.read_text(encoding="utf-8"))
     return document
 
 
@@ -34,9 +45,8 @@ def source() -> str:
 
 def _spec(key: str, entry: dict[str, Any]) -> ModelSpec:
     document = _document()
-    base = f"{HUGGING_FACE}/{document['repository']}/resolve/{document['revision']}"
     files = tuple(
-        ModelFile(path.rsplit("/", 1)[1], f"{base}/{path}", size=size, md5=md5)
+        ModelFile(path.rsplit("/", 1)[1], f"{document['url']}/{path}", size=size, md5=md5)
         for path, size, md5 in entry["files"]
     )
     return ModelSpec(
