@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from urllib.parse import quote
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,9 @@ _list = _BUILT_IN
 # Preferred first when a language is asked for and no voice is named: medium is what the
 # household's default (en_US-joe-medium) is; x_low and low sound worse, high costs more.
 _QUALITY_ORDER = ("medium", "high", "low", "x_low")
+# A language's own country, where its code is not the language's ("en" means en_US in Home
+# Assistant); otherwise de → de_DE, fr → fr_FR, … and then the list's order.
+_HOME_LOCALES = {"en": "en_US"}
 
 
 def use_list(path: Path | None) -> None:
@@ -46,7 +50,8 @@ def source() -> str:
 def _spec(key: str, entry: dict[str, Any]) -> ModelSpec:
     document = _document()
     files = tuple(
-        ModelFile(path.rsplit("/", 1)[1], f"{document['url']}/{path}", size=size, md5=md5)
+        # Some names are not ASCII (pt_PT-tugão-medium): the URL carries them quoted.
+        ModelFile(path.rsplit("/", 1)[1], f"{document['url']}/{quote(path)}", size=size, md5=md5)
         for path, size, md5 in entry["files"]
     )
     return ModelSpec(
@@ -58,7 +63,7 @@ def _spec(key: str, entry: dict[str, Any]) -> ModelSpec:
             f"{entry['name'].replace('_', ' ').title()} "
             f"({entry['language_english']}, {entry['country_english']}, {entry['quality']})"
         ),
-        attribution=("rhasspy", f"{HUGGING_FACE}/{document['repository']}"),
+        attribution=("rhasspy", f"{HUGGING_FACE}/rhasspy/piper-voices"),
         version=document["revision"],
     )
 
@@ -77,12 +82,12 @@ def voices_for_language(language: str) -> list[ModelSpec]:
     """The list's voices for a language, the one to use first first.
 
     "de_DE" (or "de-DE") wants that locale; "de" wants the language's own country first
-    (de_DE, then de_AT, de_CH); then medium quality before high, low and x_low, one speaker
-    before many, and the list's order.
+    (de_DE before de_AT; "en": en_US); then medium quality before high, low and x_low, one
+    speaker before many, and the list's order.
     """
     wanted = language.replace("-", "_")
     family = _family(wanted)
-    own = f"{family}_{family.upper()}"
+    own = _HOME_LOCALES.get(family, f"{family}_{family.upper()}")
     entries = _document()["voices"]
     matching = [
         key
