@@ -14,6 +14,7 @@ from wyoming.asr import Transcribe, Transcript
 from wyoming.client import AsyncTcpClient
 from wyoming.error import Error
 
+from tests.engine.test_endpointing import ENDPOINTING, of_type, stream_and_listen
 from tests.support.engine_process import MODELS, EngineProcess, running_engine
 from tests.support.speech import espeak, silence
 from tests.support.wyoming_client import TIMEOUT, describe, send_audio, transcribe
@@ -150,3 +151,17 @@ async def test_online_the_multilingual_model_is_advertised_before_it_is_download
     models = {m.name: m for m in info.asr[0].models}
     assert models["tiny.en"].installed
     assert not models["base-int8"].installed and "de" in models["base-int8"].languages
+
+
+async def test_endpointing_works_in_german(engine_process: EngineProcess) -> None:
+    """The end of a German command is told as it happens, with German partials: nothing in
+    the engine's endpointing or its choice among the home's commands assumes English."""
+    command = HOMES["de"][0]
+    audio = silence(0.3) + espeak(command, voice="de") + silence(2.0)
+    heard, text = await stream_and_listen(
+        engine_process, audio, language="de", endpointing=ENDPOINTING, candidates=HOMES["de"]
+    )
+    partials = of_type(heard, "partial-transcript")
+    assert partials and said(str(partials[-1]["text"])) == said(command), partials
+    assert [s["pause_ms"] for s in of_type(heard, "voice-stopped")] == [810, 1500]
+    assert said(text) == said(command)
