@@ -7,61 +7,21 @@ piper_voices.py), so a download is either exactly the file listed or an error.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from enum import StrEnum
+from .model_spec import (
+    HUGGING_FACE,
+    MULTILINGUAL,
+    ModelFile,
+    ModelKind,
+    ModelSpec,
+)
+from .piper_voices import voice_specs
 
-
-class ModelKind(StrEnum):
-    """What a model is for; also the name of its folder in a data dir."""
-
-    STT = "stt"
-    TTS = "tts"
-    WAKE = "wake"
-
-
-@dataclass(frozen=True)
-class ModelFile:
-    """One file of a model and where it comes from, with at least one digest."""
-
-    name: str
-    url: str
-    sha256: str = ""
-    size: int | None = None
-    md5: str = ""
-
-    def __post_init__(self) -> None:
-        if not (len(self.sha256) == 64 or len(self.md5) == 32):
-            raise ValueError(f"{self.name}: a SHA-256 or an MD5 digest is needed")
-
-
-@dataclass(frozen=True)
-class ModelSpec:
-    """A model: what it is, who made it, and the files it is made of."""
-
-    name: str
-    kind: ModelKind
-    files: tuple[ModelFile, ...]
-    languages: tuple[str, ...]
-    description: str
-    attribution: tuple[str, str]
-    version: str
-    phrase: str | None = None
-    aliases: tuple[str, ...] = field(default=())
-
-    @property
-    def multilingual(self) -> bool:
-        """A speech model for every language Whisper knows (the engine has their list)."""
-        return self.languages == MULTILINGUAL
-
-
-MULTILINGUAL: tuple[str, ...] = ("*",)
-"""The languages of a multilingual Whisper: all of Whisper's (the engine asks the model)."""
-
+# What a model is lives in model_spec.py; the catalog hands those names on to its importers.
+__all__ = ["HUGGING_FACE", "MULTILINGUAL", "ModelFile", "ModelKind", "ModelSpec"]
 
 PROJECT = ("Indoor Voice", "https://github.com/indoor-voice/indoor-voice")
 """Who made the programs (name, URL), as they attribute themselves to Wyoming clients."""
 
-HUGGING_FACE = "https://huggingface.co"
 GITHUB = "https://github.com"
 
 _TINY_EN_REVISION = "0d3d19a32d3338f10357c0889762bd8d64bbdeba"
@@ -332,8 +292,6 @@ def find_spec(kind: ModelKind, name: str) -> ModelSpec | None:
         if spec.kind == kind and (name == spec.name or name in spec.aliases):
             return spec
     if kind == ModelKind.TTS:
-        from .piper_voices import voice_specs  # noqa: PLC0415 - read only when asked
-
         return voice_specs().get(name)
     return None
 

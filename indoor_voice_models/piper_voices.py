@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from urllib.parse import quote
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from .catalog import HUGGING_FACE, ModelFile, ModelKind, ModelSpec
+from .model_spec import HUGGING_FACE, ModelFile, ModelKind, ModelSpec
 
 _BUILT_IN = Path(__file__).with_name("piper_voices.json")
 _list = _BUILT_IN
