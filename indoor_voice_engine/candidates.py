@@ -31,7 +31,7 @@ _CLEAR = 2.0  # and the winner must stand this far above the runner-up
 
 
 def words(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9']+", text.lower()))
+    return " ".join(re.findall(r"[\w']+", text.lower()))
 
 
 def pick(decoder: Decoder, encoded: Encoded, free: str, candidates: tuple[str, ...]) -> str:

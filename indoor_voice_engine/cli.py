@@ -42,10 +42,23 @@ def parse_args(argv: list[str] | None = None) -> EngineSettings:
         help="faster-whisper model name or folder (default: tiny.en when present, else base-int8)",
     )
     parser.add_argument(
+        "--stt-multilingual-model",
+        help="multilingual model for the languages the main one does not serve, loaded (or "
+        "downloaded) when first asked for (default: base-int8, base or small, whichever is "
+        "installed, else base-int8)",
+    )
+    parser.add_argument(
         "--voice",
         action="append",
         default=[],
-        help="Piper voice name or .onnx path (repeatable; default en_US-joe-medium)",
+        help="Piper voice name or .onnx path (repeatable; default en_US-joe-medium); another "
+        "language's voice is loaded (or downloaded) when first asked for",
+    )
+    parser.add_argument(
+        "--piper-voices",
+        type=Path,
+        help="list of Piper voices to download from, instead of the built-in one (a newer "
+        "list made by scripts/piper-voices, or one naming a mirror in the house)",
     )
     parser.add_argument(
         "--wake-word",
@@ -100,7 +113,9 @@ def parse_args(argv: list[str] | None = None) -> EngineSettings:
         data_dirs=[d.expanduser() for d in args.data_dir],
         offline=args.offline,
         stt_model=args.stt_model,
+        stt_multilingual_model=args.stt_multilingual_model,
         voices=args.voice,
+        piper_voices=args.piper_voices,
         wake_words=args.wake_word,
         disabled={ModelKind(d) for d in args.disable},
         threads=args.threads,

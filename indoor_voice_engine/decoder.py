@@ -141,5 +141,5 @@ def _with_lead_in(audio: np.ndarray) -> np.ndarray:
 
 def _looped(text: str) -> bool:
     """The same two or more words twice in a row at the end: Whisper looping."""
-    said = re.findall(r"[a-z0-9']+", text.lower())
+    said = re.findall(r"[\w']+", text.lower())
     return any(said[-n:] == said[-2 * n : -n] for n in range(2, len(said) // 2 + 1))

@@ -5,13 +5,12 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from indoor_voice_models.catalog import ModelSpec
 from indoor_voice_models.wake_words import WakeWords
 
 from .limits import Limits
 from .settings import EngineSettings
-from .stt import SpeechToText
-from .tts import TextToSpeech
+from .speech_models import SpeechModels
+from .voices import Voices
 
 
 @dataclass
@@ -19,9 +18,8 @@ class Engine:
     """What a connection handler needs: models, pools, limits (`loading.load` makes one)."""
 
     settings: EngineSettings
-    stt: SpeechToText | None
-    stt_model: ModelSpec | None
-    tts: TextToSpeech | None
+    stt: SpeechModels | None
+    tts: Voices | None
     wake: WakeWords | None
     stt_pool: ThreadPoolExecutor
     tts_pool: ThreadPoolExecutor

@@ -58,6 +58,10 @@ class ConnectionHandler:
         self._format: AudioFormat | None = None
         self._converter: ToSpeechFormat | None = None
         self._synthesis = SynthesizeSession(engine, self.write)
+        # A transcribe was refused (e.g. a language no model serves): the audio that follows
+        # is dropped, never transcribed otherwise, and its audio-stop closes the connection
+        # (Home Assistant's wyoming client waits for a transcript and ignores errors).
+        self._refused_stream = False
 
     # -- connection ------------------------------------------------------------------
 
@@ -90,6 +94,11 @@ class ConnectionHandler:
                     return
                 if event is None:
                     return
+                if self._refused_stream and (step := self._after_refusal(event.type)):
+                    if step == "close":
+                        await self._linger()
+                        return
+                    continue  # the refused stream's audio
                 try:
                     await self._handle(event)
                 except BadRequest as err:
@@ -144,7 +153,11 @@ class ConnectionHandler:
             await self.write(Pong(text=optional_str(data, "text")).event())
         elif Transcribe.is_type(kind):
             self._reset_audio()
-            self._audio = TranscribeSession(self._engine, data, self.write)
+            self._refused_stream = True  # until the session is ready
+            session = TranscribeSession(self._engine, data, self.write)
+            await session.prepare()
+            self._refused_stream = False
+            self._audio = session
         elif Detect.is_type(kind):
             self._reset_audio()
             self._audio = DetectSession(self._engine, data, self.write)
@@ -157,7 +170,7 @@ class ConnectionHandler:
         elif Synthesize.is_type(kind):
             await self._synthesis.synthesize(data)
         elif SynthesizeStart.is_type(kind):
-            self._synthesis.start(data)
+            await self._synthesis.start(data)
         elif SynthesizeChunk.is_type(kind):
             self._synthesis.chunk(data)
         elif SynthesizeStop.is_type(kind):
@@ -165,6 +178,16 @@ class ConnectionHandler:
         else:
             # Wyoming peers drop events they do not know (e.g. select-program).
             _LOGGER.debug("Ignoring event type %s", kind[:40])
+
+    def _after_refusal(self, kind: str) -> str | None:
+        """While a transcribe is refused: "drop" its audio, "close" at its audio-stop;
+        None (handle it) for any other event, which starts afresh."""
+        if AudioStart.is_type(kind) or AudioChunk.is_type(kind):
+            return "drop"
+        if AudioStop.is_type(kind):
+            return "close"
+        self._refused_stream = False
+        return None
 
     # -- audio: for a transcribe or a detect session ------------------------------------
 

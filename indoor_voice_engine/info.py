@@ -1,4 +1,6 @@
-"""The engine's answer to Wyoming's `describe`: only what is installed and loaded."""
+"""The engine's answer to Wyoming's `describe`: the models installed (installed: true), and,
+unless --offline, the ones it would download when a client first asks for their language
+(installed: false; Home Assistant's own wyoming integration offers only installed ones)."""
 
 from __future__ import annotations
 
@@ -16,18 +18,18 @@ from wyoming.info import (
     WakeProgram,
 )
 
-from indoor_voice_models.catalog import PROJECT, ModelKind, ModelSpec, find_spec
+from indoor_voice_models.catalog import PROJECT, ModelSpec
 
 from . import __version__
 from .engine import Engine
-from .tts import Voice
+from .voices import Advertised
 
 PROGRAM = "indoor-voice"
 _ATTRIBUTION = Attribution(*PROJECT)
 
 
 def engine_info(engine: Engine) -> Info:
-    """The `info` answer to `describe`: only what is installed and loaded."""
+    """The `info` answer to `describe`."""
     asr = []
     if engine.stt is not None:
         asr.append(
@@ -35,15 +37,14 @@ def engine_info(engine: Engine) -> Info:
                 **_program("Indoor Voice speech-to-text (faster-whisper)"),
                 models=[
                     AsrModel(
-                        name=engine.stt.name,
-                        description=engine.stt_model.description
-                        if engine.stt_model
-                        else engine.stt.name,
-                        attribution=_spec_attribution(engine.stt_model),
-                        installed=True,
-                        version=engine.stt_model.version if engine.stt_model else None,
-                        languages=list(engine.stt.languages),
+                        name=model.name,
+                        description=model.spec.description if model.spec else model.name,
+                        attribution=_spec_attribution(model.spec),
+                        installed=model.installed,
+                        version=model.spec.version if model.spec else None,
+                        languages=list(model.languages),
                     )
+                    for model in engine.stt.advertised()
                 ],
             )
         )
@@ -53,7 +54,7 @@ def engine_info(engine: Engine) -> Info:
             TtsProgram(
                 **_program("Indoor Voice text-to-speech (Piper)"),
                 supports_synthesize_streaming=True,
-                voices=[_voice_info(v) for v in engine.tts.voices.values()],
+                voices=[_voice_info(v) for v in engine.tts.advertised()],
             )
         )
     wake = []
@@ -96,14 +97,15 @@ def _spec_attribution(spec: ModelSpec | None) -> Attribution:
     return Attribution(name=spec.attribution[0], url=spec.attribution[1])
 
 
-def _voice_info(voice: Voice) -> TtsVoice:
-    spec = find_spec(ModelKind.TTS, voice.name)
+def _voice_info(voice: Advertised) -> TtsVoice:
+    """A loaded voice as it is (its languages and speakers), another as the list has it."""
+    spec, loaded = voice.spec, voice.voice
     return TtsVoice(
         name=voice.name,
-        description=voice.description,
+        description=loaded.description if loaded else spec.description if spec else voice.name,
         attribution=_spec_attribution(spec),
-        installed=True,
+        installed=voice.installed,
         version=spec.version if spec else None,
-        languages=list(voice.languages),
-        speakers=[TtsVoiceSpeaker(name=s) for s in voice.speakers] or None,
+        languages=list(loaded.languages if loaded else spec.languages if spec else ()),
+        speakers=[TtsVoiceSpeaker(name=s) for s in loaded.speakers] or None if loaded else None,
     )

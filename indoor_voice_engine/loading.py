@@ -18,12 +18,15 @@ from indoor_voice_models.catalog import (
     wake_specs,
 )
 from indoor_voice_models.download import ModelError, ensure, locate, resolve
+from indoor_voice_models.piper_voices import use_list
 from indoor_voice_models.wake_words import WakeWords, WakeWordSource, load_wake_words
 
 from .engine import Engine
 from .settings import EngineSettings
+from .speech_models import SpeechModels
 from .stt import SpeechToText
-from .tts import TextToSpeech, load_voice
+from .tts import TextToSpeech, Voice, load_voice, warm_up
+from .voices import Voices
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -34,7 +37,7 @@ def _resolve(
     return resolve(kind, value, settings.data_dirs, offline=settings.offline)
 
 
-def _load_stt(settings: EngineSettings) -> tuple[SpeechToText, ModelSpec | None]:
+def _load_stt(settings: EngineSettings) -> SpeechModels:
     choice = settings.stt_model
     if choice is None:
         present = [
@@ -44,17 +47,31 @@ def _load_stt(settings: EngineSettings) -> tuple[SpeechToText, ModelSpec | None]
     directory, spec = _resolve(ModelKind.STT, choice, settings)
     if spec is None and not (directory / "model.bin").is_file():
         raise ModelError(f"{directory} is not a faster-whisper model folder (no model.bin)")
-    name = spec.name if spec else directory.name
-    languages = spec.languages if spec else ("en",)
-    stt = SpeechToText(
+    main = _speech_model(settings, directory, spec.name if spec else directory.name)
+
+    def load_another(folder: Path, other: ModelSpec) -> SpeechToText:
+        model = _speech_model(settings, folder, other.name)
+        model.warm_up()
+        return model
+
+    return SpeechModels(
+        main,
+        spec,
+        multilingual=settings.stt_multilingual_model,
+        data_dirs=settings.data_dirs,
+        offline=settings.offline,
+        load=load_another,
+    )
+
+
+def _speech_model(settings: EngineSettings, directory: Path, name: str) -> SpeechToText:
+    return SpeechToText(
         directory,
         name=name,
-        languages=languages,
         threads=settings.threads,
         workers=settings.stt_workers,
         beam_size=settings.beam_size,
     )
-    return stt, spec
 
 
 def _spec(kind: ModelKind, name: str) -> ModelSpec:
@@ -63,18 +80,35 @@ def _spec(kind: ModelKind, name: str) -> ModelSpec:
     return spec
 
 
-def _load_tts(settings: EngineSettings) -> TextToSpeech:
+def _load_tts(settings: EngineSettings) -> Voices:
+    use_list(settings.piper_voices)
     voices = []
     for choice in settings.voices or [DEFAULT_VOICE]:
         location, spec = _resolve(ModelKind.TTS, choice, settings)
         if spec is not None:
-            model = location / spec.files[0].name
-            voices.append(load_voice(model, spec.name, spec.description, settings.threads))
+            voices.append(_catalog_voice(settings, location, spec))
         elif location.suffix == ".onnx":
             voices.append(load_voice(location, location.stem, location.stem, settings.threads))
         else:
             raise ModelError(f"{location} is not a Piper voice (.onnx with a .onnx.json beside it)")
-    return TextToSpeech(voices)
+
+    def load_another(folder: Path, spec: ModelSpec) -> Voice:
+        voice = _catalog_voice(settings, folder, spec)
+        warm_up(voice)
+        return voice
+
+    return Voices(
+        TextToSpeech(voices),
+        data_dirs=settings.data_dirs,
+        offline=settings.offline,
+        load=load_another,
+    )
+
+
+def _catalog_voice(settings: EngineSettings, folder: Path, spec: ModelSpec) -> Voice:
+    """A voice of the catalog speaks the languages the catalog gives it."""
+    model = folder / next(f.name for f in spec.files if f.name.endswith(".onnx"))
+    return load_voice(model, spec.name, spec.description, settings.threads, spec.languages)
 
 
 def _load_wake(settings: EngineSettings) -> WakeWords:
@@ -102,25 +136,28 @@ def _load_wake(settings: EngineSettings) -> WakeWords:
 def load(settings: EngineSettings) -> Engine:
     """Find (or download) and load every enabled model, then warm them up."""
     started = time.monotonic()
-    stt, stt_spec = (None, None) if ModelKind.STT in settings.disabled else _load_stt(settings)
+    stt = None if ModelKind.STT in settings.disabled else _load_stt(settings)
     tts = None if ModelKind.TTS in settings.disabled else _load_tts(settings)
     wake = None if ModelKind.WAKE in settings.disabled else _load_wake(settings)
     if stt is None and tts is None and wake is None:
         raise ModelError("every service is disabled; nothing to serve")
-    for part in (stt, tts, wake.models if wake else None):
+    for part in (
+        stt.main if stt else None,
+        tts.tts if tts else None,
+        wake.models if wake else None,
+    ):
         if part is not None:
             part.warm_up()
     _LOGGER.info(
         "Loaded and warmed up in %.1f s: stt=%s, voices=%s, wake words=%s",
         time.monotonic() - started,
-        stt.name if stt else "off",
-        ",".join(tts.voices) if tts else "off",
+        stt.main.name if stt else "off",
+        ",".join(tts.tts.voices) if tts else "off",
         ",".join(wake.sources) if wake else "off",
     )
     return Engine(
         settings=settings,
         stt=stt,
-        stt_model=stt_spec,
         tts=tts,
         wake=wake,
         stt_pool=ThreadPoolExecutor(settings.stt_workers, thread_name_prefix="stt"),

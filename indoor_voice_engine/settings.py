@@ -19,7 +19,9 @@ class EngineSettings:
     data_dirs: list[Path] = field(default_factory=list)
     offline: bool = False
     stt_model: str | None = None
+    stt_multilingual_model: str | None = None
     voices: list[str] = field(default_factory=list)
+    piper_voices: Path | None = None
     wake_words: list[str] = field(default_factory=list)
     disabled: set[ModelKind] = field(default_factory=set)
     threads: int = 2

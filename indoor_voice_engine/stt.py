@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 from faster_whisper import WhisperModel
+from faster_whisper.tokenizer import _LANGUAGE_CODES
 
 from .candidates import pick
 from .decoder import Decoder
@@ -33,6 +34,11 @@ _BELOW_PEAK = 1 / 31.6  # frames more than 30 dB under the loudest one are backg
 _PAUSE_FRAMES = 10  # a 300 ms pause after speech starts a speculative decode
 _MIN_SPEECH_FRAMES = 3
 _PROMPT_CHARS = 600  # Whisper's prompt holds ~224 tokens
+
+WHISPER_LANGUAGES: tuple[str, ...] = tuple(_LANGUAGE_CODES)
+"""Every language a multilingual Whisper knows (faster-whisper's list of its codes)."""
+# Home Assistant's codes that Whisper spells otherwise.
+_WHISPER_CODES = {"nb": "no"}
 
 
 @dataclass(frozen=True)
@@ -54,7 +60,6 @@ class SpeechToText:
         model_dir: Path,
         *,
         name: str,
-        languages: tuple[str, ...],
         threads: int,
         workers: int,
         beam_size: int = 1,
@@ -69,17 +74,17 @@ class SpeechToText:
             local_files_only=True,
         )
         self.multilingual = bool(self._model.model.is_multilingual)
-        self.languages = languages if self.multilingual else ("en",)
+        self.languages = tuple(self._model.supported_languages)  # ("en",) for tiny.en
         self.beam_size = beam_size
         self._decoder = Decoder(self._model)
 
     def warm_up(self) -> None:
         tone = (np.sin(np.arange(RATE) * 2 * np.pi * 220 / RATE) * 3000).astype(np.int16)
-        self.transcribe(tone, Request(language=self.languages[0]))
+        self.transcribe(tone, Request(language="en"))
 
     def transcribe(self, samples: np.ndarray, request: Request) -> str:
         """Transcribe 16 kHz int16 samples. Blocking: run it in an executor."""
-        language = _language(request.language) if self.multilingual else "en"
+        language = whisper_language(request.language) if self.multilingual else "en"
         audio = samples.astype(np.float32) / 32768.0
         beam_size = request.beam_size or self.beam_size
         encoded, text = self._decoder.transcribe(audio, language, _prompt(request), beam_size)
@@ -88,10 +93,12 @@ class SpeechToText:
         return text
 
 
-def _language(language: str | None) -> str | None:
+def whisper_language(language: str | None) -> str | None:
+    """Whisper's code for a client's language ("de-DE" → "de", "nb" → "no"); None if unsaid."""
     if not language:
         return None
-    return language.replace("_", "-").split("-")[0].lower()
+    code = language.replace("_", "-").split("-")[0].lower()
+    return _WHISPER_CODES.get(code, code)
 
 
 def _prompt(request: Request) -> str | None:

@@ -54,13 +54,13 @@ class SynthesizeSession:
         if self._stream is not None:
             return  # the compatibility copy of a streamed request; the stream speaks it
         text = self._text(data)
-        voice, speaker = self._voice(data)
+        voice, speaker = await self._voice(data)
         await self._speak(voice, speaker, text)
 
-    def start(self, data: dict[str, Any]) -> None:
+    async def start(self, data: dict[str, Any]) -> None:
         if self._stream is not None:
             raise BadRequest("bad-request", "a synthesis stream is already open")
-        voice, speaker = self._voice(data)
+        voice, speaker = await self._voice(data)
         stream = _Stream(voice, speaker)
         stream.task = asyncio.create_task(self._speak_queue(stream), name="indoor-voice synthesis")
         self._stream = stream
@@ -90,19 +90,16 @@ class SynthesizeSession:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await stream.task
 
-    def _voice(self, data: dict[str, Any]) -> tuple[Voice, str | None]:
-        tts = self._engine.tts
-        if tts is None:
+    async def _voice(self, data: dict[str, Any]) -> tuple[Voice, str | None]:
+        """The voice asked for by name or language (loaded or downloaded on first use)."""
+        voices = self._engine.tts
+        if voices is None:
             raise BadRequest("not-available", "this engine does not serve text-to-speech")
         voice_data = data.get("voice") or {}
         if not isinstance(voice_data, dict):
             raise BadRequest("bad-request", "voice must be an object")
         name = optional_str(voice_data, "name")
-        voice = tts.pick(name, optional_str(voice_data, "language"))
-        if voice is None:
-            raise BadRequest(
-                "unknown-model", f"unknown voice {name!r}; installed: {', '.join(tts.voices)}"
-            )
+        voice = await voices.voice(name, optional_str(voice_data, "language"))
         return voice, optional_str(voice_data, "speaker")
 
     def _text(self, data: dict[str, Any], already: int = 0) -> str:

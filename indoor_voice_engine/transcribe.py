@@ -39,8 +39,11 @@ class TranscribeSession:
             raise BadRequest(
                 "too-long", f"at most {MAX_CANDIDATES} candidates of 200 characters each"
             )
+        language = optional_str(data, "language")
+        # A language no model here serves is refused now, before any audio flows.
+        self._model = engine.stt.ready(language)
         self._request = Request(
-            language=optional_str(data, "language"),
+            language=language,
             names=tuple(names),
             terms=tuple(terms),
             beam_size=beam_size,
@@ -52,14 +55,21 @@ class TranscribeSession:
             raise BadRequest("bad-request", str(err)) from err
         self._utterance: Utterance | None = None
 
+    async def prepare(self) -> None:
+        """Load the model for the request's language if it is not loaded yet (the first
+        request in a language the main model does not serve; downloaded unless offline)."""
+        if self._model is None:
+            assert self._engine.stt is not None
+            self._model = await self._engine.stt.for_language(self._request.language)
+
     def begin(self) -> None:
         """The audio starts."""
         engine = self._engine
-        assert engine.stt is not None
+        assert self._model is not None
         max_samples = int(engine.limits.max_utterance_seconds * 16_000)
         endpointer = Endpointer(self._pauses, self._write) if self._pauses else None
         self._utterance = Utterance(
-            engine.stt, engine.stt_pool, self._request, max_samples, endpointer
+            self._model, engine.stt_pool, self._request, max_samples, endpointer
         )
 
     async def feed(self, samples: np.ndarray, client_timestamp: int | None) -> None:

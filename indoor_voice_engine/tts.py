@@ -26,8 +26,15 @@ class Voice:
     piper: PiperVoice
 
 
-def load_voice(model: Path, name: str, description: str, threads: int) -> Voice:
-    """Load a Piper voice (`<model>` plus `<model>.json`) with bounded threads."""
+def load_voice(
+    model: Path,
+    name: str,
+    description: str,
+    threads: int,
+    languages: tuple[str, ...] = (),
+) -> Voice:
+    """Load a Piper voice (`<model>` plus `<model>.json`) with bounded threads; it speaks
+    `languages`, else the language its own config names."""
     config_path = model.with_name(model.name + ".json")
     config_dict = json.loads(config_path.read_text(encoding="utf-8"))
     options = ort.SessionOptions()
@@ -39,7 +46,7 @@ def load_voice(model: Path, name: str, description: str, threads: int) -> Voice:
     speakers = tuple(config_dict.get("speaker_id_map", {}) or ())
     return Voice(
         name=name,
-        languages=(language,),
+        languages=languages or (language,),
         description=description,
         speakers=speakers,
         rate=config.sample_rate,
@@ -57,26 +64,37 @@ class TextToSpeech:
         self.voices = {voice.name: voice for voice in voices}
         self.default = voices[0]
 
-    def pick(self, name: str | None, language: str | None) -> Voice | None:
-        """The voice asked for by name, else the first for the language, else the default."""
+    def find(self, name: str | None, language: str | None) -> Voice | None:
+        """The loaded voice named, else one of the language (its locale first, then any of
+        its country's neighbours: "de_AT" takes de_DE), else the default when neither is
+        asked; None when the voice or language asked for is not loaded."""
         if name:
             return self.voices.get(name)
-        if language:
-            wanted = language.replace("-", "_").lower()
+        if not language:
+            return self.default
+        wanted = language.replace("-", "_").lower()
+        for same in (
+            lambda lang: lang == wanted,
+            lambda lang: lang.split("_")[0] == wanted.split("_")[0],
+        ):
             for voice in self.voices.values():
-                if any(lang.lower() == wanted for lang in voice.languages):
+                if any(same(lang.lower().replace("-", "_")) for lang in voice.languages):
                     return voice
-            for voice in self.voices.values():
-                if any(
-                    lang.lower().split("_")[0] == wanted.split("_")[0] for lang in voice.languages
-                ):
-                    return voice
-        return self.default
+        return None
+
+    def add(self, voice: Voice) -> None:
+        """A voice loaded while serving (the first client to ask for its language)."""
+        self.voices[voice.name] = voice
 
     def warm_up(self) -> None:
         for voice in self.voices.values():
-            for _ in sentences(voice, "Ready.", None):
-                pass
+            warm_up(voice)
+
+
+def warm_up(voice: Voice) -> None:
+    """Speak once, so that the first client does not wait for onnxruntime's first run."""
+    for _ in sentences(voice, "Ready.", None):
+        pass
 
 
 def sentences(voice: Voice, text: str, speaker: str | None) -> Generator[np.ndarray, None, None]:

@@ -1,6 +1,8 @@
 """Indoor Voice models: what the engine and the satellite both need to find, fetch and run.
 
+- `model_spec`: what a model is (kind, files with their digests, who made it).
 - `catalog`: the models known by name, each file pinned by revision and SHA-256.
+- `piper_voices`: Piper's voices, from the list its maintainers keep (piper_voices.json).
 - `download`: finding a model in data dirs, or downloading it once, verified.
 - `wake`: the openWakeWord runtime (its ONNX models on onnxruntime).
 - `wake_words`: which wake word models to load, and loading them (one way for both programs).

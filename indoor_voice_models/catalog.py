@@ -1,55 +1,43 @@
 """The models the engine knows by name, with their canonical sources.
 
 Every file is pinned twice: by the revision in its URL (a commit or release tag) and by
-its SHA-256, so a download is either exactly the file listed here or an error.
+its digest (SHA-256; for Piper's voices the size and MD5 that Piper's own list gives,
+piper_voices.py), so a download is either exactly the file listed or an error.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from enum import StrEnum
+from .model_spec import (
+    HUGGING_FACE,
+    MULTILINGUAL,
+    ModelFile,
+    ModelKind,
+    ModelSpec,
+)
+from .piper_voices import voice_specs
 
-
-class ModelKind(StrEnum):
-    """What a model is for; also the name of its folder in a data dir."""
-
-    STT = "stt"
-    TTS = "tts"
-    WAKE = "wake"
-
-
-@dataclass(frozen=True)
-class ModelFile:
-    """One file of a model and where it comes from."""
-
-    name: str
-    url: str
-    sha256: str
-    size: int | None = None
-
-
-@dataclass(frozen=True)
-class ModelSpec:
-    """A model: what it is, who made it, and the files it is made of."""
-
-    name: str
-    kind: ModelKind
-    files: tuple[ModelFile, ...]
-    languages: tuple[str, ...]
-    description: str
-    attribution: tuple[str, str]
-    version: str
-    phrase: str | None = None
-    aliases: tuple[str, ...] = field(default=())
-
+# What a model is lives in model_spec.py; the catalog hands those names on to its importers.
+__all__ = ["HUGGING_FACE", "MULTILINGUAL", "ModelFile", "ModelKind", "ModelSpec"]
 
 PROJECT = ("Indoor Voice", "https://github.com/indoor-voice/indoor-voice")
 """Who made the programs (name, URL), as they attribute themselves to Wyoming clients."""
 
-HUGGING_FACE = "https://huggingface.co"
 GITHUB = "https://github.com"
 
 _TINY_EN_REVISION = "0d3d19a32d3338f10357c0889762bd8d64bbdeba"
+_BASE_REVISION = "ebe41f70d5b6dfa9166e2c581c45c9c0cfc57b66"
+_SMALL_REVISION = "536b0662742c02347bc0e980a01041f333bce120"
+# Whisper's multilingual tokenizer and vocabulary, the same file in base, base-int8 and small.
+_TOKENIZER = (
+    "tokenizer.json",
+    "fb7b63191e9bb045082c79fd742a3106a12c99513ab30df4a0d47fa6cb6fd0ab",
+    2203239,
+)
+_VOCABULARY = (
+    "vocabulary.txt",
+    "34ce3fe1c5041027b3f8d42912270993f986dbc4bb34cf27f951e34a1e453913",
+    459861,
+)
 _PIPER_VOICES_REVISION = "v1.0.0"
 _OPENWAKEWORD_RELEASE = "v0.5.1"
 
@@ -60,6 +48,25 @@ def _hf(repo: str, revision: str, path: str) -> str:
 
 def _oww(file: str) -> str:
     return f"{GITHUB}/dscripka/openWakeWord/releases/download/{_OPENWAKEWORD_RELEASE}/{file}"
+
+
+def _systran(
+    name: str, revision: str, files: tuple[tuple[str, str, int], ...], description: str
+) -> ModelSpec:
+    """A multilingual faster-whisper model of Systran's, pinned by commit and SHA-256."""
+    repo = f"Systran/faster-whisper-{name}"
+    return ModelSpec(
+        name=name,
+        kind=ModelKind.STT,
+        files=tuple(
+            ModelFile(file, _hf(repo, revision, file), sha, size) for file, sha, size in files
+        ),
+        languages=MULTILINGUAL,
+        description=description,
+        attribution=("Systran", f"{HUGGING_FACE}/{repo}"),
+        version=revision[:12],
+        aliases=(repo,),
+    )
 
 
 def _wake(name: str, file: str, sha256: str, size: int, phrase: str) -> ModelSpec:
@@ -162,11 +169,52 @@ CATALOG: tuple[ModelSpec, ...] = (
                 "fb7b63191e9bb045082c79fd742a3106a12c99513ab30df4a0d47fa6cb6fd0ab",
             ),
         ),
-        languages=("en", "de", "es", "fr", "it", "nl", "pt", "pl", "sv", "da", "nb", "fi"),
+        languages=MULTILINGUAL,
         description="Whisper base, int8 (faster-whisper, CTranslate2)",
         attribution=("rhasspy", "https://huggingface.co/rhasspy/faster-whisper-base-int8"),
         version="main",
         aliases=("rhasspy/faster-whisper-base-int8",),
+    ),
+    _systran(
+        "base",
+        _BASE_REVISION,
+        (
+            (
+                "config.json",
+                "56a6d8110d311f19c8f0471e562832c7527f146b567275bfca59fcf7c184da9a",
+                2309,
+            ),
+            (
+                "model.bin",
+                "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9",
+                145217532,
+            ),
+            _TOKENIZER,
+            _VOCABULARY,
+        ),
+        "Whisper base, multilingual (faster-whisper, CTranslate2)",
+    ),
+    # For stronger machines: three times the parameters of base (244 M), fewer mistakes, slower.
+    # Its checksums are those public records give for this commit; no copy of it installs
+    # here, so the first download is what verifies them.
+    _systran(
+        "small",
+        _SMALL_REVISION,
+        (
+            (
+                "config.json",
+                "b55496ac7940a7ae47d2c01eab40edfd8701feec1229d9cce3b40014383fb828",
+                2370,
+            ),
+            (
+                "model.bin",
+                "3e305921506d8872816023e4c273e75d2419fb89b24da97b4fe7bce14170d671",
+                483546902,
+            ),
+            _TOKENIZER,
+            _VOCABULARY,
+        ),
+        "Whisper small, multilingual (faster-whisper, CTranslate2)",
     ),
     ModelSpec(
         name="en_US-joe-medium",
@@ -231,14 +279,20 @@ CATALOG: tuple[ModelSpec, ...] = (
 )
 
 DEFAULT_STT_MODELS = ("tiny.en", "base-int8")
+"""The speech model when none is named: tiny.en when installed, else base-int8."""
+MULTILINGUAL_STT_MODELS = ("base-int8", "base", "small")
+"""For a language the main speech model does not serve: the first of these installed, else
+base-int8, downloaded when a client first asks for such a language."""
 DEFAULT_VOICE = "en_US-joe-medium"
 
 
 def find_spec(kind: ModelKind, name: str) -> ModelSpec | None:
-    """Return the catalog entry for a model name or alias."""
+    """Return the catalog entry for a model name or alias (Piper's whole list for voices)."""
     for spec in CATALOG:
         if spec.kind == kind and (name == spec.name or name in spec.aliases):
             return spec
+    if kind == ModelKind.TTS:
+        return voice_specs().get(name)
     return None
 
 

@@ -85,7 +85,9 @@ def download(file: ModelFile, destination: Path, *, timeout: float = _TIMEOUT) -
         raise ModelError(f"refusing to download from {file.url!r}: only http(s) URLs are allowed")
     destination.parent.mkdir(parents=True, exist_ok=True)
     _LOGGER.info("Downloading %s", file.url)
-    digest = hashlib.sha256()
+    # SHA-256 where the catalog pins one; else the MD5 that Piper's list of voices gives.
+    algorithm, expected = ("sha256", file.sha256) if file.sha256 else ("md5", file.md5)
+    digest = hashlib.new(algorithm)
     received = 0
     try:
         request = urllib.request.Request(file.url, headers={"User-Agent": "indoor-voice"})  # noqa: S310
@@ -101,10 +103,10 @@ def download(file: ModelFile, destination: Path, *, timeout: float = _TIMEOUT) -
                 out.write(chunk)
             if file.size is not None and received != file.size:
                 raise ModelError(f"{file.url}: got {received} bytes, expected {file.size}")
-            if digest.hexdigest() != file.sha256:
+            if digest.hexdigest() != expected:
                 raise ModelError(
-                    f"{file.url}: checksum mismatch (got sha256 {digest.hexdigest()}, "
-                    f"expected {file.sha256})"
+                    f"{file.url}: checksum mismatch (got {algorithm} {digest.hexdigest()}, "
+                    f"expected {expected})"
                 )
     except OSError as err:
         raise ModelError(f"cannot download {file.url}: {err}") from err

@@ -15,6 +15,10 @@ from indoor_voice_models.catalog import PROJECT
 from . import __version__
 from .audio import MIC_FORMAT
 from .settings import SatelliteSettings
+from .stop_word import WORDS as STOP_WORDS
+
+STOP_WORDS_KEY = "stop_words"
+"""In `info.satellite`: the words that end a ringing timer or a reply ([] when switched off)."""
 
 _ATTRIBUTION = Attribution(*PROJECT)
 
@@ -61,4 +65,5 @@ def satellite_info(
     event = info.event()
     event.data["satellite"][MUTED] = muted
     event.data["satellite"][VOLUME] = volume
+    event.data["satellite"][STOP_WORDS_KEY] = list(STOP_WORDS) if settings.stop_word else []
     return event

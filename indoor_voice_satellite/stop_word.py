@@ -8,6 +8,13 @@ vowel, the whole word between 0.25 and 0.85 s, with a pause before and after it.
 other speech ("don't stop the music") is one long stretch of speech and never matches. Its
 false triggers are measured in scripts/bench. The microphone must not hear the satellite's
 own speaker loudly (echo cancellation in the microphone command, as on any voice device).
+
+In other languages it hears the same word: German "Stopp" and the "Stop" that French,
+Spanish, Dutch and Italian speakers say too (espeak-ng's voices of those languages, measured
+in README). It does not hear the languages' own words for it (Halt, arrête, para, basta,
+ferma: no hiss before a /t/), and it takes some other short words that start like it for it
+(Stuhl, Stein, stoel, sport, stai). The satellite tells Home Assistant which words it knows
+(`WORDS`), so that a household is shown what to say.
 """
 
 from __future__ import annotations
@@ -15,6 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+WORDS = ("Stop", "Stopp")
+"""The words it hears, whatever the household's language (one sound: "stop")."""
 
 RATE = 16_000
 FRAME = 160  # 10 ms

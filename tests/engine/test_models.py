@@ -11,8 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from indoor_voice_models.catalog import CATALOG, ModelFile, ModelKind, ModelSpec, find_spec
+from indoor_voice_models.catalog import (
+    CATALOG,
+    MULTILINGUAL_STT_MODELS,
+    ModelFile,
+    ModelKind,
+    ModelSpec,
+    find_spec,
+)
 from indoor_voice_models.download import ModelError, download, ensure, locate
+from indoor_voice_models.piper_voices import source, voice_specs, voices_for_language
 from tests.support.engine_process import MODELS
 
 
@@ -62,8 +70,60 @@ def test_catalog_pins_every_file() -> None:
             assert "/resolve/main/" not in file.url or spec.name == "base-int8", file.url
 
 
+def test_piper_voices_come_from_their_maintainers_list_each_file_sized_and_digested() -> None:
+    """Every language Piper has, from the list scripts/piper-voices made (its provenance
+    kept): an .onnx and its .onnx.json per voice, each with a size and an MD5 digest."""
+    voices = voice_specs()
+    assert len(voices) >= 170
+    assert "wyoming-piper" in source() and "rhasspy/piper-voices" in source()
+    for spec in voices.values():
+        assert sorted(f.name for f in spec.files) == [f"{spec.name}.onnx", f"{spec.name}.onnx.json"]
+        for file in spec.files:
+            assert len(file.md5) == 32 and file.size and file.size > 0
+            assert file.url.startswith("https://huggingface.co/rhasspy/piper-voices/resolve/")
+    # Joe's digests in the list are those of the file the catalog pins by SHA-256.
+    joe = locate(voices["en_US-joe-medium"], [MODELS])
+    assert joe is not None
+    for file in voices["en_US-joe-medium"].files:
+        assert hashlib.md5((joe / file.name).read_bytes()).hexdigest() == file.md5  # noqa: S324
+
+
+@pytest.mark.parametrize(
+    ("language", "first"),
+    [
+        ("de", "de_DE-thorsten-medium"),
+        ("de-DE", "de_DE-thorsten-medium"),
+        ("fr", "fr_FR-siwis-medium"),
+        ("es", "es_ES-davefx-medium"),
+        ("nl", "nl_NL-alex-medium"),
+        ("nl_BE", "nl_BE-nathalie-medium"),
+        ("it", "it_IT-paola-medium"),
+        ("en", "en_US-amy-medium"),
+    ],
+)
+def test_each_language_has_a_voice_to_download_first(language: str, first: str) -> None:
+    """The language's own country, medium quality, one speaker: what a household hears until
+    it picks a voice."""
+    assert voices_for_language(language)[0].name == first
+
+
+def test_multilingual_speech_models_are_pinned_by_commit() -> None:
+    for name in ("base", "small"):
+        spec = find_spec(ModelKind.STT, name)
+        assert spec is not None and spec.multilingual
+        assert all(f.size and "/resolve/main/" not in f.url for f in spec.files)
+    assert all(find_spec(ModelKind.STT, n) for n in MULTILINGUAL_STT_MODELS)
+    tiny = find_spec(ModelKind.STT, "tiny.en")
+    assert tiny is not None and not tiny.multilingual
+
+
 def test_the_installed_models_match_the_catalog_byte_for_byte() -> None:
-    for spec in (find_spec(ModelKind.STT, "tiny.en"), find_spec(ModelKind.TTS, "en_US-joe-medium")):
+    """What scripts/setup seeded (base from two halves joined) is exactly the catalog's."""
+    for spec in (
+        find_spec(ModelKind.STT, "tiny.en"),
+        find_spec(ModelKind.STT, "base"),
+        find_spec(ModelKind.TTS, "en_US-joe-medium"),
+    ):
         assert spec is not None
         folder = locate(spec, [MODELS])
         assert folder is not None

@@ -26,6 +26,8 @@ async def _mute(session: Session, muted: bool) -> Info:
     await session.send(set_mute(muted))
     info_event = await session.next("info")
     assert info_event.data["satellite"]["muted"] is muted
+    # Which words end a reply or a ringing timer, for Home Assistant to show the household.
+    assert info_event.data["satellite"]["stop_words"] == ["Stop", "Stopp"]
     return Info.from_event(info_event)
 
 
