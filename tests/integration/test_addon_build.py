@@ -1,0 +1,126 @@
+"""A household on Home Assistant OS adds this repository to the add-on store, with nothing
+published anywhere (no image, no package release, no tag), and installs the engine: the
+Supervisor builds the add-on on its own machine from the clone, with the add-on's folder
+alone as the build context and the build arguments it passes; the add-on starts offline with
+its options in /data/options.json, is discovered, and carries a spoken command through Home
+Assistant.
+
+Done here as the Supervisor does it (tests/support/addon_store.py says how, and what differs:
+a local stand-in for the base image). Needs podman (scripts/setup installs it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from homeassistant.core import HomeAssistant
+
+from tests.support.addon_discovery import async_add_with_one_click_and_speak
+from tests.support.addon_store import StoreAddon, build, clone, find_addons, local_image
+from tests.support.container import CONTAINER, EngineContainer, podman, why_no_container
+from tests.support.processes import REPO
+from tests.support.supervisor import FakeSupervisor, fake_supervisor, start_as_addon
+
+pytestmark = pytest.mark.models
+
+ARCH = "amd64"  # this machine's: the Supervisor builds for the machine it runs on
+
+
+def _stand_in_base() -> str:
+    base = subprocess.run([CONTAINER, "base"], capture_output=True, text=True, check=False)
+    assert base.returncode == 0, base.stderr[-4000:]
+    return "localhost/indoor-voice-base:bookworm"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> StoreAddon:
+    """The one add-on the store finds in the household's clone of the repository."""
+    if reason := why_no_container():
+        pytest.skip(f"the add-on is not built here: {reason}")
+    (addon,) = find_addons(clone(REPO, tmp_path_factory.mktemp("clone")))
+    return addon
+
+
+@pytest.fixture(scope="module")
+def built(store: StoreAddon) -> str:
+    """The add-on built by the Supervisor's rules from the household's clone."""
+    done = build(store, ARCH, stand_in_base=_stand_in_base())
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return local_image(store, ARCH)
+
+
+@pytest.fixture(scope="module")
+def supervisor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeSupervisor]:
+    with fake_supervisor(tmp_path_factory.mktemp("supervisor")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def installed(
+    built: str, supervisor: FakeSupervisor, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[EngineContainer]:
+    container = start_as_addon(
+        built, "indoor-voice-addon-build", supervisor, tmp_path_factory.mktemp("installed")
+    )
+    yield container
+    container.stop()
+    podman("rm", container.name)
+
+
+def _digests(image: str) -> dict[str, str]:
+    """SHA-256 of every module of the engine the image runs."""
+    script = (
+        "import hashlib, pathlib, indoor_voice_engine as e\n"
+        "for p in sorted(pathlib.Path(e.__file__).parent.glob('*.py')):\n"
+        "    print(p.name, hashlib.sha256(p.read_bytes()).hexdigest())\n"
+    )
+    listing = subprocess.run(
+        [CONTAINER, "run", "--rm", "--entrypoint", "python3", image, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return dict(line.split() for line in listing.splitlines())
+
+
+async def test_a_household_installs_the_add_on_with_nothing_published(
+    core: HomeAssistant,
+    kitchen: str,
+    store: StoreAddon,
+    built: str,
+    installed: EngineContainer,
+    supervisor: FakeSupervisor,
+) -> None:
+    assert "image" not in store.config, "with an image named, the Supervisor pulls instead"
+    assert store.build_args(ARCH)["ENGINE_SOURCE"] == "checkout"
+    # The engine in the image is the very code of the household's clone.
+    engine = store.folder / "indoor_voice_engine"
+    assert _digests(built) == {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(engine.glob("*.py"))
+    }
+    await async_add_with_one_click_and_speak(core, kitchen, installed, supervisor)
+
+
+def test_a_build_for_another_version_stops_and_says_why(store: StoreAddon, built: str) -> None:
+    """A version in config.yaml that is not the code's (they are one version, checked by
+    tests/test_versions.py) would label one code as another: the build refuses."""
+    done = build(store, ARCH, stand_in_base=_stand_in_base(), overrides={"BUILD_VERSION": "99.0.0"})
+    assert done.returncode != 0
+    assert f"BUILD_VERSION 99.0.0 is not this checkout's version ({store.version})" in done.stderr
+
+
+def test_an_unknown_engine_source_stops_and_says_why(store: StoreAddon, built: str) -> None:
+    done = build(store, ARCH, stand_in_base=_stand_in_base(), overrides={"ENGINE_SOURCE": "github"})
+    assert done.returncode != 0
+    assert "ENGINE_SOURCE is checkout or index, not 'github'" in done.stderr
+
+
+def test_the_clone_is_what_git_tracks(tmp_path: Path) -> None:
+    """The stand-in for the Supervisor's clone leaves out what a clone would not have."""
+    cloned = clone(REPO, tmp_path)
+    assert (cloned / "Dockerfile").is_file() and (cloned / "config.yaml").is_file()
+    assert not (cloned / ".venv").exists() and not (cloned / ".models").exists()
