@@ -20,7 +20,7 @@ import pytest
 from homeassistant.core import HomeAssistant
 
 from tests.support.addon_discovery import async_add_with_one_click_and_speak
-from tests.support.addon_store import StoreAddon, build, clone, find_addons, local_image
+from tests.support.addon_store import StoreAddon, store, supervisor_build
 from tests.support.container import CONTAINER, EngineContainer, podman, why_no_container
 from tests.support.processes import REPO
 from tests.support.supervisor import FakeSupervisor, fake_supervisor, start_as_addon
@@ -30,27 +30,26 @@ pytestmark = pytest.mark.models
 ARCH = "amd64"  # this machine's: the Supervisor builds for the machine it runs on
 
 
-def _stand_in_base() -> str:
-    base = subprocess.run([CONTAINER, "base"], capture_output=True, text=True, check=False)
-    assert base.returncode == 0, base.stderr[-4000:]
-    return "localhost/indoor-voice-base:bookworm"
-
-
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> StoreAddon:
+def addon() -> StoreAddon:
     """The one add-on the store finds in the household's clone of the repository."""
     if reason := why_no_container():
         pytest.skip(f"the add-on is not built here: {reason}")
-    (addon,) = find_addons(clone(REPO, tmp_path_factory.mktemp("clone")))
-    return addon
+    (found,) = store(ARCH)
+    return found
 
 
 @pytest.fixture(scope="module")
-def built(store: StoreAddon) -> str:
+def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("clone")
+
+
+@pytest.fixture(scope="module")
+def built(addon: StoreAddon, clone: Path) -> str:
     """The add-on built by the Supervisor's rules from the household's clone."""
-    done = build(store, ARCH, stand_in_base=_stand_in_base())
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    return local_image(store, ARCH)
+    done = supervisor_build(ARCH, clone_into=clone)
+    assert done.returncode == 0, done.stderr[-6000:]
+    return done.stdout.split()[-1]
 
 
 @pytest.fixture(scope="module")
@@ -90,37 +89,40 @@ def _digests(image: str) -> dict[str, str]:
 async def test_a_household_installs_the_add_on_with_nothing_published(
     core: HomeAssistant,
     kitchen: str,
-    store: StoreAddon,
+    addon: StoreAddon,
+    clone: Path,
     built: str,
     installed: EngineContainer,
     supervisor: FakeSupervisor,
 ) -> None:
-    assert "image" not in store.config, "with an image named, the Supervisor pulls instead"
-    assert store.build_args(ARCH)["ENGINE_SOURCE"] == "checkout"
+    assert addon.folder == ".", "the add-on's folder is the repository's root"
+    assert "image" not in addon.config, "with an image named, the Supervisor pulls instead"
+    assert addon.build_args["ENGINE_SOURCE"] == "checkout"
     # The engine in the image is the very code of the household's clone.
-    engine = store.folder / "indoor_voice_engine"
+    engine = clone / "indoor_voice_engine"
     assert _digests(built) == {
         p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(engine.glob("*.py"))
     }
     await async_add_with_one_click_and_speak(core, kitchen, installed, supervisor)
 
 
-def test_a_build_for_another_version_stops_and_says_why(store: StoreAddon, built: str) -> None:
+def test_a_build_for_another_version_stops_and_says_why(addon: StoreAddon, built: str) -> None:
     """A version in config.yaml that is not the code's (they are one version, checked by
     tests/test_versions.py) would label one code as another: the build refuses."""
-    done = build(store, ARCH, stand_in_base=_stand_in_base(), overrides={"BUILD_VERSION": "99.0.0"})
+    done = supervisor_build(ARCH, BUILD_VERSION="99.0.0")
     assert done.returncode != 0
-    assert f"BUILD_VERSION 99.0.0 is not this checkout's version ({store.version})" in done.stderr
+    version = addon.config["version"]
+    assert f"BUILD_VERSION 99.0.0 is not this checkout's version ({version})" in done.stderr
 
 
-def test_an_unknown_engine_source_stops_and_says_why(store: StoreAddon, built: str) -> None:
-    done = build(store, ARCH, stand_in_base=_stand_in_base(), overrides={"ENGINE_SOURCE": "github"})
+def test_an_unknown_engine_source_stops_and_says_why(built: str) -> None:
+    done = supervisor_build(ARCH, ENGINE_SOURCE="github")
     assert done.returncode != 0
     assert "ENGINE_SOURCE is checkout or index, not 'github'" in done.stderr
 
 
-def test_the_clone_is_what_git_tracks(tmp_path: Path) -> None:
+def test_the_clone_is_what_git_tracks(clone: Path, built: str) -> None:
     """The stand-in for the Supervisor's clone leaves out what a clone would not have."""
-    cloned = clone(REPO, tmp_path)
-    assert (cloned / "Dockerfile").is_file() and (cloned / "config.yaml").is_file()
-    assert not (cloned / ".venv").exists() and not (cloned / ".models").exists()
+    assert (clone / "Dockerfile").is_file() and (clone / "config.yaml").is_file()
+    assert not (clone / ".venv").exists() and not (clone / ".models").exists()
+    assert (REPO / ".venv").exists()
