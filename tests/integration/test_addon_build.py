@@ -11,8 +11,6 @@ a local stand-in for the base image). Needs podman (scripts/setup installs it).
 
 from __future__ import annotations
 
-import hashlib
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,8 +18,15 @@ import pytest
 from homeassistant.core import HomeAssistant
 
 from tests.support.addon_discovery import async_add_with_one_click_and_speak
-from tests.support.addon_store import StoreAddon, store, supervisor_build
-from tests.support.container import CONTAINER, EngineContainer, podman, why_no_container
+from tests.support.addon_store import (
+    StoreAddon,
+    engine_digests,
+    file_digests,
+    own_tag,
+    store,
+    supervisor_build,
+)
+from tests.support.container import EngineContainer, podman, why_no_container
 from tests.support.processes import REPO
 from tests.support.supervisor import FakeSupervisor, fake_supervisor, start_as_addon
 
@@ -45,11 +50,12 @@ def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def built(addon: StoreAddon, clone: Path) -> str:
+def built(addon: StoreAddon, clone: Path) -> Iterator[str]:
     """The add-on built by the Supervisor's rules from the household's clone."""
-    done = supervisor_build(ARCH, clone_into=clone)
+    done = supervisor_build(ARCH, clone_into=clone, tag=own_tag("addon-build"))
     assert done.returncode == 0, done.stderr[-6000:]
-    return done.stdout.split()[-1]
+    yield done.stdout.split()[-1]
+    podman("rmi", done.stdout.split()[-1])
 
 
 @pytest.fixture(scope="module")
@@ -70,22 +76,6 @@ def installed(
     podman("rm", container.name)
 
 
-def _digests(image: str) -> dict[str, str]:
-    """SHA-256 of every module of the engine the image runs."""
-    script = (
-        "import hashlib, pathlib, indoor_voice_engine as e\n"
-        "for p in sorted(pathlib.Path(e.__file__).parent.glob('*.py')):\n"
-        "    print(p.name, hashlib.sha256(p.read_bytes()).hexdigest())\n"
-    )
-    listing = subprocess.run(
-        [CONTAINER, "run", "--rm", "--entrypoint", "python3", image, "-c", script],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return dict(line.split() for line in listing.splitlines())
-
-
 async def test_a_household_installs_the_add_on_with_nothing_published(
     core: HomeAssistant,
     kitchen: str,
@@ -99,9 +89,9 @@ async def test_a_household_installs_the_add_on_with_nothing_published(
     assert "image" not in addon.config, "with an image named, the Supervisor pulls instead"
     assert addon.build_args["ENGINE_SOURCE"] == "checkout"
     # The engine in the image is the very code of the household's clone.
-    engine = clone / "indoor_voice_engine"
-    assert _digests(built) == {
-        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(engine.glob("*.py"))
+    assert engine_digests(built) == {
+        **file_digests(clone / "indoor_voice_engine"),
+        "direct_url": "file:///tmp/src",
     }
     await async_add_with_one_click_and_speak(core, kitchen, installed, supervisor)
 
