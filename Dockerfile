@@ -8,9 +8,15 @@
 #
 # Arguments after the image name go to the engine (`--offline`, `--stt-model base-int8`, ...).
 # BUILD_FROM is any Debian bookworm image: debian:bookworm-slim for the plain image, Home
-# Assistant's base-debian for the add-on (addon/build.yaml). Every package used is published
+# Assistant's base-debian for the add-on (build.yaml). Every package used is published
 # for amd64 and aarch64, so the same file builds both. scripts/container builds it where no
 # registry is reachable.
+#
+# This file is also the add-on's: the Supervisor builds it with the repository's root as the
+# context and passes BUILD_FROM, BUILD_ARCH, BUILD_VERSION (config.yaml's version) and
+# build.yaml's args. ENGINE_SOURCE picks where the engine's own code comes from: `checkout`
+# (this build context, needing nothing published) or `index` (the released wheel of
+# BUILD_VERSION from the package index; ENGINE_INDEX_URL adds an index to look in).
 ARG BUILD_FROM=docker.io/library/debian:bookworm-slim
 FROM ${BUILD_FROM}
 
@@ -40,7 +46,21 @@ RUN python3 -c 'import tomllib; p = tomllib.load(open("/tmp/deps/pyproject.toml"
     && rm -rf /tmp/deps /root/.cache
 
 COPY . /tmp/src
-RUN pip install -q --no-deps /tmp/src && rm -rf /tmp/src /root/.cache
+ARG BUILD_VERSION=""
+ARG ENGINE_SOURCE=checkout
+ARG ENGINE_INDEX_URL=""
+RUN version=$(python3 -c 'import tomllib; print(tomllib.load(open("/tmp/src/pyproject.toml", "rb"))["project"]["version"])') \
+    && if [ -n "$BUILD_VERSION" ] && [ "$BUILD_VERSION" != "$version" ]; then \
+        echo "BUILD_VERSION $BUILD_VERSION is not this checkout's version ($version)" >&2; exit 1; \
+    fi \
+    && case "$ENGINE_SOURCE" in \
+        checkout) pip install -q --no-deps /tmp/src ;; \
+        index) pip install -q ${ENGINE_INDEX_URL:+--extra-index-url "$ENGINE_INDEX_URL"} \
+            -c /tmp/src/requirements/programs.txt "indoor-voice[engine]==$version" ;; \
+        *) echo "ENGINE_SOURCE is checkout or index, not '$ENGINE_SOURCE'" >&2; exit 1 ;; \
+    esac \
+    && pip check >/dev/null \
+    && rm -rf /tmp/src /root/.cache
 
 VOLUME /data
 EXPOSE 10400/tcp

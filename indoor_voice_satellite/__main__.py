@@ -61,9 +61,17 @@ async def serve(settings: SatelliteSettings, data: DataDir) -> None:
         )
     advertiser = None
     if settings.zeroconf:
-        advertiser = await advertise(
-            settings.name, settings.area, host, server.port, identity.fingerprint
-        )
+        try:
+            advertiser = await advertise(
+                settings.name, settings.area, host, server.port, identity.fingerprint
+            )
+        except OSError as err:  # no multicast here: the satellite serves all the same
+            _LOGGER.warning(
+                "Not announced on the network (%s): add the satellite in Home Assistant by "
+                "its address and port %d",
+                err,
+                server.port,
+            )
 
     await stop.wait()
     _LOGGER.info("Stopping")

@@ -20,7 +20,7 @@ CHECK = REPO / "scripts" / "check-addon"
 WHAT_THE_CHECK_READS = (
     "repository.yaml",
     "pyproject.toml",
-    "addon",
+    *("config.yaml", "build.yaml", "translations", "icon.png", "DOCS.md", "Dockerfile"),
     "custom_components/indoor_voice/manifest.json",
 )
 
@@ -50,7 +50,7 @@ def copy(tmp_path: Path) -> Path:
 
 
 def _edit(root: Path, name: str, change: Callable[[dict[str, Any]], object]) -> None:
-    path = root / "addon" / name
+    path = root / name
     data = yaml.safe_load(path.read_text())
     change(data)
     path.write_text(yaml.safe_dump(data))
@@ -87,13 +87,20 @@ def test_a_broken_config_is_caught(
 def test_a_base_image_the_supervisor_cannot_read_is_caught(copy: Path) -> None:
     _edit(copy, "build.yaml", lambda b: b["build_from"].update(amd64="debian bookworm"))
     status, problems = _check(copy)
-    assert status == 1 and "addon/build.yaml" in problems, problems
+    assert status == 1 and "build.yaml" in problems, problems
 
 
 def test_an_option_without_a_label_is_caught(copy: Path) -> None:
     _edit(copy, "translations/en.yaml", lambda t: t["configuration"].pop("beam_size"))
     status, problems = _check(copy)
     assert status == 1 and "translations/en.yaml names" in problems, problems
+
+
+def test_an_add_on_without_a_dockerfile_cannot_be_built(copy: Path) -> None:
+    (copy / "Dockerfile").unlink()
+    status, problems = _check(copy)
+    assert status == 1
+    assert problems.strip() == "Dockerfile is missing from the add-on's folder"
 
 
 def test_another_config_file_would_show_as_an_add_on(copy: Path) -> None:

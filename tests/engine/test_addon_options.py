@@ -13,7 +13,7 @@ from indoor_voice_engine import addon
 from indoor_voice_engine.cli import parse_args
 from tests.support.processes import REPO
 
-CONFIG = yaml.safe_load((REPO / "addon" / "config.yaml").read_text())
+CONFIG = yaml.safe_load((REPO / "config.yaml").read_text())
 
 
 def test_every_option_of_the_add_on_reaches_the_engine() -> None:

@@ -8,24 +8,15 @@ Needs podman (scripts/container check says why not, and the tests are skipped).
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from homeassistant import config_entries
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers.service_info.hassio import HassioServiceInfo
 
-from custom_components.indoor_voice.const import DOMAIN
-from tests.support.assist import async_hey_jarvis_turn_on_the_kitchen_light
+from tests.support.addon_discovery import async_add_with_one_click_and_speak
 from tests.support.container import (
     EngineContainer,
     build_image,
@@ -35,35 +26,10 @@ from tests.support.container import (
     why_no_container,
 )
 from tests.support.engine_process import MODELS
-from tests.support.processes import REPO
+from tests.support.supervisor import FakeSupervisor, fake_supervisor, start_as_addon
 from tests.support.wyoming_client import describe
 
 pytestmark = pytest.mark.models
-
-ADDON_HOST = "indoor-voice-engine"  # the add-on's host name on the Supervisor's network
-TOKEN = "f3a6c0e1d2b4"  # noqa: S105 - a made-up Supervisor token
-OPTIONS = {
-    "voice": "en_US-joe-medium",
-    "wake_words": ["hey_jarvis"],
-    "threads": 2,
-    "beam_size": 1,
-    "offline": True,
-}
-
-
-@dataclass
-class FakeSupervisor:
-    port: int
-    process: subprocess.Popen[str]
-    out: Path
-
-    def requests(self, at_least: int = 1, timeout: float = 10) -> list[dict[str, object]]:
-        deadline = time.monotonic() + timeout
-        while True:
-            lines = self.out.read_text().splitlines()[1:]
-            if len(lines) >= at_least or time.monotonic() > deadline:
-                return [json.loads(line) for line in lines]
-            time.sleep(0.05)
 
 
 @pytest.fixture(scope="module")
@@ -75,44 +41,17 @@ def image() -> str:
 
 @pytest.fixture(scope="module")
 def supervisor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeSupervisor]:
-    out = tmp_path_factory.mktemp("supervisor") / "requests"
-    with out.open("w") as sink:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "tests.support.fake_supervisor"],
-            cwd=REPO,
-            stdout=sink,
-            text=True,
-        )
-    while not out.read_text().strip():
-        assert process.poll() is None, "the fake Supervisor did not start"
-        time.sleep(0.05)
-    yield FakeSupervisor(int(out.read_text().split()[0]), process, out)
-    process.terminate()
-    process.wait(timeout=10)
+    with fake_supervisor(tmp_path_factory.mktemp("supervisor")) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
 def addon(
     image: str, supervisor: FakeSupervisor, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[EngineContainer]:
-    """The engine container as the Supervisor starts the add-on: its options in
-    /data/options.json, a token, and the models already in the /data volume (read-only)."""
-    workdir = tmp_path_factory.mktemp("addon")
-    data = workdir / "data"
-    data.mkdir()
-    (data / "options.json").write_text(json.dumps(OPTIONS))
-    container = start_container(
-        image,
-        f"indoor-voice-test-{os.getpid()}",
-        free_port(),
-        workdir,
-        podman_args=(
-            *("--hostname", ADDON_HOST),
-            *("-e", f"SUPERVISOR_TOKEN={TOKEN}"),
-            *("-e", f"SUPERVISOR_API=http://127.0.0.1:{supervisor.port}"),
-            *("-v", f"{data}:/data"),
-            *("-v", f"{MODELS.resolve()}:/data/models:ro"),
-        ),
+    """The engine container as the Supervisor starts the add-on."""
+    container = start_as_addon(
+        image, "indoor-voice-test", supervisor, tmp_path_factory.mktemp("addon")
     )
     yield container
     container.stop()
@@ -123,33 +62,7 @@ async def test_the_add_on_is_added_with_one_click_and_carries_a_command(
     core: HomeAssistant, kitchen: str, addon: EngineContainer, supervisor: FakeSupervisor
 ) -> None:
     print(f"container start to first info: {addon.cold_start:.1f} s")
-    assert supervisor.requests() == [
-        {
-            "path": "/discovery",
-            "authorization": f"Bearer {TOKEN}",
-            "body": {"service": DOMAIN, "config": {"uri": f"tcp://{ADDON_HOST}:{addon.port}"}},
-        }
-    ]
-    # Home Assistant reaches an add-on by its host name on the Supervisor's network; this
-    # container's network is this machine's, so the same port is on 127.0.0.1.
-    discovery = HassioServiceInfo(
-        config={"uri": addon.uri, "addon": "Indoor Voice engine"},
-        name="Indoor Voice engine",
-        slug="local_indoor_voice_engine",
-        uuid="5f0c2a7e9d8b4c1aa3e6b7d8c9f01234",
-    )
-    result = await core.config_entries.flow.async_init(
-        DOMAIN, context={"source": config_entries.SOURCE_HASSIO}, data=discovery
-    )
-    assert result["type"] is FlowResultType.FORM and result["step_id"] == "hassio_confirm"
-    result = await core.config_entries.flow.async_configure(result["flow_id"], {})
-    assert result["type"] is FlowResultType.CREATE_ENTRY, result
-    await core.async_block_till_done()
-
-    # The add-on's options reached the engine: only the chosen wake word is loaded.
-    info = await describe(addon.host, addon.port)
-    assert [m.name for p in info.wake for m in p.models] == ["hey_jarvis"]
-    await async_hey_jarvis_turn_on_the_kitchen_light(core, kitchen, addon.host, addon.port)
+    await async_add_with_one_click_and_speak(core, kitchen, addon, supervisor)
 
 
 def test_the_container_is_unprivileged_healthy_and_wrote_nothing_outside_data(
