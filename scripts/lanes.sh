@@ -28,6 +28,13 @@ lane_venv() {  # LANE -> the venv's path (the same inside a private root: the ch
   esac
 }
 
+lane_programs() {  # LANE -> the venv the engine and the satellite run in, inside the lane's:
+  # their own pins (requirements/programs.txt) and this project, then the lane's libraries.
+  # scripts/setup links its commands (indoor-voice-engine, indoor-voice-satellite) into the
+  # lane's venv; everything else reaches the programs through those commands.
+  echo "$(lane_venv "$1")/programs"
+}
+
 lane_version_check() {  # LANE -> Python code that exits 0 in the lane's interpreter
   case "$1" in
     oldest) echo 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' ;;

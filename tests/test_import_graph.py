@@ -111,8 +111,11 @@ def test_each_test_session_imports_the_link_under_its_own_name() -> None:
         *(REPO / "tests/satellite").rglob("*.py"),
         *(REPO / "tests").glob("test_*.py"),
     ]
-    integration_tests = [*(REPO / "tests/integration").rglob("*.py")]
-    integration_tests += (REPO / "tests/browser").rglob("*.py")
+    integration_tests = [
+        path
+        for folder in ("integration", "browser", "develop")
+        for path in (REPO / "tests" / folder).rglob("*.py")
+    ]
     found = [
         f"{path.relative_to(REPO)}:{line}: imports {target}"
         for path in programs_tests
