@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scripts.peers import BENCH, MODELS, REPO, STT_MODEL, VOICE, VOICE_DIR
-from tests.support.processes import command, programs_python
+from testbed.peers import BENCH, MODELS, REPO, STT_MODEL, VOICE, VOICE_DIR
+from testbed.processes import command, programs_python
 
 OUR_ENGINE = command("indoor-voice-engine")
 OUR_PYTHON = Path(programs_python())  # what our engine runs with: the versions of its libraries

@@ -11,10 +11,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wyoming.client import AsyncTcpClient
-from wyoming.info import Describe, Info
-
-from tests.support.processes import stop_group
+from testbed.processes import stop_group
+from testbed.wyoming_client import describe
 
 from .paths import BENCH
 
@@ -88,7 +86,7 @@ class Service:
                 self._check_alive()
                 return
             with contextlib.suppress(OSError, TimeoutError, asyncio.IncompleteReadError):
-                await describe(self.tcp_port, within=5)
+                await describe(HOST, self.tcp_port, within=5)
                 return
             await asyncio.sleep(0.2)
         self.stop()
@@ -139,18 +137,6 @@ class Service:
     def stop(self) -> None:
         """SIGTERM to its process group; SIGKILL if it lingers."""
         stop_group(self.process, grace=10)
-
-
-async def describe(port: int, within: float = 10) -> Info:
-    """Ask a Wyoming server what it serves."""
-    async with AsyncTcpClient(HOST, port) as client, asyncio.timeout(within):
-        await client.write_event(Describe().event())
-        while True:
-            event = await client.read_event()
-            if event is None:
-                raise ConnectionError("closed before answering describe")
-            if Info.is_type(event.type):
-                return Info.from_event(event)
 
 
 def _tree(pid: int) -> list[int]:

@@ -1,6 +1,6 @@
 """Command lines of our engine and of each peer, all on 127.0.0.1, offline, same models.
 
-Defaults read in the peers' sources and overridden on purpose (see also scripts/peers.py):
+Defaults read in the peers' sources and overridden on purpose (see also testbed/peers.py):
 - wyoming-faster-whisper: --language auto (the client asks for "en"); zeroconf and the
   Home Assistant name fetch stay off (no --zeroconf, no --hass-token); it writes each
   utterance to a WAV under $TMPDIR, which we point into .bench/.
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scripts.peers import THREADS, WHISPER_AND_PIPER, piper_args, whisper_args
-from tests.support.engine_process import free_port
+from testbed.engine_process import free_port
+from testbed.peers import THREADS, WHISPER_AND_PIPER, piper_args, whisper_args
 
 from .paths import BENCH, MODELS, OUR_ENGINE, OUR_PYTHON, REPO, WAKE_WORD
 from .processes import HOST, Service, clean_env

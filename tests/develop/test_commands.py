@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from custom_components.indoor_voice.link import generate_identity, pair
-from tests.satellite.satellite_process import make_satellite
-from tests.support.engine_process import MODELS, READY, free_port
-from tests.support.processes import command, stop_group, wait_until_ready
-from tests.support.wyoming_client import describe
+from testbed.engine_process import MODELS, READY, free_port
+from testbed.processes import command, stop_group, wait_until_ready
+from testbed.satellite_process import make_satellite
+from testbed.wyoming_client import describe
 
 # Beside the interpreter of this session: the lane's venv, `.venv/bin` in the oldest lane.
 ENGINE = command("indoor-voice-engine")

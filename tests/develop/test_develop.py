@@ -13,8 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.support.engine_process import EngineProcess, free_port
-from tests.support.processes import REPO
+from testbed.engine_process import EngineProcess, free_port
+from testbed.processes import REPO
 
 
 def _freeze() -> str:

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 from indoor_voice_engine.cli import parse_args
-from tests.support.engine_process import MODELS, running_engine
-from tests.support.speech import convert, espeak, silence
-from tests.support.wyoming_client import describe, detect, synthesize, transcribe
+from testbed.engine_process import MODELS, running_engine
+from testbed.speech import convert, espeak, silence
+from testbed.wyoming_client import describe, detect, synthesize, transcribe
 
 
 def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:

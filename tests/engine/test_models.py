@@ -13,7 +13,7 @@ import pytest
 
 from indoor_voice_models.catalog import CATALOG, ModelFile, ModelKind, ModelSpec, find_spec
 from indoor_voice_models.download import ModelError, download, ensure, locate
-from tests.support.engine_process import MODELS
+from testbed.engine_process import MODELS
 
 
 class _Files(http.server.SimpleHTTPRequestHandler):

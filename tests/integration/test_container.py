@@ -25,7 +25,10 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers.service_info.hassio import HassioServiceInfo
 
 from custom_components.indoor_voice.const import DOMAIN
-from tests.support.assist import async_hey_jarvis_turn_on_the_kitchen_light
+from testbed.assist import async_hey_jarvis_turn_on_the_kitchen_light
+from testbed.engine_process import MODELS
+from testbed.processes import REPO
+from testbed.wyoming_client import describe
 from tests.support.container import (
     EngineContainer,
     build_image,
@@ -34,9 +37,6 @@ from tests.support.container import (
     start_container,
     why_no_container,
 )
-from tests.support.engine_process import MODELS
-from tests.support.processes import REPO
-from tests.support.wyoming_client import describe
 
 pytestmark = pytest.mark.models
 

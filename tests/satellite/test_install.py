@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.engine_process import MODELS, REPO
+from testbed.engine_process import MODELS, REPO
 
 SCRIPT = REPO / "scripts" / "install-satellite"
 CODE = re.compile(r"^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$")

@@ -8,7 +8,7 @@ import json
 import subprocess
 import sys
 
-from tests.support.engine_process import REPO
+from testbed.engine_process import REPO
 
 
 def test_the_satellite_and_its_link_load_without_home_assistant(tmp_path: object) -> None:

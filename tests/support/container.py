@@ -10,8 +10,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.support.engine_process import READY
-from tests.support.processes import REPO, programs_python, wait_until_ready
+from testbed.engine_process import READY
+from testbed.processes import REPO, programs_python, wait_until_ready
 
 CONTAINER = str(REPO / "scripts" / "container")
 # What podman itself puts into every container: the mount points of the files it manages.

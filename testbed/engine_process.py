@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.support.processes import REPO, command, sandbox_env, wait_until_ready
+from testbed.processes import REPO, command, sandbox_env, wait_until_ready
 
 MODELS = REPO / ".models"
 STRACE = shutil.which("strace")

@@ -18,9 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.support.engine_process import MODELS
-from tests.support.processes import command, sandbox_env, wait_until_ready
-from tests.support.speech import silence
+from testbed.engine_process import MODELS
+from testbed.processes import command, sandbox_env, wait_until_ready
+from testbed.speech import silence
 
 HERE = Path(__file__).parent
 SATELLITE = command("indoor-voice-satellite")
