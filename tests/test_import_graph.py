@@ -116,22 +116,26 @@ def test_each_test_session_imports_the_link_under_its_own_name() -> None:
         for folder in ("integration", "browser", "develop")
         for path in (REPO / "tests" / folder).rglob("*.py")
     ]
-    found = [
-        f"{path.relative_to(REPO)}:{line}: imports {target}"
-        for path in programs_tests
-        for line, target in imports(path)
-        if target in ("integration", "link as custom_components.indoor_voice.link")
-    ] + [
-        f"{path.relative_to(REPO)}:{line}: imports {target}"
-        for path in integration_tests
-        for line, target in imports(path)
-        if target in (*PARTS, "link as indoor_voice_link")
-    ] + [
-        f"{path.relative_to(REPO)}:{line}: imports {target}"  # the testbed serves both sessions
-        for path in (REPO / "testbed").rglob("*.py")
-        for line, target in imports(path)
-        if target.startswith("link")
-    ]
+    found = (
+        [
+            f"{path.relative_to(REPO)}:{line}: imports {target}"
+            for path in programs_tests
+            for line, target in imports(path)
+            if target in ("integration", "link as custom_components.indoor_voice.link")
+        ]
+        + [
+            f"{path.relative_to(REPO)}:{line}: imports {target}"
+            for path in integration_tests
+            for line, target in imports(path)
+            if target in (*PARTS, "link as indoor_voice_link")
+        ]
+        + [
+            f"{path.relative_to(REPO)}:{line}: imports {target}"  # the testbed serves both sessions
+            for path in (REPO / "testbed").rglob("*.py")
+            for line, target in imports(path)
+            if target.startswith("link")
+        ]
+    )
     assert found == []
 
 
