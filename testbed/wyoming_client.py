@@ -55,34 +55,6 @@ async def describe(host: str, port: int, within: float = TIMEOUT) -> Info:
         return Info.from_event(event)
 
 
-async def stream_audio(
-    client: AsyncTcpClient,
-    pcm: bytes,
-    rate: int = RATE,
-    width: int = 2,
-    channels: int = 1,
-    chunk_ms: int = 100,
-    realtime: bool = False,
-) -> None:
-    """audio-start, then the audio in chunks of `chunk_ms`, as fast as they are taken, or
-    `realtime`: at real-time pace against the clock, each chunk with its timestamp, as a
-    microphone sends it (16 kHz mono). No audio-stop: the caller decides when it ends."""
-    audio_format = {"rate": rate, "width": width, "channels": channels}
-    await client.write_event(AudioStart(timestamp=0 if realtime else None, **audio_format).event())
-    if realtime:
-        index = 0
-        async for audio in paced(pcm, chunk_ms):
-            chunk = AudioChunk(audio=audio, timestamp=index * chunk_ms, **audio_format)
-            await client.write_event(chunk.event())
-            index += 1
-        return
-    step = rate * chunk_ms // 1000 * width * channels
-    for start in range(0, len(pcm), step):
-        await client.write_event(
-            AudioChunk(audio=pcm[start : start + step], **audio_format).event()
-        )
-
-
 async def send_audio(
     client: AsyncTcpClient,
     pcm: bytes,
@@ -91,13 +63,30 @@ async def send_audio(
     channels: int = 1,
     chunk_ms: int = 100,
     realtime: bool = False,
+    *,
+    end: bool = True,
     timing: Timing | None = None,
 ) -> None:
-    """stream_audio, then audio-stop."""
-    await stream_audio(client, pcm, rate, width, channels, chunk_ms, realtime)
-    await client.write_event(AudioStop().event())
-    if timing is not None:
-        timing.asked = time.perf_counter()
+    """audio-start, the audio in chunks of `chunk_ms`, then audio-stop (unless not `end`: the
+    caller decides when it ends). As fast as they are taken, or `realtime`: at real-time pace
+    against the clock, each chunk with its timestamp, as a microphone sends it (16 kHz mono)."""
+    audio_format = {"rate": rate, "width": width, "channels": channels}
+    await client.write_event(AudioStart(timestamp=0 if realtime else None, **audio_format).event())
+    if realtime:
+        index = 0
+        async for audio in paced(pcm, chunk_ms):
+            chunk = AudioChunk(audio=audio, timestamp=index * chunk_ms, **audio_format)
+            await client.write_event(chunk.event())
+            index += 1
+    else:
+        step = rate * chunk_ms // 1000 * width * channels
+        for start in range(0, len(pcm), step):
+            chunk = AudioChunk(audio=pcm[start : start + step], **audio_format)
+            await client.write_event(chunk.event())
+    if end:
+        await client.write_event(AudioStop().event())
+        if timing is not None:
+            timing.asked = time.perf_counter()
 
 
 async def transcribe(
@@ -119,7 +108,7 @@ async def transcribe(
         transcribe_event = Transcribe(language="en").event()
         transcribe_event.data.update(request)
         await client.write_event(transcribe_event)
-        await send_audio(client, pcm, rate, width, channels, chunk_ms, realtime, timing)
+        await send_audio(client, pcm, rate, width, channels, chunk_ms, realtime, timing=timing)
         while not Transcript.is_type((event := await _answer(client, "the transcript")).type):
             pass
         if timing is not None:

@@ -18,7 +18,7 @@ from wyoming.ping import Ping, Pong
 from wyoming.wake import Detect, Detection, NotDetected
 
 from testbed.speech import paced
-from testbed.wyoming_client import Timing, stream_audio, synthesize, transcribe
+from testbed.wyoming_client import Timing, send_audio, synthesize, transcribe
 
 from .corpus import Clip
 from .paths import VOICE, WAKE_WORD
@@ -90,7 +90,7 @@ class WyomingWake(WakeClient):
         ):
             reader = asyncio.create_task(_read_detections(client, found))
             await client.write_event(Detect(names=[WAKE_WORD]).event())
-            await stream_audio(client, clip.pcm, chunk_ms=chunk_ms, realtime=True)
+            await send_audio(client, clip.pcm, chunk_ms=chunk_ms, realtime=True, end=False)
             with contextlib.suppress(ConnectionError):
                 await client.write_event(AudioStop().event())
                 await client.write_event(Ping(text="end").event())

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from testbed.processes import stop_group
+from testbed.processes import sandbox_env, stop_group
 from testbed.wyoming_client import describe
 
 from .paths import BENCH
@@ -21,20 +21,11 @@ _TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def clean_env(name: str, **extra: str) -> dict[str, str]:
-    """A small environment: no inherited settings, HOME and TMPDIR inside .bench/, offline."""
+    """The testbed's sandbox (HOME and TMPDIR inside .bench/, nothing inherited), offline."""
     sandbox = BENCH / "run" / name
     for sub in ("home", "tmp"):
         (sandbox / sub).mkdir(parents=True, exist_ok=True)
-    return {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(sandbox / "home"),
-        "TMPDIR": str(sandbox / "tmp"),
-        "LANG": "C.UTF-8",
-        "HF_HUB_OFFLINE": "1",
-        "HF_HUB_DISABLE_TELEMETRY": "1",
-        "PYTHONDONTWRITEBYTECODE": "1",
-        **extra,
-    }
+    return {**sandbox_env(sandbox), "HF_HUB_OFFLINE": "1", "HF_HUB_DISABLE_TELEMETRY": "1", **extra}
 
 
 @dataclass
