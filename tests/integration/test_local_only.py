@@ -210,6 +210,7 @@ async def test_a_satellite_refuses_to_stream_into_a_pipeline_that_leaves_the_hou
 
     await speak(satellite, "hey jarvis, unlock the front door")
     await wait_for(lambda: len(satellite.speaker.audio) > 0, "the satellite to explain")
+    await wait_for(lambda: not satellite.speaker.playing.exists(), "the explanation to end")
 
     assert CloudSpeechToText.heard == b""
     issue = ir.async_get(core).async_get_issue(DOMAIN, f"non_local_pipeline_{cloudy.id}")
