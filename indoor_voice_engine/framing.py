@@ -16,15 +16,7 @@ from typing import Any
 from wyoming.event import Event
 
 from .limits import Limits
-
-
-class FrameError(Exception):
-    """The byte stream is not a valid Wyoming event; the connection cannot continue."""
-
-    def __init__(self, code: str, text: str) -> None:
-        super().__init__(text)
-        self.code = code
-        self.text = text
+from .requests import BadRequest
 
 
 @dataclass
@@ -46,9 +38,9 @@ def _length(header: dict[str, Any], key: str, limit: int) -> int:
     if value is None:
         return 0
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise FrameError("bad-frame", f"{key} must be a non-negative integer")
+        raise BadRequest("bad-frame", f"{key} must be a non-negative integer")
     if value > limit:
-        raise FrameError("too-large", f"{key} {value} exceeds the limit of {limit} bytes")
+        raise BadRequest("too-large", f"{key} {value} exceeds the limit of {limit} bytes")
     return value
 
 
@@ -75,16 +67,16 @@ def _json_object(raw: bytes, what: str, limits: Limits) -> dict[str, Any]:
     try:
         value = json.loads(raw.decode())  # UTF-8 only, as Wyoming says
     except RecursionError as err:
-        raise FrameError("too-deep", f"{what} nests too deeply") from err
+        raise BadRequest("too-deep", f"{what} nests too deeply") from err
     except (UnicodeDecodeError, ValueError) as err:
-        raise FrameError("bad-frame", f"{what} is not valid JSON") from err
+        raise BadRequest("bad-frame", f"{what} is not valid JSON") from err
     if not isinstance(value, dict):
-        raise FrameError("bad-frame", f"{what} must be a JSON object")
+        raise BadRequest("bad-frame", f"{what} must be a JSON object")
     # Only a text with that many brackets can nest that deep: skip the check for the rest.
     if raw.count(b"[") + raw.count(b"{") > limits.max_nesting and _deeper_than(
         raw, limits.max_nesting
     ):
-        raise FrameError("too-deep", f"{what} nests deeper than {limits.max_nesting} levels")
+        raise BadRequest("too-deep", f"{what} nests deeper than {limits.max_nesting} levels")
     return value
 
 
@@ -93,7 +85,7 @@ async def _within(seconds: float, what: str, reading: Any) -> Any:
         async with asyncio.timeout(seconds):
             return await reading
     except TimeoutError:
-        raise FrameError("too-slow", f"{what} did not arrive within {seconds:.0f} s") from None
+        raise BadRequest("too-slow", f"{what} did not arrive within {seconds:.0f} s") from None
 
 
 async def read_event(
@@ -106,7 +98,7 @@ async def read_event(
 
     Waits up to `idle_timeout` (default: the limits') for a frame to begin, TimeoutError
     after that; from its first byte, the frame must arrive at the pace `limits` asks for,
-    or FrameError("too-slow").
+    or BadRequest("too-slow").
     The reader must have been created with `limit=limits.max_header_bytes`.
     """
     progress = progress or Progress()
@@ -125,22 +117,22 @@ async def read_event(
     except asyncio.IncompleteReadError as err:
         if not (first + err.partial).strip():
             return None
-        raise FrameError("bad-frame", "connection closed inside an event header") from err
+        raise BadRequest("bad-frame", "connection closed inside an event header") from err
     except asyncio.LimitOverrunError as err:
-        raise FrameError(
+        raise BadRequest(
             "too-large", f"event header exceeds the limit of {limits.max_header_bytes} bytes"
         ) from err
 
     header = _json_object(line, "event header", limits)
     event_type = header.get("type")
     if not isinstance(event_type, str) or not event_type:
-        raise FrameError("bad-frame", "event header has no type")
+        raise BadRequest("bad-frame", "event header has no type")
 
     data_length = _length(header, "data_length", limits.max_data_bytes)
     payload_length = _length(header, "payload_length", limits.max_payload_bytes)
     data = header.get("data") or {}
     if not isinstance(data, dict):
-        raise FrameError("bad-frame", "event data must be a JSON object")
+        raise BadRequest("bad-frame", "event data must be a JSON object")
 
     body_seconds = (
         limits.header_timeout + (data_length + payload_length) / limits.min_bytes_per_second
@@ -150,9 +142,9 @@ async def read_event(
             raw_data = await reader.readexactly(data_length) if data_length else b""
             payload = await reader.readexactly(payload_length) if payload_length else None
     except asyncio.IncompleteReadError as err:
-        raise FrameError("bad-frame", "connection closed inside an event") from err
+        raise BadRequest("bad-frame", "connection closed inside an event") from err
     except TimeoutError:
-        raise FrameError(
+        raise BadRequest(
             "too-slow", f"the event body did not arrive within {body_seconds:.0f} s"
         ) from None
     if raw_data:

@@ -25,7 +25,7 @@ from indoor_voice_net.refusals import RefusalLog
 from .audio import AudioFormatError, ToSpeechFormat, parse_format
 from .detect import DetectSession
 from .engine import Engine
-from .framing import FrameError, Progress, read_event
+from .framing import Progress, read_event
 from .info import engine_info
 from .requests import BadRequest, optional_int, optional_str
 from .synthesize import SynthesizeSession
@@ -84,7 +84,7 @@ class ConnectionHandler:
                     event = await read_event(
                         self._reader, limits, idle or limits.idle_timeout, self.progress
                     )
-                except FrameError as err:
+                except BadRequest as err:  # not a valid frame: the stream is lost
                     self._refusals.refused(self._source, f"bad frame ({err.code})")
                     await self._send_error(err.code, err.text)
                     await self._linger()

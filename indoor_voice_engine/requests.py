@@ -1,5 +1,4 @@
-"""What a client asks for, checked: a request the engine refuses gets a clear error, and the
-connection stays usable."""
+"""What a client sends and asks for, checked: what the engine refuses gets a clear error."""
 
 from __future__ import annotations
 
@@ -7,7 +6,11 @@ from typing import Any
 
 
 class BadRequest(Exception):
-    """The client asked for something the engine refuses; the connection stays usable."""
+    """What the client sent or asked for is refused, with Wyoming's `error` event (code, text).
+
+    Raised while a frame is read (framing.py), it ends the connection: the byte stream cannot
+    be trusted any further. Raised while an event is handled, the connection stays usable.
+    """
 
     def __init__(self, code: str, text: str) -> None:
         super().__init__(text)

@@ -80,6 +80,42 @@ class Microphone:
         _LOGGER.warning("The microphone command ended (exit status %s)", process.returncode)
 
 
+class Listening:
+    """The microphone, running into `hear` until stopped (muted: then its command is stopped,
+    not just ignored); started again after a moment when its command fails or ends."""
+
+    restart_seconds = 2.0
+
+    def __init__(self, microphone: Microphone, hear: Callable[[bytes], Awaitable[None]]) -> None:
+        self._microphone = microphone
+        self._hear = hear
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(after=self._task))
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+    async def close(self) -> None:
+        self.stop()
+        if self._task is not None:
+            await asyncio.wait([self._task])
+
+    async def _run(self, after: asyncio.Task[None] | None) -> None:
+        if after is not None:
+            await asyncio.wait([after])  # the previous microphone process has exited
+        while True:
+            try:
+                async with contextlib.aclosing(self._microphone.chunks()) as chunks:
+                    async for audio in chunks:
+                        await self._hear(audio)
+            except OSError as err:
+                _LOGGER.error("Cannot run the microphone command: %s", err)
+            await asyncio.sleep(self.restart_seconds)
+
+
 class Playback:
     """One sound for the speaker, fed while it plays; `played` is set once it has been heard."""
 

@@ -161,7 +161,8 @@ class LinkServer(CappedServer[_Peer]):
         try:
             await self._serve(reader, writer, occupant)
         finally:
-            await close_writer(writer)
+            if writer.transport is not None:  # none left after a lost handshake on 3.11
+                await close_writer(writer)
 
     async def _serve(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, slot: _Peer
@@ -174,6 +175,13 @@ class LinkServer(CappedServer[_Peer]):
             # plaintext buffer instead of reaching TLS.
             await writer.start_tls(self._context[1], ssl_handshake_timeout=TLS_HANDSHAKE_TIMEOUT)
         except (OSError, TimeoutError):
+            self.refusals.refused(peer, "no TLS handshake")
+            return
+        except AttributeError:
+            if writer.transport is not None:
+                raise
+            # Python 3.11 (Raspberry Pi OS bookworm): when the peer hangs up during the
+            # handshake, start_tls leaves the writer without a transport and fails on it.
             self.refusals.refused(peer, "no TLS handshake")
             return
         client_der = writer.get_extra_info("ssl_object").getpeercert(binary_form=True)

@@ -1,30 +1,25 @@
 """The satellite: listens for the wake word, streams the command, plays the reply; keeps
-timers and rings them; hears "stop". What each event from Home Assistant does is here; the
-pieces it moves are in their own modules (command.py, wake.py, stop_word.py, timers.py,
-audio.py, leds.py, home_assistant.py).
+timers and rings them; hears "stop". What each event from Home Assistant does is here, the one
+place that holds the satellite's state together (link, microphone, command, reply, timers,
+mute, volume); the pieces it moves are in their own modules (command.py, wake.py, reply.py,
+stop_word.py, timers.py, audio.py, leds.py, home_assistant.py).
 
 Not a byte of audio leaves before a wake word, or before Home Assistant asks for an answer
 (`listen`).
-
-Longer than the ~300 lines a module here aims at, on purpose: this is the one place that holds
-the satellite's state together (link, microphone, command, reply, timers, mute, volume) and
-decides what each event changes; split further, each half would reach into the other's state.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
-from wyoming.audio import AudioChunk, AudioFormat
+from wyoming.audio import AudioFormat
 from wyoming.error import Error
 from wyoming.event import Event
 from wyoming.ping import Ping, Pong
-from wyoming.snd import Played
 from wyoming.wake import Detect
 
 from indoor_voice_link import LinkConnection
@@ -35,27 +30,25 @@ from indoor_voice_link.protocol import (
     SET_MUTE,
     SET_VOLUME,
     STAND_DOWN,
-    STOPPED,
     VOLUME,
 )
 from indoor_voice_models.wake import STEP_SAMPLES, WakeHit
 from indoor_voice_models.wake_words import WakeWords
 
-from .audio import MIC_FORMAT, Microphone, Playback, Speaker, load_sound
+from .audio import MIC_FORMAT, Listening, Microphone, Speaker, load_sound
 from .command import CommandStream
 from .home_assistant import HomeAssistantLink
 from .info import satellite_info
 from .leds import Leds, Look
+from .reply import Reply
 from .settings import SatelliteSettings
 from .sounds import alarm, chime
-from .stop_word import StopWord
+from .stop_word import StopListener
 from .store import DataDir, Preferences
 from .timers import Timers
 from .wake import WakeListener
 
 _LOGGER = logging.getLogger(__name__)
-
-_MIC_RESTART_SECONDS = 2.0
 
 
 class Satellite:
@@ -71,7 +64,8 @@ class Satellite:
         self._wake = WakeListener(
             wake_words, active, settings.wake_threshold, settings.wake_refractory
         )
-        self._microphone = Microphone(settings.mic_command, STEP_SAMPLES * MIC_FORMAT.width)
+        microphone = Microphone(settings.mic_command, STEP_SAMPLES * MIC_FORMAT.width)
+        self._listening = Listening(microphone, self._hear)
         self._snd_format = AudioFormat(settings.snd_rate, 2, settings.snd_channels)
         self._speaker = Speaker(settings.snd_command, self._snd_format, self._speaker_idle)
         self._speaker.volume = preferences.volume
@@ -79,19 +73,17 @@ class Satellite:
         self._timers = Timers(
             self._speaker, alarm(self._snd_format), settings.ring_seconds, self._update_leds
         )
-        self._stop_word = StopWord() if settings.stop_word else None
-        self._hearing_stop = False
+        self._stop_word = StopListener() if settings.stop_word else None
         self._awake_sound = _sound(settings.awake_sound, self._snd_format)
         self._done_sound = _sound(settings.done_sound, self._snd_format)
         self._leds = Leds(settings.led_commands)
 
-        self._listening: asyncio.Task[None] | None = None
         self._home_assistant = HomeAssistantLink(self._handle, self._link_forgotten)
         self._send = self._home_assistant.send
         self._running = False  # Home Assistant sent run-satellite on this link
         self._command = CommandStream(self._send, settings.max_command_seconds)
-        self._reply: Playback | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._reply = Reply(self._speaker, self._home_assistant, self._spawn)
         self._handlers = self._event_handlers()
 
     # -- life cycle ---------------------------------------------------------------------------
@@ -100,13 +92,11 @@ class Satellite:
         self._speaker.start()
         self._leds.start()
         if not self._muted:
-            self._start_listening()
+            self._listening.start()
         self._update_leds()
 
     async def close(self) -> None:
-        self._stop_listening()
-        if self._listening is not None:
-            await asyncio.wait([self._listening])
+        await self._listening.close()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -129,7 +119,7 @@ class Satellite:
     def _link_forgotten(self) -> None:
         self._running = False
         self._command.forget()
-        self._finish_reply()
+        self._reply.finish()
         self._update_leds()
 
     def _handle(self, event: Event) -> None:
@@ -157,8 +147,8 @@ class Satellite:
             "error": lambda event: self._end_command(f"pipeline error {event.data.get('code')!r}"),
             STAND_DOWN: lambda _: self._end_command("another satellite answers"),
             "audio-start": lambda _: self._start_reply(),
-            "audio-chunk": self._feed_reply,
-            "audio-stop": lambda _: self._finish_reply(),
+            "audio-chunk": self._reply.feed,
+            "audio-stop": lambda _: self._reply.finish(),
             SET_VOLUME: lambda event: self._set_volume(event.data.get(VOLUME)),
             LISTEN: lambda _: self._listen_now(),
             CHIME: lambda _: self._play_chime(),
@@ -205,9 +195,9 @@ class Satellite:
             _LOGGER.info("Muted" if muted else "Unmuted")
             if muted:
                 self._end_command("muted")
-                self._stop_listening()
+                self._listening.stop()
             else:
-                self._start_listening()
+                self._listening.start()
             self._update_leds()
         self._send(self._info())
 
@@ -230,26 +220,6 @@ class Satellite:
         )
 
     # -- microphone and wake word -------------------------------------------------------------
-
-    def _start_listening(self) -> None:
-        self._listening = asyncio.create_task(self._listen(after=self._listening))
-
-    def _stop_listening(self) -> None:
-        if self._listening is not None:
-            self._listening.cancel()
-
-    async def _listen(self, after: asyncio.Task[None] | None) -> None:
-        """Run the microphone until muted (then it is stopped, not just ignored)."""
-        if after is not None:
-            await asyncio.wait([after])  # the previous microphone process has exited
-        while True:
-            try:
-                async with contextlib.aclosing(self._microphone.chunks()) as chunks:
-                    async for audio in chunks:
-                        await self._hear(audio)
-            except OSError as err:
-                _LOGGER.error("Cannot run the microphone command: %s", err)
-            await asyncio.sleep(_MIC_RESTART_SECONDS)
 
     async def _hear(self, audio: bytes) -> None:
         if self._command.heard(audio):
@@ -309,49 +279,22 @@ class Satellite:
 
     def _listen_for_stop(self, audio: bytes) -> None:
         """While a timer rings or a reply plays (and no command streams), hear "stop"."""
-        active = (self._timers.ringing or self._reply is not None or self._speaker.busy) and (
+        active = (self._timers.ringing or self._reply.playing or self._speaker.busy) and (
             not self._command.streaming
         )
-        if self._stop_word is None or not active:
-            self._hearing_stop = False
-            return
-        if not self._hearing_stop:
-            self._stop_word.reset()
-            self._hearing_stop = True
-        if self._stop_word.feed(audio):
+        if self._stop_word is not None and self._stop_word.heard(audio, active):
             _LOGGER.info("Heard the stop word")
             self._timers.stop_ringing()
-            if self._reply is not None:
-                self._reply.stop()
-                self._reply = None
+            self._reply.stop()
             self._speaker.stop()
 
     # -- speaker ------------------------------------------------------------------------------
 
     def _start_reply(self) -> None:
-        self._finish_reply()
+        self._reply.finish()
         self._end_command("the reply is starting")
-        playback = self._speaker.stream()
-        self._reply = playback
-        self._spawn(self._report_played(playback, self._home_assistant.outbox))
+        self._reply.start()
         self._update_leds()
-
-    def _feed_reply(self, event: Event) -> None:
-        if self._reply is not None:
-            self._reply.feed(AudioChunk.from_event(event))
-
-    def _finish_reply(self) -> None:
-        if self._reply is not None:
-            self._reply.end()
-            self._reply = None
-
-    async def _report_played(self, playback: Playback, outbox: asyncio.Queue[Event] | None) -> None:
-        await playback.played.wait()
-        if outbox is not None and outbox is self._home_assistant.outbox:
-            played = Played().event()
-            if playback.cut:
-                played.data[STOPPED] = True
-            outbox.put_nowait(played)
 
     def _speaker_idle(self) -> None:
         # The microphone heard the speaker: start wake word detection afresh, so nothing it

@@ -130,3 +130,20 @@ def _has_closure(word: list[_Frame]) -> bool:
         if levels[i] <= before - _CLOSURE_DB and levels[i] <= after - _CLOSURE_DB - 8:
             return True
     return False
+
+
+class StopListener:
+    """Hears the stop word while the satellite rings or speaks: afresh each time it starts to."""
+
+    def __init__(self) -> None:
+        self._word = StopWord()
+        self._hearing = False
+
+    def heard(self, audio: bytes, active: bool) -> bool:
+        if not active:
+            self._hearing = False
+            return False
+        if not self._hearing:
+            self._word.reset()
+            self._hearing = True
+        return self._word.feed(audio)

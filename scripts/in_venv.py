@@ -9,18 +9,20 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-VENV_PYTHON = REPO / ".venv" / "bin" / "python"
+VENV = REPO / ".venv"
 
 
 def reexec_in_venv(script: str, *, programs: bool = False) -> None:
     """Set up and re-run `script` under .venv/bin/python unless already there.
 
-    `programs`: import the `wyoming` the engine and satellite run with (the venv's
-    `programs` folder), instead of the one Home Assistant pins.
+    `programs`: under the interpreter the engine and the satellite run with (the one the dev
+    venv's `indoor-voice-engine` starts), with their own `wyoming` instead of the one Home
+    Assistant pins.
     """
-    if Path(sys.prefix).resolve() != (REPO / ".venv").resolve():
+    if not Path(sys.executable).is_relative_to(VENV):
         subprocess.run([str(REPO / "scripts" / "setup"), "--ha", "oldest"], check=True)
+        python = VENV / "bin" / "python"
         if programs:
-            os.environ["PYTHONPATH"] = str(REPO / ".venv" / "programs")
-        os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), script, *sys.argv[1:]])  # noqa: S606
+            python = (VENV / "bin" / "indoor-voice-engine").resolve().with_name("python")
+        os.execv(str(python), [str(python), script, *sys.argv[1:]])  # noqa: S606
     sys.path[:0] = [str(REPO / "scripts"), str(REPO)]

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.satellite.satellite_process import SatelliteProcess, make_satellite
-from tests.support.engine_process import MODELS, EngineProcess, start_engine
+from testbed.engine_process import MODELS, EngineProcess, start_engine
+from testbed.satellite_process import SatelliteProcess, make_satellite
 
 StartSatellite = Callable[..., Awaitable[SatelliteProcess]]
 

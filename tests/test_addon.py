@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.support.processes import REPO
+from testbed.processes import REPO
 
 CHECK = REPO / "scripts" / "check-addon"
 WHAT_THE_CHECK_READS = (

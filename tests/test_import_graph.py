@@ -160,25 +160,37 @@ def test_no_program_imports_another_and_each_library_has_one_name() -> None:
 
 def test_each_test_session_imports_the_link_under_its_own_name() -> None:
     """The integration's tests run in Home Assistant's session, the programs' tests in
-    theirs: one name for the link in each process."""
+    theirs: one name for the link in each process, and none in the testbed they share."""
     programs_tests = [
         *(REPO / "tests/engine").rglob("*.py"),
         *(REPO / "tests/satellite").rglob("*.py"),
         *(REPO / "tests").glob("test_*.py"),
     ]
-    integration_tests = [*(REPO / "tests/integration").rglob("*.py")]
-    integration_tests += (REPO / "tests/browser").rglob("*.py")
-    found = [
-        f"{path.relative_to(REPO)}:{line}: imports {target}"
-        for path in programs_tests
-        for line, target in imports(path)
-        if target in ("integration", "link as custom_components.indoor_voice.link")
-    ] + [
-        f"{path.relative_to(REPO)}:{line}: imports {target}"
-        for path in integration_tests
-        for line, target in imports(path)
-        if target in (*PARTS, "link as indoor_voice_link")
+    integration_tests = [
+        path
+        for folder in ("integration", "browser", "develop")
+        for path in (REPO / "tests" / folder).rglob("*.py")
     ]
+    found = (
+        [
+            f"{path.relative_to(REPO)}:{line}: imports {target}"
+            for path in programs_tests
+            for line, target in imports(path)
+            if target in ("integration", "link as custom_components.indoor_voice.link")
+        ]
+        + [
+            f"{path.relative_to(REPO)}:{line}: imports {target}"
+            for path in integration_tests
+            for line, target in imports(path)
+            if target in (*PARTS, "link as indoor_voice_link")
+        ]
+        + [
+            f"{path.relative_to(REPO)}:{line}: imports {target}"  # the testbed serves both sessions
+            for path in (REPO / "testbed").rglob("*.py")
+            for line, target in imports(path)
+            if target.startswith("link")
+        ]
+    )
     assert found == []
 
 
@@ -267,3 +279,43 @@ def test_a_forbidden_import_is_caught(where: str, source: str) -> None:
 )
 def test_an_allowed_import_passes(where: str, source: str) -> None:
     assert violations([REPO / where], source) == []
+
+
+def _python_files(folder: Path) -> list[Path]:
+    """Python modules and scripts (an executable without a suffix, with a python shebang)."""
+    return sorted(
+        path
+        for path in folder.rglob("*")
+        if path.is_file()
+        and (
+            path.suffix == ".py"
+            or (not path.suffix and path.read_bytes().startswith(b"#!/usr/bin/env python"))
+        )
+    )
+
+
+def _top_level_imports(path: Path) -> Iterator[tuple[int, str]]:
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            yield from ((node.lineno, alias.name.split(".")[0]) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            yield node.lineno, node.module.split(".")[0]
+
+
+def test_the_scripts_and_the_testbed_stand_on_their_own() -> None:
+    """The bench, the soak and the fuzzing share the testbed with the tests: they never import
+    the tests, and neither does the testbed; the programs import neither."""
+    found = [
+        f"{path.relative_to(REPO)}:{line}: imports {name}"
+        for folder, forbidden in (
+            ("scripts", {"tests"}),
+            ("testbed", {"tests"}),
+            *((folder, {"tests", "testbed"}) for folder, _ in PARTS.values()),
+            (INTEGRATION, {"tests", "testbed"}),
+        )
+        for path in _python_files(REPO / folder)
+        for line, name in _top_level_imports(path)
+        if name in forbidden
+    ]
+    assert len(_python_files(REPO / "scripts")) > 20
+    assert found == []

@@ -15,8 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.engine_process import MODELS, READY
-from tests.support.processes import REPO, stop_group, wait_until_ready
+from testbed.engine_process import MODELS, READY
+from testbed.processes import REPO, stop_group, wait_until_ready
+from testbed.speech import convert, espeak, silence
+from testbed.wyoming_client import describe, sounds_like, synthesize, transcribe
 from tests.support.release import (
     Distributions,
     build_distributions,
@@ -24,8 +26,6 @@ from tests.support.release import (
     given_distributions,
     outside_env,
 )
-from tests.support.speech import convert, espeak, silence
-from tests.support.wyoming_client import describe, sounds_like, synthesize, transcribe
 
 pytestmark = pytest.mark.models
 

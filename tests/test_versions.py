@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.processes import REPO
+from testbed.processes import REPO
 
 CHECK = REPO / "scripts" / "check-versions"
 PLACES = (

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
 
-from scripts.peers import WHISPER_AND_PIPER, InstallError, ensure
+from testbed.peers import WHISPER_AND_PIPER, InstallError, ensure
 
 from . import corpus as corpus_module
 from . import satellite_path, servers, stop_word

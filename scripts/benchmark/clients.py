@@ -1,24 +1,24 @@
-"""What a client does, timed: stream a microphone, ask for a transcript, speech, a wake word.
-
-The same code talks to our engine and to the peers.
+"""What a client does, timed: ask for a transcript, speech, a wake word; the microphone's
+audio at real-time pace. The same code (testbed/wyoming_client.py) talks to our engine and
+to the peers.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import threading
 import time
 from dataclasses import dataclass
 
-from wyoming.asr import Transcribe, Transcript
-from wyoming.audio import AudioChunk, AudioStart, AudioStop
+from wyoming.audio import AudioStop
 from wyoming.client import AsyncTcpClient
 from wyoming.ping import Ping, Pong
-from wyoming.tts import Synthesize, SynthesizeVoice
 from wyoming.wake import Detect, Detection, NotDetected
 
-from tests.support.speech import RATE, paced
+from testbed.speech import paced
+from testbed.wyoming_client import Timing, send_audio, synthesize, transcribe
 
 from .corpus import Clip
 from .paths import VOICE, WAKE_WORD
@@ -41,60 +41,28 @@ class TtsResult:
     audio_seconds: float
 
 
-async def stream_microphone(client: AsyncTcpClient, pcm: bytes, chunk_ms: int = CHUNK_MS) -> None:
-    """audio-start, then the audio at real-time pace. Stops short of audio-stop: the caller
-    times that moment."""
-    fmt = {"rate": RATE, "width": 2, "channels": 1}
-    await client.write_event(AudioStart(timestamp=0, **fmt).event())
-    index = 0
-    async for audio in paced(pcm, chunk_ms):
-        chunk = AudioChunk(audio=audio, timestamp=index * chunk_ms, **fmt)
-        await client.write_event(chunk.event())
-        index += 1
+async def timed_transcript(port: int, clip: Clip) -> SttResult:
+    """Speak a clip into the server at real-time pace; time audio-stop → transcript."""
+    timing = Timing()
+    text = await transcribe(
+        HOST,
+        port,
+        clip.pcm,
+        chunk_ms=CHUNK_MS,
+        realtime=True,
+        within=clip.seconds + _TIMEOUT,
+        timing=timing,
+    )
+    return SttResult(text, timing.answered - timing.asked)
 
 
-async def transcribe(port: int, clip: Clip) -> SttResult:
-    """Speak a clip into the server; time audio-stop → transcript."""
-    async with AsyncTcpClient(HOST, port) as client, asyncio.timeout(clip.seconds + _TIMEOUT):
-        await client.write_event(Transcribe(language="en").event())
-        await stream_microphone(client, clip.pcm)
-        await client.write_event(AudioStop().event())
-        stopped = time.perf_counter()
-        while True:
-            event = await client.read_event()
-            if event is None:
-                raise ConnectionError("server closed the connection before the transcript")
-            if event.type == "error":
-                raise RuntimeError(f"server error: {event.data}")
-            if Transcript.is_type(event.type):
-                latency = time.perf_counter() - stopped
-                return SttResult(Transcript.from_event(event).text, latency)
-
-
-async def synthesize(port: int, text: str) -> TtsResult:
+async def timed_speech(port: int, text: str) -> TtsResult:
     """Ask for speech; time the first audio chunk and the end of the audio."""
-    async with AsyncTcpClient(HOST, port) as client, asyncio.timeout(_TIMEOUT):
-        started = time.perf_counter()
-        await client.write_event(Synthesize(text=text, voice=SynthesizeVoice(name=VOICE)).event())
-        first: float | None = None
-        rate = RATE
-        samples = 0
-        while True:
-            event = await client.read_event()
-            if event is None:
-                raise ConnectionError("server closed the connection before audio-stop")
-            if event.type == "error":
-                raise RuntimeError(f"server error: {event.data}")
-            if AudioStart.is_type(event.type):
-                rate = AudioStart.from_event(event).rate
-            elif AudioChunk.is_type(event.type):
-                if first is None:
-                    first = time.perf_counter() - started
-                chunk = AudioChunk.from_event(event)
-                samples += len(chunk.audio) // (chunk.width * chunk.channels)
-            elif AudioStop.is_type(event.type):
-                total = time.perf_counter() - started
-                return TtsResult(first if first is not None else total, total, samples / rate)
+    timing = Timing()
+    speech = await synthesize(HOST, port, text, VOICE, within=_TIMEOUT, timing=timing)
+    total = timing.answered - timing.asked
+    first = total if math.isnan(timing.first) else timing.first - timing.asked
+    return TtsResult(first, total, speech.seconds)
 
 
 class WakeClient:
@@ -122,7 +90,7 @@ class WyomingWake(WakeClient):
         ):
             reader = asyncio.create_task(_read_detections(client, found))
             await client.write_event(Detect(names=[WAKE_WORD]).event())
-            await stream_microphone(client, clip.pcm, chunk_ms)
+            await send_audio(client, clip.pcm, chunk_ms=chunk_ms, realtime=True, end=False)
             with contextlib.suppress(ConnectionError):
                 await client.write_event(AudioStop().event())
                 await client.write_event(Ping(text="end").event())

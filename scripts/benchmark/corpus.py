@@ -11,7 +11,7 @@ from itertools import cycle, islice
 
 import numpy as np
 
-from tests.support.speech import RATE, convert, espeak, pause, silence
+from testbed.speech import RATE, convert, espeak, pause, silence
 
 from .household import COMMANDS as HOME_COMMANDS
 from .household import Command

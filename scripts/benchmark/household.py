@@ -1,6 +1,6 @@
 """The home the end-to-end figures are measured in, and the commands said in it.
 
-A Hallway Light and a Porch Light (dimmable), a Front Door (a lock) and the tests' Kitchen
+A Hallway Light and a Porch Light (dimmable), a Front Door (a lock) and the testbed's Kitchen
 Light, all template entities over helpers, exposed to Assist. A command is carried out when
 the pipeline answers without an error and, for a home command, the right entity ends up in
 the right state (the right intent on the right entity); each entity is put in the opposite
@@ -15,7 +15,7 @@ from homeassistant.components.homeassistant.exposed_entities import async_expose
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 
-from tests.support.assist import KITCHEN_LIGHT, switched_light
+from testbed.assist import KITCHEN_LIGHT, switched_light
 
 HALLWAY = "light.hallway_light"
 PORCH = "light.porch_light"

@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
-from scripts.peers import BENCH, MODELS, REPO, STT_MODEL, VOICE, VOICE_DIR
+from pathlib import Path
 
-OUR_PYTHON = REPO / ".venv" / "bin" / "python"
+from testbed.peers import BENCH, MODELS, REPO, STT_MODEL, VOICE, VOICE_DIR
+from testbed.processes import command, programs_python
+
+OUR_ENGINE = command("indoor-voice-engine")
+OUR_PYTHON = Path(programs_python())  # what our engine runs with: the versions of its libraries
 WAKE_WORD = "hey_jarvis"
 
-__all__ = ["BENCH", "MODELS", "OUR_PYTHON", "REPO", "STT_MODEL", "VOICE", "VOICE_DIR", "WAKE_WORD"]
+__all__ = [
+    "BENCH",
+    "MODELS",
+    "OUR_ENGINE",
+    "OUR_PYTHON",
+    "REPO",
+    "STT_MODEL",
+    "VOICE",
+    "VOICE_DIR",
+    "WAKE_WORD",
+]

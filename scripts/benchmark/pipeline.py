@@ -40,13 +40,13 @@ from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import async_test_home_assistant
 
 from custom_components.indoor_voice.const import DOMAIN, PIPELINE_NAME
-from tests.support.assist import (
+from testbed.assist import (
     METADATA,
     async_add_service,
     entity_of,
     pipeline_named,
 )
-from tests.support.speech import RATE, paced
+from testbed.speech import RATE, paced
 
 from .corpus import Clip
 from .household import Command, async_prepare, async_setup_home, carried_out

@@ -11,10 +11,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wyoming.client import AsyncTcpClient
-from wyoming.info import Describe, Info
-
-from tests.support.processes import stop_group
+from testbed.processes import sandbox_env, stop_group
+from testbed.wyoming_client import describe
 
 from .paths import BENCH
 
@@ -23,20 +21,11 @@ _TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def clean_env(name: str, **extra: str) -> dict[str, str]:
-    """A small environment: no inherited settings, HOME and TMPDIR inside .bench/, offline."""
+    """The testbed's sandbox (HOME and TMPDIR inside .bench/, nothing inherited), offline."""
     sandbox = BENCH / "run" / name
     for sub in ("home", "tmp"):
         (sandbox / sub).mkdir(parents=True, exist_ok=True)
-    return {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(sandbox / "home"),
-        "TMPDIR": str(sandbox / "tmp"),
-        "LANG": "C.UTF-8",
-        "HF_HUB_OFFLINE": "1",
-        "HF_HUB_DISABLE_TELEMETRY": "1",
-        "PYTHONDONTWRITEBYTECODE": "1",
-        **extra,
-    }
+    return {**sandbox_env(sandbox), "HF_HUB_OFFLINE": "1", "HF_HUB_DISABLE_TELEMETRY": "1", **extra}
 
 
 @dataclass
@@ -88,7 +77,7 @@ class Service:
                 self._check_alive()
                 return
             with contextlib.suppress(OSError, TimeoutError, asyncio.IncompleteReadError):
-                await describe(self.tcp_port, within=5)
+                await describe(HOST, self.tcp_port, within=5)
                 return
             await asyncio.sleep(0.2)
         self.stop()
@@ -139,18 +128,6 @@ class Service:
     def stop(self) -> None:
         """SIGTERM to its process group; SIGKILL if it lingers."""
         stop_group(self.process, grace=10)
-
-
-async def describe(port: int, within: float = 10) -> Info:
-    """Ask a Wyoming server what it serves."""
-    async with AsyncTcpClient(HOST, port) as client, asyncio.timeout(within):
-        await client.write_event(Describe().event())
-        while True:
-            event = await client.read_event()
-            if event is None:
-                raise ConnectionError("closed before answering describe")
-            if Info.is_type(event.type):
-                return Info.from_event(event)
 
 
 def _tree(pid: int) -> list[int]:

@@ -2,7 +2,7 @@
 no peer satellite runs here to compare with.
 
 The soak's house (scripts/soaking/house.py): our engine as a subprocess, one satellite as a
-subprocess (`python -m indoor_voice_satellite`, as on a Pi, the tests' file microphone and a
+subprocess (`indoor-voice-satellite`, as on a Pi, the testbed's file microphone and a
 speaker that writes to a file), Home Assistant in this process with our integration and a
 Kitchen Light, the satellite added and paired as a household does. "Hey jarvis, <command>"
 is dropped into the satellite's microphone, which plays it at real-time pace in the 80 ms
@@ -48,16 +48,16 @@ from homeassistant.components.assist_pipeline.pipeline import KEY_ASSIST_PIPELIN
 from homeassistant.core import HomeAssistant
 
 from scripts.soaking.house import House, soaked_house
-from tests.satellite.file_mic import CHUNK as MIC_PIECE_SAMPLES
-from tests.satellite.satellite_process import HERE as SATELLITE_TESTS
-from tests.satellite.satellite_process import (
+from testbed.assist import KITCHEN_LIGHT, entity_of
+from testbed.file_mic import CHUNK as MIC_PIECE_SAMPLES
+from testbed.satellite_process import (
+    HERE,
     FileMicrophone,
     FileSpeaker,
     SatelliteProcess,
     make_satellite,
 )
-from tests.support.assist import KITCHEN_LIGHT, entity_of
-from tests.support.speech import trimmed
+from testbed.speech import trimmed
 
 from .corpus import ESPEAK_VOICES, PIPER, PIPER_SLOW, Speaker
 from .household import Command, async_prepare, carried_out
@@ -140,14 +140,14 @@ class SatelliteFigures:
 
 @dataclass
 class TappedMicrophone(FileMicrophone):
-    """The tests' file microphone at real-time pace, behind a tap that notes when each piece
+    """The testbed's file microphone at real-time pace, behind a tap that notes when each piece
     holding sound went to the satellite."""
 
     log: Path = Path()
 
     @property
     def command(self) -> str:
-        mic = [sys.executable, str(SATELLITE_TESTS / "file_mic.py"), str(self.queue)]
+        mic = [sys.executable, str(HERE / "file_mic.py"), str(self.queue)]
         return shlex.join(
             [sys.executable, str(TAP), "mic", str(self.log), *mic, str(self.marker), "1"]
         )

@@ -1,6 +1,6 @@
 """Command lines of our engine and of each peer, all on 127.0.0.1, offline, same models.
 
-Defaults read in the peers' sources and overridden on purpose (see also scripts/peers.py):
+Defaults read in the peers' sources and overridden on purpose (see also testbed/peers.py):
 - wyoming-faster-whisper: --language auto (the client asks for "en"); zeroconf and the
   Home Assistant name fetch stay off (no --zeroconf, no --hass-token); it writes each
   utterance to a WAV under $TMPDIR, which we point into .bench/.
@@ -14,11 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scripts.peers import THREADS, WHISPER_AND_PIPER, piper_args, whisper_args
-from tests.support.engine_process import free_port
-from tests.support.processes import program_pythonpath
+from testbed.engine_process import free_port
+from testbed.peers import THREADS, WHISPER_AND_PIPER, piper_args, whisper_args
 
-from .paths import BENCH, MODELS, OUR_PYTHON, REPO, WAKE_WORD
+from .paths import BENCH, MODELS, OUR_ENGINE, OUR_PYTHON, REPO, WAKE_WORD
 from .processes import HOST, Service, clean_env
 from .venvs import PYOPEN_WAKEWORD, WYOMING_OPENWAKEWORD, package_version
 
@@ -40,9 +39,7 @@ def ours() -> Service:
     return Service(
         name="ours",
         argv=[
-            str(OUR_PYTHON),
-            "-m",
-            "indoor_voice_engine",
+            OUR_ENGINE,
             "--uri",
             f"tcp://{HOST}:{port}",
             "--data-dir",
@@ -51,7 +48,7 @@ def ours() -> Service:
             "--threads",
             str(THREADS),
         ],
-        env=clean_env("ours", PYTHONPATH=program_pythonpath()),
+        env=clean_env("ours"),
         cwd=REPO,
         port=port,
     )

@@ -11,7 +11,7 @@ from statistics import median
 import numpy as np
 
 from indoor_voice_satellite.stop_word import StopWord
-from tests.support.speech import RATE, silence
+from testbed.speech import RATE, silence
 
 from .corpus import COMMANDS, ESPEAK_VOICES, PIPER, Speaker, quiet_room
 

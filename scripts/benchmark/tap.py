@@ -3,7 +3,7 @@
 Each notes in LOG, one line per piece of audio, the CLOCK_MONOTONIC time (the same clock as
 `time.monotonic()` in every process of this machine) at which the piece changed hands:
 
-  mic LOG COMMAND...   runs COMMAND (the tests' file microphone) and passes its output on
+  mic LOG COMMAND...   runs COMMAND (the testbed's file microphone) and passes its output on
                        to its own stdout, which the satellite reads; after each piece is
                        written there: "TIME BYTES" for pieces holding any sound (a sample
                        that is not zero).

@@ -1,12 +1,12 @@
 """The bench-only peers' venvs under .bench/ (the wake word peers); the STT/TTS peers' venv
-is shared with the tests and lives in scripts/peers.py."""
+is shared with the tests and lives in testbed/peers.py."""
 
 from __future__ import annotations
 
 import subprocess
 from pathlib import Path
 
-from scripts.peers import PeerVenv
+from testbed.peers import PeerVenv
 
 # tflite-runtime-nightly's wheel is built against numpy 1.x: with numpy 2 every model thread
 # dies at load ("_ARRAY_API not found") while the server keeps answering.

@@ -8,7 +8,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .clients import SttResult, TtsResult, WakeClient, synthesize, transcribe
+from .clients import SttResult, TtsResult, WakeClient, timed_speech, timed_transcript
 from .corpus import REPLIES, Clip, Corpus, warm_up_clip
 from .processes import Service
 
@@ -56,8 +56,8 @@ async def warm_up(sides: tuple[Side, Side]) -> None:
     """One request of each kind, not measured: lazy loading happens here, not in the figures."""
     clip = warm_up_clip()
     for side in sides:
-        await transcribe(side.stt_port, clip)
-        await synthesize(side.tts_port, "Ready when you are.")
+        await timed_transcript(side.stt_port, clip)
+        await timed_speech(side.tts_port, "Ready when you are.")
         await side.wake.detected(clip)
 
 
@@ -65,7 +65,7 @@ async def speech_to_text(sides: tuple[Side, Side], clips: list[Clip], progress: 
     for index, clip in enumerate(clips):
         for side in in_turn(index, sides):
             await settle()
-            side.stt.append((clip, await transcribe(side.stt_port, clip)))
+            side.stt.append((clip, await timed_transcript(side.stt_port, clip)))
         progress(f"stt {index + 1}/{len(clips)}")
 
 
@@ -76,7 +76,7 @@ async def text_to_speech(sides: tuple[Side, Side], quick: bool, progress: Progre
         for label, text in REPLIES.items():
             for side in in_turn(round_, sides):
                 await settle()
-                side.tts.setdefault(label, []).append(await synthesize(side.tts_port, text))
+                side.tts.setdefault(label, []).append(await timed_speech(side.tts_port, text))
         progress(f"tts {round_ + 1}/{rounds}")
 
 

@@ -1,7 +1,7 @@
 """The soaked house: one engine, N satellites with file microphones, one Home Assistant.
 
 Home Assistant runs in this process (the test harness's `async_test_home_assistant`), with
-the tests' kitchen light; the engine and each satellite are real subprocesses on 127.0.0.1.
+the testbed's kitchen light; the engine and each satellite are real subprocesses on 127.0.0.1.
 A command is carried out when the kitchen light reaches the state the command asked for.
 """
 
@@ -24,11 +24,10 @@ from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import async_test_home_assistant
 
 from custom_components.indoor_voice.const import DOMAIN
-from tests.integration.conftest import add_satellite
-from tests.satellite.satellite_process import SatelliteProcess, make_satellite, wait_for
-from tests.support.assist import async_add_service, async_setup_kitchen, entity_of
-from tests.support.engine_process import EngineProcess, free_port, start_engine
-from tests.support.speech import espeak, silence
+from testbed.assist import add_satellite, async_add_service, async_setup_kitchen, entity_of
+from testbed.engine_process import EngineProcess, free_port, start_engine
+from testbed.satellite_process import SatelliteProcess, make_satellite, wait_for
+from testbed.speech import espeak, silence
 
 COMMAND_TIMEOUT = 30.0  # a command not carried out by then failed
 

@@ -16,7 +16,8 @@ import pytest
 import pytest_socket
 from playwright.async_api import Browser, Page, async_playwright
 
-from tests.support.engine_process import EngineProcess
+from testbed.engine_process import EngineProcess
+from testbed.processes import REPO
 from tests.support.ha_websocket import CommandFailed, HomeAssistantSocket
 from tests.support.home_assistant_process import (
     PASSWORD,
@@ -24,7 +25,6 @@ from tests.support.home_assistant_process import (
     Tokens,
     start_home_assistant,
 )
-from tests.support.processes import REPO
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [

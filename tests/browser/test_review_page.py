@@ -16,10 +16,10 @@ from typing import Any
 import aiohttp
 from playwright.async_api import Browser, Locator, Page, expect
 
+from testbed.speech import espeak, silence
 from tests.browser.conftest import House, open_as, screenshot
 from tests.support.ha_websocket import CommandFailed, HomeAssistantSocket
 from tests.support.home_assistant_process import Tokens
-from tests.support.speech import espeak, silence
 
 PANEL = "indoor-voice-review"
 SPOKEN = "lock the front door"

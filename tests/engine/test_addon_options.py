@@ -11,7 +11,7 @@ import yaml
 
 from indoor_voice_engine import addon
 from indoor_voice_engine.cli import parse_args
-from tests.support.processes import REPO
+from testbed.processes import REPO
 
 CONFIG = yaml.safe_load((REPO / "config.yaml").read_text())
 

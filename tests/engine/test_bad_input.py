@@ -14,9 +14,9 @@ from wyoming.ping import Ping
 from wyoming.tts import Synthesize
 from wyoming.wake import Detect
 
-from tests.support.engine_process import EngineProcess, running_engine
-from tests.support.speech import espeak, silence
-from tests.support.wyoming_client import describe, detect, transcribe
+from testbed.engine_process import EngineProcess, running_engine
+from testbed.speech import espeak, silence
+from testbed.wyoming_client import describe, detect, transcribe
 
 JARVIS = silence(1.0) + espeak("hey jarvis") + silence(1.0)
 _NESTED = b"[" * 5_000 + b"]" * 5_000  # well inside the size limits

@@ -6,9 +6,9 @@ from __future__ import annotations
 from wyoming.asr import Transcribe
 from wyoming.client import AsyncTcpClient
 
-from tests.support.engine_process import EngineProcess
-from tests.support.speech import espeak, silence
-from tests.support.wyoming_client import transcribe
+from testbed.engine_process import EngineProcess
+from testbed.speech import espeak, silence
+from testbed.wyoming_client import transcribe
 
 NAMES = ["Hallway Light", "Porch Light", "Front Door"]
 COMMANDS = [

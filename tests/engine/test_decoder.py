@@ -9,8 +9,8 @@ import pytest
 from faster_whisper import WhisperModel
 
 from indoor_voice_engine.decoder import Decoder
-from tests.support.engine_process import MODELS
-from tests.support.speech import RATE, espeak, silence
+from testbed.engine_process import MODELS
+from testbed.speech import RATE, espeak, silence
 
 pytestmark = pytest.mark.models
 

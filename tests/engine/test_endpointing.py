@@ -12,9 +12,9 @@ from wyoming.client import AsyncTcpClient
 from wyoming.event import Event
 
 from indoor_voice_engine.endpoint import Endpointer, Pauses
-from tests.support.engine_process import EngineProcess
-from tests.support.speech import espeak, pause, silence
-from tests.support.wyoming_client import TIMEOUT, send_audio
+from testbed.engine_process import EngineProcess
+from testbed.speech import espeak, pause, silence
+from testbed.wyoming_client import TIMEOUT, send_audio
 
 ENDPOINTING = {"partial_ms": 150, "end_ms": 800, "long_ms": 1500}
 

@@ -1,4 +1,4 @@
-"""Whatever bytes arrive, the frame parser returns an event or refuses with a FrameError.
+"""Whatever bytes arrive, the frame parser returns an event or refuses with a BadRequest.
 
 Property-based: hypothesis builds frames from nesting, announced and real lengths, and text
 encodings, and mutates them; nothing else may come out of the parser.
@@ -12,8 +12,9 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indoor_voice_engine.framing import FrameError, read_event
+from indoor_voice_engine.framing import read_event
 from indoor_voice_engine.limits import Limits
+from indoor_voice_engine.requests import BadRequest
 
 LIMITS = Limits(max_header_bytes=4096, max_data_bytes=8192, max_payload_bytes=8192)
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -34,7 +35,7 @@ def _parse(raw: bytes, limits: Limits = LIMITS) -> object:
         reader.feed_eof()
         try:
             return await read_event(reader, limits)
-        except FrameError as err:
+        except BadRequest as err:
             return err
 
     return asyncio.run(read())
@@ -81,7 +82,7 @@ def _frame(draw: st.DrawFn) -> bytes:
 @given(_frame())
 def test_any_frame_is_an_event_or_a_refusal(raw: bytes) -> None:
     result = _parse(raw)
-    assert result is None or isinstance(result, FrameError) or result.type  # type: ignore[attr-defined]
+    assert result is None or isinstance(result, BadRequest) or result.type  # type: ignore[attr-defined]
 
 
 @FUZZ
@@ -94,7 +95,7 @@ def test_mutated_frames_are_events_or_refusals(raw: bytes, data: st.DataObject) 
         at = data.draw(st.integers(min_value=0, max_value=len(mutated) - 1))
         mutated[at] = data.draw(st.integers(min_value=0, max_value=255))
     result = _parse(bytes(mutated))
-    assert result is None or isinstance(result, FrameError) or result.type  # type: ignore[attr-defined]
+    assert result is None or isinstance(result, BadRequest) or result.type  # type: ignore[attr-defined]
 
 
 @FUZZ
@@ -106,15 +107,15 @@ def test_nesting_is_parsed_or_refused_as_too_deep(value: bytes) -> None:
         json.dumps({"type": "x", "data_length": len(block)}).encode() + b"\n" + block,
     ):
         result = _parse(raw)
-        if isinstance(result, FrameError):
+        if isinstance(result, BadRequest):
             assert result.code in ("too-deep", "too-large", "bad-frame")
         depth = value.count(b"[") + value.count(b"{")
         if depth > 64 and value.endswith((b"]", b"}")):
-            assert isinstance(result, FrameError) and result.code in ("too-deep", "too-large")
+            assert isinstance(result, BadRequest) and result.code in ("too-deep", "too-large")
 
 
 def test_ten_thousand_brackets_are_refused_as_too_deep() -> None:
     """The frame that used to escape as a RecursionError (unclosed: Python 3.14's parser
     finds the missing end before the depth, 3.13's the depth first)."""
     result = _parse(b'{"type": "describe", "data": ' + b"[" * 10_000 + b"\n", Limits())
-    assert isinstance(result, FrameError) and result.code in ("too-deep", "bad-frame")
+    assert isinstance(result, BadRequest) and result.code in ("too-deep", "bad-frame")

@@ -14,10 +14,10 @@ from wyoming.asr import Transcribe, Transcript
 from wyoming.client import AsyncTcpClient
 from wyoming.error import Error
 
+from testbed.engine_process import MODELS, EngineProcess, running_engine
+from testbed.speech import espeak, silence
+from testbed.wyoming_client import TIMEOUT, describe, send_audio, transcribe
 from tests.engine.test_endpointing import ENDPOINTING, of_type, stream_and_listen
-from tests.support.engine_process import MODELS, EngineProcess, running_engine
-from tests.support.speech import espeak, silence
-from tests.support.wyoming_client import TIMEOUT, describe, send_audio, transcribe
 
 # A command, the same command with the other action, and the other room: Whisper base must
 # tell them apart. (What espeak-ng says, what the home would send as its commands.)

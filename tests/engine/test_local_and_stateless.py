@@ -3,16 +3,14 @@ leaves nothing behind but its data dirs."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 from indoor_voice_engine.cli import parse_args
-from tests.support.engine_process import MODELS, running_engine
-from tests.support.processes import program_pythonpath
-from tests.support.speech import convert, espeak, silence
-from tests.support.wyoming_client import describe, detect, synthesize, transcribe
+from testbed.engine_process import MODELS, running_engine
+from testbed.speech import convert, espeak, silence
+from testbed.wyoming_client import describe, detect, synthesize, transcribe
 
 
 def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
@@ -88,7 +86,6 @@ def test_offline_with_a_missing_model_says_so_and_exits(tmp_path: Path) -> None:
         text=True,
         timeout=120,
         cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": program_pythonpath()},
     )
     assert result.returncode == 2
     assert "--offline forbids downloading" in result.stderr

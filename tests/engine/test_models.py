@@ -21,7 +21,7 @@ from indoor_voice_models.catalog import (
 )
 from indoor_voice_models.download import ModelError, download, ensure, locate
 from indoor_voice_models.piper_voices import source, voice_specs, voices_for_language
-from tests.support.engine_process import MODELS
+from testbed.engine_process import MODELS
 
 
 class _Files(http.server.SimpleHTTPRequestHandler):

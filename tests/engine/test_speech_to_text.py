@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from tests.support.engine_process import EngineProcess
-from tests.support.speech import convert, espeak, silence
-from tests.support.wyoming_client import synthesize, transcribe
+from testbed.engine_process import EngineProcess
+from testbed.speech import convert, espeak, silence
+from testbed.wyoming_client import synthesize, transcribe
 
 
 def words(text: str) -> str:

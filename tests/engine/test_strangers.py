@@ -14,9 +14,9 @@ from wyoming.audio import AudioChunk, AudioStart, AudioStop
 from wyoming.client import AsyncTcpClient
 from wyoming.wake import Detect
 
-from tests.support.engine_process import EngineProcess, running_engine
-from tests.support.speech import espeak, silence
-from tests.support.wyoming_client import describe
+from testbed.engine_process import EngineProcess, running_engine
+from testbed.speech import espeak, silence
+from testbed.wyoming_client import describe
 
 JARVIS = silence(1.0) + espeak("hey jarvis") + silence(1.0)
 STALL = json.dumps({"type": "audio-chunk", "payload_length": 4096}).encode() + b"\n"

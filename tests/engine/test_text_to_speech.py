@@ -8,9 +8,9 @@ from wyoming.audio import AudioChunk, AudioStart, AudioStop
 from wyoming.client import AsyncTcpClient
 from wyoming.tts import Synthesize, SynthesizeChunk, SynthesizeStart, SynthesizeStop
 
-from tests.support.engine_process import EngineProcess
-from tests.support.speech import convert
-from tests.support.wyoming_client import synthesize, transcribe
+from testbed.engine_process import EngineProcess
+from testbed.speech import convert
+from testbed.wyoming_client import synthesize, transcribe
 
 
 async def test_speech_is_piper_audio_that_says_the_text(engine_process: EngineProcess) -> None:

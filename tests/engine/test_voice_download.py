@@ -27,8 +27,8 @@ from wyoming.client import AsyncTcpClient
 from wyoming.error import Error
 from wyoming.tts import Synthesize, SynthesizeVoice
 
-from tests.support.engine_process import MODELS, EngineProcess, running_engine
-from tests.support.wyoming_client import TIMEOUT, describe
+from testbed.engine_process import MODELS, EngineProcess, running_engine
+from testbed.wyoming_client import TIMEOUT, describe
 
 JOE = MODELS / "tts" / "en_US-joe-medium"
 GERMAN = "de_DE-thorsten-medium"

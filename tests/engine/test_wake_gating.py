@@ -6,8 +6,8 @@ import numpy as np
 
 from indoor_voice_models import wake
 from indoor_voice_models.wake import WakeWordModels
-from tests.support.engine_process import MODELS
-from tests.support.speech import espeak, silence
+from testbed.engine_process import MODELS
+from testbed.speech import espeak, silence
 
 
 def _models() -> WakeWordModels:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from wyoming.wake import Detection
 
-from tests.support.engine_process import EngineProcess
-from tests.support.speech import espeak, silence
-from tests.support.wyoming_client import detect
+from testbed.engine_process import EngineProcess
+from testbed.speech import espeak, silence
+from testbed.wyoming_client import detect
 
 
 def detections(events: list) -> list[str]:

@@ -12,19 +12,18 @@ import pytest
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.indoor_voice.const import CONF_KIND, DOMAIN, EntryKind
+from testbed.assist import add_satellite, async_setup_kitchen
+from testbed.engine_process import EngineProcess
+from testbed.satellite_process import SatelliteProcess
+from testbed.speech import espeak, silence
 from tests.conftest import StartSatellite
-from tests.satellite.satellite_process import SatelliteProcess, wait_for
-from tests.support.assist import async_setup_kitchen
 from tests.support.deprecations import DeprecationWatch
-from tests.support.engine_process import EngineProcess
-from tests.support.speech import espeak, silence
 
 
 @pytest.fixture(autouse=True)
@@ -101,22 +100,6 @@ async def home(core: HomeAssistant, engine_loaded: MockConfigEntry, kitchen: str
 async def kitchen(core: HomeAssistant) -> str:
     """A home with a "Kitchen Light" (a template light over an input_boolean)."""
     return await async_setup_kitchen(core)
-
-
-async def add_satellite(hass: HomeAssistant, satellite: SatelliteProcess) -> ConfigEntry:
-    """What a household does: host and port, then the code the satellite shows."""
-    flow = await hass.config_entries.flow.async_init(DOMAIN, context={"source": "user"})
-    result = await hass.config_entries.flow.async_configure(
-        flow["flow_id"], {CONF_HOST: satellite.host, CONF_PORT: satellite.port}
-    )
-    assert result["type"] is FlowResultType.FORM and result["step_id"] == "pair"
-    code = await hass.async_add_executor_job(satellite.pairing_code)
-    result = await hass.config_entries.flow.async_configure(flow["flow_id"], {"pairing_code": code})
-    assert result["type"] is FlowResultType.CREATE_ENTRY, result
-    entry: ConfigEntry = result["result"]
-    await hass.async_block_till_done()
-    await wait_for(lambda: entry.runtime_data.connected, "the satellite to connect")
-    return entry
 
 
 @pytest.fixture

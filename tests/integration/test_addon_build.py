@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from homeassistant.core import HomeAssistant
 
+from testbed.processes import REPO
 from tests.support.addon_discovery import async_add_with_one_click_and_speak
 from tests.support.addon_store import (
     StoreAddon,
@@ -27,7 +28,6 @@ from tests.support.addon_store import (
     supervisor_build,
 )
 from tests.support.container import EngineContainer, podman, why_no_container
-from tests.support.processes import REPO
 from tests.support.supervisor import FakeSupervisor, fake_supervisor, start_as_addon
 
 pytestmark = pytest.mark.models

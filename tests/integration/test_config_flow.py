@@ -15,8 +15,8 @@ from homeassistant.helpers.service_info.hassio import HassioServiceInfo
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 
 from custom_components.indoor_voice.const import CONF_KIND, DOMAIN, EntryKind
+from testbed.engine_process import EngineProcess
 from tests.integration.conftest import zeroconf_info
-from tests.support.engine_process import EngineProcess
 
 
 async def _user_flow(hass: HomeAssistant, host: str, port: int) -> dict:

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from homeassistant.core import HomeAssistant
 
+from testbed.engine_process import MODELS
+from testbed.wyoming_client import describe
 from tests.support.addon_discovery import async_add_with_one_click_and_speak
 from tests.support.container import (
     EngineContainer,
@@ -25,9 +27,7 @@ from tests.support.container import (
     start_container,
     why_no_container,
 )
-from tests.support.engine_process import MODELS
 from tests.support.supervisor import FakeSupervisor, fake_supervisor, start_as_addon
-from tests.support.wyoming_client import describe
 
 pytestmark = pytest.mark.models
 

@@ -13,10 +13,10 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.indoor_voice.compat import ENTITY_ENDS_SPEECH
 from custom_components.indoor_voice.const import PIPELINE_NAME
 from custom_components.indoor_voice.engines.endpointing import DATA_SATELLITE_PAUSES, pauses_for
+from testbed.assist import Microphone, async_voice_command, pipeline_named, vad_end_seconds
+from testbed.satellite_process import SatelliteProcess, wait_for
+from testbed.speech import espeak, pause, silence
 from tests.integration.conftest import satellite_entity_id
-from tests.satellite.satellite_process import SatelliteProcess, wait_for
-from tests.support.assist import Microphone, async_voice_command, pipeline_named, vad_end_seconds
-from tests.support.speech import espeak, pause, silence
 
 
 async def speak(hass: HomeAssistant, audio: bytes) -> tuple[list[PipelineEvent], Microphone]:

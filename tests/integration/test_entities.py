@@ -17,10 +17,10 @@ from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.indoor_voice.const import DOMAIN
+from testbed.assist import METADATA, microphone
+from testbed.engine_process import start_engine
+from testbed.speech import espeak, read_wav, silence
 from tests.integration.conftest import engine_entry
-from tests.support.assist import METADATA, microphone
-from tests.support.engine_process import start_engine
-from tests.support.speech import espeak, read_wav, silence
 
 STT = "stt.indoor_voice_engine_127_0_0_1_speech_to_text"
 TTS = "tts.indoor_voice_engine_127_0_0_1_text_to_speech"

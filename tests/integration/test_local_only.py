@@ -31,6 +31,10 @@ from custom_components.indoor_voice.assist_satellite import REFUSAL
 from custom_components.indoor_voice.compat import ENTRY_DONE, EntryResult
 from custom_components.indoor_voice.const import DOMAIN, PIPELINE_NAME
 from custom_components.indoor_voice.privacy.local_guard import async_non_local_stages
+from testbed.engine_process import EngineProcess
+from testbed.satellite_process import wait_for
+from testbed.speech import convert, silence
+from testbed.wyoming_client import sounds_like, transcribe
 from tests.conftest import StartSatellite
 from tests.integration.conftest import (
     add_satellite,
@@ -39,10 +43,6 @@ from tests.integration.conftest import (
     satellite_entity_id,
     speak,
 )
-from tests.satellite.satellite_process import wait_for
-from tests.support.engine_process import EngineProcess
-from tests.support.speech import convert, silence
-from tests.support.wyoming_client import sounds_like, transcribe
 
 
 class CloudSpeechToText(stt.SpeechToTextEntity):
@@ -209,10 +209,8 @@ async def test_a_satellite_refuses_to_stream_into_a_pipeline_that_leaves_the_hou
     )
 
     await speak(satellite, "hey jarvis, unlock the front door")
-    await wait_for(
-        lambda: len(satellite.speaker.audio) > 0 and not satellite.speaker.playing.exists(),
-        "the satellite to explain",
-    )
+    await wait_for(lambda: len(satellite.speaker.audio) > 0, "the satellite to explain")
+    await wait_for(lambda: not satellite.speaker.playing.exists(), "the explanation to end")
 
     assert CloudSpeechToText.heard == b""
     issue = ir.async_get(core).async_get_issue(DOMAIN, f"non_local_pipeline_{cloudy.id}")

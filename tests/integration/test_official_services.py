@@ -13,17 +13,17 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 
 from custom_components.indoor_voice.const import DOMAIN, PIPELINE_NAME
-from tests.support.assist import (
+from testbed.assist import (
     async_add_service,
     async_reply,
     async_voice_command,
     entity_of,
     pipeline_named,
 )
-from tests.support.engine_process import EngineProcess
+from testbed.engine_process import EngineProcess
+from testbed.speech import convert, espeak, read_wav, silence
+from testbed.wyoming_client import sounds_like, transcribe
 from tests.support.peer_process import start_piper, start_whisper
-from tests.support.speech import convert, espeak, read_wav, silence
-from tests.support.wyoming_client import sounds_like, transcribe
 
 
 # Per test: their free ports are picked here, and sockets are allowed only inside a test.

@@ -16,8 +16,8 @@ from custom_components.indoor_voice.const import (
     CONF_WAKE_WORD,
     PIPELINE_NAME,
 )
+from testbed.engine_process import EngineProcess
 from tests.integration.conftest import engine_entry
-from tests.support.engine_process import EngineProcess
 
 
 def _pipeline(hass: HomeAssistant) -> assist_pipeline.Pipeline:

@@ -35,10 +35,10 @@ from custom_components.indoor_voice.privacy.household import (
     DISCLOSURE_VERSION,
     Household,
 )
-from tests.support.assist import METADATA, async_reply, async_voice_command, microphone
-from tests.support.engine_process import EngineProcess
-from tests.support.speech import espeak, read_wav, silence
-from tests.support.wyoming_client import detect, transcribe
+from testbed.assist import METADATA, async_reply, async_voice_command, microphone
+from testbed.engine_process import EngineProcess
+from testbed.speech import espeak, read_wav, silence
+from testbed.wyoming_client import detect, transcribe
 
 SWITCH = "switch.indoor_voice_household_share_recordings_for_review"
 SENSOR = "sensor.indoor_voice_household_clips_waiting_for_review"

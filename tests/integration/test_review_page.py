@@ -16,8 +16,8 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator,
 
 from custom_components.indoor_voice.const import DOMAIN
 from custom_components.indoor_voice.privacy.review_panel import AUDIO_URL, PANEL_URL_PATH
+from testbed.speech import read_wav
 from tests.integration.test_privacy import SWITCH, _household, _share, _speak_to_stt
-from tests.support.speech import read_wav
 
 
 async def _clip_id(home: HomeAssistant, client: ClientSessionGenerator, user_id: str) -> str:

@@ -23,6 +23,10 @@ from custom_components.indoor_voice.const import CONF_KIND, DOMAIN, EntryKind
 from custom_components.indoor_voice.link import generate_identity
 from custom_components.indoor_voice.satellites.device import SatelliteDevice
 from custom_components.indoor_voice.satellites.identity import DATA_LINK_IDENTITY
+from testbed.engine_process import EngineProcess
+from testbed.satellite_process import SatelliteProcess, wait_for
+from testbed.speech import convert, espeak, silence
+from testbed.wyoming_client import sounds_like, transcribe
 from tests.conftest import StartSatellite
 from tests.integration.conftest import (
     add_satellite,
@@ -31,10 +35,6 @@ from tests.integration.conftest import (
     speak,
     zeroconf_info,
 )
-from tests.satellite.satellite_process import SatelliteProcess, wait_for
-from tests.support.engine_process import EngineProcess
-from tests.support.speech import convert, espeak, silence
-from tests.support.wyoming_client import sounds_like, transcribe
 
 COMMAND = "hey jarvis, turn on the kitchen light"
 

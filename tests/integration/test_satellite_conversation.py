@@ -21,6 +21,10 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.indoor_voice.const import PIPELINE_NAME
+from testbed.engine_process import EngineProcess
+from testbed.satellite_process import SatelliteProcess, wait_for
+from testbed.speech import convert, silence, wav_bytes
+from testbed.wyoming_client import sounds_like, transcribe
 from tests.conftest import StartSatellite
 from tests.integration.conftest import (
     add_satellite,
@@ -29,11 +33,7 @@ from tests.integration.conftest import (
     satellite_entity_id,
     speak,
 )
-from tests.satellite.satellite_process import SatelliteProcess, wait_for
-from tests.support.engine_process import EngineProcess
 from tests.support.sound_checks import CHIME_HZ, rms, tone_windows
-from tests.support.speech import convert, silence, wav_bytes
-from tests.support.wyoming_client import sounds_like, transcribe
 
 RATE = 22_050
 

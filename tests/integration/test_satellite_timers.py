@@ -12,13 +12,13 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from testbed.engine_process import EngineProcess
+from testbed.satellite_process import SatelliteProcess, wait_for
+from testbed.speech import convert, silence
+from testbed.wyoming_client import transcribe
 from tests.conftest import StartSatellite
 from tests.integration.conftest import add_satellite, speak
-from tests.satellite.satellite_process import SatelliteProcess, wait_for
-from tests.support.engine_process import EngineProcess
 from tests.support.sound_checks import rings
-from tests.support.speech import convert, silence
-from tests.support.wyoming_client import transcribe
 
 RATE = 22_050
 

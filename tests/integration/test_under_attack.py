@@ -12,12 +12,12 @@ from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.indoor_voice.const import PIPELINE_NAME
+from testbed.assist import async_reply, async_voice_command, pipeline_named
+from testbed.satellite_process import SatelliteProcess, wait_for
+from testbed.speech import espeak, silence
 from tests.integration.conftest import speak
 from tests.integration.test_satellite import COMMAND, _device, _entity, _record_states
-from tests.satellite.satellite_process import SatelliteProcess, wait_for
-from tests.support.assist import async_reply, async_voice_command, pipeline_named
 from tests.support.attack import Attack
-from tests.support.speech import espeak, silence
 
 
 async def test_the_light_turns_on_by_voice_while_strangers_crowd_engine_and_satellite(

@@ -7,8 +7,8 @@ from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.indoor_voice.const import PIPELINE_NAME
-from tests.support.assist import async_hey_jarvis_turn_on_the_kitchen_light, pipeline_named
-from tests.support.engine_process import EngineProcess
+from testbed.assist import async_hey_jarvis_turn_on_the_kitchen_light, pipeline_named
+from testbed.engine_process import EngineProcess
 
 
 def our_pipeline(hass: HomeAssistant) -> assist_pipeline.Pipeline:

@@ -8,11 +8,11 @@ from homeassistant.components import stt, tts, wake_word
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 
+from testbed.assist import METADATA, microphone
+from testbed.engine_process import EngineProcess
+from testbed.speech import convert, espeak, read_wav, silence
+from testbed.wyoming_client import sounds_like, transcribe
 from tests.integration.conftest import add_wyoming_integration
-from tests.support.assist import METADATA, microphone
-from tests.support.engine_process import EngineProcess
-from tests.support.speech import convert, espeak, read_wav, silence
-from tests.support.wyoming_client import sounds_like, transcribe
 
 
 async def _timed_chunks(pcm: bytes) -> AsyncIterator[tuple[bytes, int]]:

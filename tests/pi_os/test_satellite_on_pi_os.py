@@ -22,10 +22,10 @@ import pytest
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from testbed.processes import stop_group, wait_until_ready
+from testbed.satellite_process import FileMicrophone
+from testbed.speech import espeak, silence
 from tests.integration.conftest import add_satellite, satellite_entity_id
-from tests.satellite.satellite_process import FileMicrophone
-from tests.support.processes import stop_group, wait_until_ready
-from tests.support.speech import espeak, silence
 
 if "INDOOR_VOICE_PI_ROOT" not in os.environ:
     pytest.skip("scripts/pi-check runs this, in a root it makes", allow_module_level=True)

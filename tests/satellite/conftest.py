@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from testbed.satellite_process import SatelliteProcess
 from tests.conftest import StartSatellite
 
 from .home_assistant import HomeAssistant
-from .satellite_process import SatelliteProcess
 
 
 @pytest.fixture(autouse=True)

@@ -21,8 +21,7 @@ from indoor_voice_link import (
     generate_identity,
     pair,
 )
-
-from .satellite_process import WAIT, SatelliteProcess
+from testbed.satellite_process import WAIT, SatelliteProcess
 
 
 @dataclass

@@ -15,9 +15,9 @@ from wyoming.event import Event
 from indoor_voice_link import PairingRejected, RejectReason, pair
 from indoor_voice_link.connection import read_handshake_event, write_event
 from indoor_voice_link.tls import client_context
+from testbed.satellite_process import WAIT, SatelliteProcess
 
 from .home_assistant import HomeAssistant
-from .satellite_process import WAIT, SatelliteProcess
 
 WRONG_CODE = "ABCD-EFGH-IJKL-MNOP"
 _REFUSAL_LINES = re.compile(r"refus|handshake|did not complete", re.IGNORECASE)

@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.engine_process import MODELS, REPO
-from tests.support.processes import program_pythonpath
+from testbed.engine_process import MODELS, REPO
 
 SCRIPT = REPO / "scripts" / "install-satellite"
 CODE = re.compile(r"^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$")
@@ -28,7 +27,6 @@ def install(*args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         check=True,
         timeout=120,
-        env={**os.environ, "PYTHONPATH": program_pythonpath()},
     )
 
 

@@ -11,11 +11,11 @@ from wyoming.info import Info
 from wyoming.wake import Detect
 
 from indoor_voice_link.protocol import set_mute
-from tests.support.speech import espeak, silence
+from testbed.satellite_process import SatelliteProcess, led_command, wait_for
+from testbed.speech import espeak, silence
 
 from .conftest import StartSatellite
 from .home_assistant import HomeAssistant, Session
-from .satellite_process import SatelliteProcess, led_command, wait_for
 
 pytestmark = pytest.mark.models
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import subprocess
 import sys
 
-from tests.support.engine_process import REPO
-from tests.support.processes import PROGRAMS, program_pythonpath
+from testbed.engine_process import REPO
 
 
 def test_the_satellite_and_its_link_load_without_home_assistant(tmp_path: object) -> None:
@@ -24,7 +22,6 @@ def test_the_satellite_and_its_link_load_without_home_assistant(tmp_path: object
         text=True,
         check=True,
         cwd=str(tmp_path),  # the installed package, not the checkout on sys.path
-        env={**os.environ, "PYTHONPATH": str(PROGRAMS)},  # with the programs' own wyoming
     )
     loaded = json.loads(result.stdout)
     assert loaded["link"] == str(REPO / "custom_components/indoor_voice/link/__init__.py")
@@ -65,7 +62,6 @@ def test_a_small_piece_of_the_link_loads_no_tls() -> None:
         capture_output=True,
         text=True,
         check=True,
-        env={**os.environ, "PYTHONPATH": program_pythonpath()},
     )
     assert json.loads(result.stdout) == [
         "indoor_voice_link",

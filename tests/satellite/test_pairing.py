@@ -15,9 +15,9 @@ from indoor_voice_link import (
     pair,
 )
 from indoor_voice_satellite.pairing_limiter import FailureLimiter
+from testbed.satellite_process import SatelliteProcess
 
 from .home_assistant import HomeAssistant
-from .satellite_process import SatelliteProcess
 
 WRONG_CODE = "ABCD-EFGH-IJKL-MNOP"
 

@@ -9,10 +9,10 @@ import time
 
 import pytest
 
+from testbed.satellite_process import HERE, SatelliteProcess, wait_for
 from tests.conftest import StartSatellite
 
 from .home_assistant import HomeAssistant
-from .satellite_process import HERE, SatelliteProcess, wait_for
 
 STOP_DEADLINE = 1.0  # the promise; a stop takes about 0.2 s here
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from indoor_voice_satellite.stop_word import StopWord
-from tests.support.speech import espeak, silence
+from testbed.speech import espeak, silence
 
 CHUNK_BYTES = 2560
 VOICES = ("", "+f3", "+m3")  # espeak-ng's default voice of the language, a woman's, a man's

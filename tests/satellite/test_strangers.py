@@ -19,10 +19,10 @@ from indoor_voice_link import (
     pair,
 )
 from indoor_voice_link.tls import client_context, server_context
-from tests.support.speech import espeak, silence
+from testbed.satellite_process import WAIT, SatelliteProcess
+from testbed.speech import espeak, silence
 
 from .home_assistant import HomeAssistant
-from .satellite_process import WAIT, SatelliteProcess
 
 # What a stranger asks for: a description, then the audio.
 ASKING = (Describe().event(), RunSatellite().event())

@@ -11,12 +11,12 @@ from wyoming.audio import AudioChunk, AudioStart, AudioStop
 from wyoming.timer import TimerCancelled, TimerStarted
 
 from indoor_voice_link.protocol import chime, listen, set_volume
+from testbed.satellite_process import FileSpeaker, SatelliteProcess, led_command, wait_for
+from testbed.speech import espeak, silence
 from tests.support.sound_checks import CHIME_HZ, rings, rms, tone_windows
-from tests.support.speech import espeak, silence
 
 from .conftest import StartSatellite
 from .home_assistant import HomeAssistant, Session
-from .satellite_process import FileSpeaker, SatelliteProcess, led_command, wait_for
 
 pytestmark = pytest.mark.models
 

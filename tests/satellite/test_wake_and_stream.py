@@ -12,13 +12,13 @@ from wyoming.tts import Synthesize
 from wyoming.vad import VoiceStopped
 
 from indoor_voice_link.protocol import stand_down
-from tests.support.engine_process import EngineProcess
-from tests.support.speech import espeak, silence, wav_bytes
-from tests.support.wyoming_client import transcribe
+from testbed.engine_process import EngineProcess
+from testbed.satellite_process import SatelliteProcess, wait_for
+from testbed.speech import espeak, silence, wav_bytes
+from testbed.wyoming_client import transcribe
 
 from .conftest import StartSatellite
 from .home_assistant import HomeAssistant, Session
-from .satellite_process import SatelliteProcess, wait_for
 
 pytestmark = pytest.mark.models
 

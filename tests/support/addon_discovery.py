@@ -9,10 +9,10 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers.service_info.hassio import HassioServiceInfo
 
 from custom_components.indoor_voice.const import DOMAIN
-from tests.support.assist import async_hey_jarvis_turn_on_the_kitchen_light
+from testbed.assist import async_hey_jarvis_turn_on_the_kitchen_light
+from testbed.wyoming_client import describe
 from tests.support.container import EngineContainer
 from tests.support.supervisor import ADDON_HOST, TOKEN, FakeSupervisor
-from tests.support.wyoming_client import describe
 
 
 async def async_add_with_one_click_and_speak(

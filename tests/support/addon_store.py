@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from testbed.processes import REPO
 from tests.support.container import CONTAINER
-from tests.support.processes import REPO
 
 SUPERVISOR_BUILD = REPO / "scripts" / "supervisor-build"
 STAND_IN_BASE = "localhost/indoor-voice-base:bookworm"  # scripts/container base

@@ -10,8 +10,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.support.engine_process import READY
-from tests.support.processes import REPO, wait_until_ready
+from testbed.engine_process import READY
+from testbed.processes import REPO, programs_python, wait_until_ready
 
 CONTAINER = str(REPO / "scripts" / "container")
 # What podman itself puts into every container: the mount points of the files it manages.
@@ -51,8 +51,8 @@ def podman(*args: str) -> str:
 def describes(uri: str) -> bool:
     """The image's own health probe, run from outside: does `uri` answer `describe`?"""
     probe = subprocess.run(
-        [sys.executable, "-m", "indoor_voice_engine.healthcheck"],
-        env={**os.environ, "PYTHONPATH": str(REPO), "INDOOR_VOICE_URI": uri},
+        [programs_python(), "-m", "indoor_voice_engine.healthcheck"],
+        env={**os.environ, "INDOOR_VOICE_URI": uri},
         check=False,
     )
     return probe.returncode == 0

@@ -7,7 +7,7 @@ from typing import Any
 
 import aiohttp
 
-from tests.support.assist import CHUNK_BYTES
+from testbed.assist import CHUNK_BYTES
 
 
 class CommandFailed(Exception):

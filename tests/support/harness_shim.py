@@ -14,12 +14,17 @@ harness was built for it changes nothing.
 
 from __future__ import annotations
 
-import homeassistant  # noqa: F401 - imported for its side effect, before the harness
-from homeassistant.components import logger
+import importlib.util
 
 _MOVED = "_clear_logger_overwrites"
-if not hasattr(logger, _MOVED):
-    from homeassistant.components.logger import helpers
 
-    if hasattr(helpers, _MOVED):
-        setattr(logger, _MOVED, getattr(helpers, _MOVED))
+# The satellite's Python 3.11 session has neither Home Assistant nor its harness to bridge.
+if importlib.util.find_spec("homeassistant") is not None:
+    import homeassistant  # noqa: F401 - imported for its side effect, before the harness
+    from homeassistant.components import logger
+
+    if not hasattr(logger, _MOVED):
+        from homeassistant.components.logger import helpers
+
+        if hasattr(helpers, _MOVED):
+            setattr(logger, _MOVED, getattr(helpers, _MOVED))

@@ -18,8 +18,8 @@ from typing import Any
 
 import aiohttp
 
-from tests.support.engine_process import free_port
-from tests.support.processes import REPO, stop_group
+from testbed.engine_process import free_port
+from testbed.processes import REPO, stop_group
 
 # Only what the review page needs: the frontend (which brings auth, config, onboarding, the
 # websocket API, ...) and the core. No default_config: nothing that reaches the internet.

@@ -1,5 +1,5 @@
 """The official Wyoming services, wyoming-faster-whisper and wyoming-piper, as subprocesses
-on 127.0.0.1: from the venv scripts/setup makes (scripts/peers.py), offline, with the same
+on 127.0.0.1: from the venv scripts/setup makes (testbed/peers.py), offline, with the same
 models as our engine (tiny.en int8 beam 1; en_US-joe-medium)."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from scripts.peers import WHISPER_AND_PIPER, piper_args, whisper_args
-from tests.support.engine_process import EngineProcess, free_port, start_service
+from testbed.engine_process import EngineProcess, free_port, start_service
+from testbed.peers import WHISPER_AND_PIPER, piper_args, whisper_args
 
 READY = re.compile(r"\bReady\b")  # both log it once they serve
 

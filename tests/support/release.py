@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.support.processes import REPO
+from testbed.processes import REPO
 
 DIST_ENV = "INDOOR_VOICE_DIST"
 SERVING = re.compile(r"Serving HTTP on \S+ port (\d+)")

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from testbed.engine_process import MODELS
+from testbed.processes import REPO
 from tests.support.container import EngineContainer, free_port, start_container
-from tests.support.engine_process import MODELS
-from tests.support.processes import REPO
 
 ADDON_HOST = "indoor-voice-engine"  # the add-on's host name on the Supervisor's network
 TOKEN = "f3a6c0e1d2b4"  # noqa: S105 - a made-up Supervisor token

@@ -13,16 +13,20 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-# The engine and the satellite are programs of their own: they run with their own `wyoming`
-# (requirements/programs.txt, installed by scripts/setup into <venv>/programs), while the tests
-# and Home Assistant use the one the lane's Home Assistant pins.
-PROGRAMS = Path(sys.prefix) / "programs"
+REPO = Path(__file__).resolve().parents[1]
 
 
-def program_pythonpath() -> str:
-    """PYTHONPATH for a subprocess running the engine or the satellite from this checkout."""
-    return os.pathsep.join(str(p) for p in (PROGRAMS, REPO) if p.is_dir())
+def command(name: str) -> str:
+    """This project's command `name` (indoor-voice-engine, indoor-voice-satellite) beside the
+    interpreter running now. The engine and the satellite are programs of their own, with
+    their own `wyoming`: in a lane's venv (Home Assistant's) the commands start them in the
+    programs' venv (scripts/setup links them there), which has them too."""
+    return str(Path(sys.executable).with_name(name))
+
+
+def programs_python() -> str:
+    """The interpreter the engine and the satellite run with: their commands' own."""
+    return str(Path(command("indoor-voice-engine")).resolve().with_name("python"))
 
 
 def sandbox_env(sandbox: Path) -> dict[str, str]:
@@ -31,7 +35,6 @@ def sandbox_env(sandbox: Path) -> dict[str, str]:
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(sandbox / "home"),
         "TMPDIR": str(sandbox / "tmp"),
-        "PYTHONPATH": program_pythonpath(),
         "PYTHONDONTWRITEBYTECODE": "1",
         "LANG": "C.UTF-8",
     }

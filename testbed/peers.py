@@ -5,7 +5,7 @@ made once by `scripts/setup` (which runs this file) and used by the integration 
 (tests/support/peer_process.py) and by `scripts/bench`. A stamp makes a second run cheap.
 Standard library only: setup runs this before anything else is importable.
 
-Usage: python scripts/peers.py   (create or refresh the venv; quick when nothing changed)
+Usage: python testbed/peers.py   (create or refresh the venv; quick when nothing changed)
 """
 
 from __future__ import annotations

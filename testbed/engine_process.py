@@ -11,19 +11,18 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.support.processes import REPO, sandbox_env, wait_until_ready
+from testbed.processes import REPO, command, sandbox_env, wait_until_ready
 
 MODELS = REPO / ".models"
 STRACE = shutil.which("strace")
 _ADDRESS = re.compile(r'inet_addr\("([0-9.]+)"\)|inet_pton\(AF_INET6, "([0-9a-fA-F:.]+)"')
 READY = re.compile(r"Serving Wyoming on tcp://[^:]+:(\d+)")  # with the port it bound
-ENGINE = (sys.executable, "-m", "indoor_voice_engine")
+ENGINE = (command("indoor-voice-engine"),)
 
 
 def free_port() -> int:
@@ -169,7 +168,7 @@ def start_engine(
     name: str = "engine",
     timeout: float = 90,
 ) -> EngineProcess:
-    """Start `python -m indoor_voice_engine` and wait until it serves."""
+    """Start the engine (`indoor-voice-engine`) and wait until it serves."""
     argv = ["--threads=2", "--debug", *(f"--data-dir={d}" for d in data_dirs)]
     if offline:
         argv.append("--offline")

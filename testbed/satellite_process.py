@@ -4,27 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import itertools
 import json
 import os
 import re
 import shlex
 import signal
+import ssl
 import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indoor_voice_link import certificate_fingerprint
-from tests.support.engine_process import MODELS
-from tests.support.processes import sandbox_env, wait_until_ready
-from tests.support.speech import silence
+from testbed.engine_process import MODELS
+from testbed.processes import command, sandbox_env, wait_until_ready
+from testbed.speech import silence
 
 HERE = Path(__file__).parent
-# The satellite's interpreter: this one, or e.g. a Python 3.11 venv with the package installed,
-# as on Raspberry Pi OS.
-SATELLITE_PYTHON = os.environ.get("SATELLITE_PYTHON", sys.executable)
+SATELLITE = command("indoor-voice-satellite")
 READY = re.compile(r"Serving the Indoor Voice link on tcp://[^:]+:(\d+)")
 WAIT = 60.0  # a guard against hanging, never a measurement
 MIC_SPEED = 2.0  # the satellite counts audio, not seconds: twice real time changes nothing
@@ -102,6 +101,7 @@ class SatelliteProcess:
     speaker: FileSpeaker
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
+    env: dict[str, str] | None = None  # None: the sandbox's (HOME, TMPDIR, PATH, LANG)
     _logs: list[Path] = field(default_factory=list)
 
     host = "127.0.0.1"
@@ -116,32 +116,29 @@ class SatelliteProcess:
 
     @property
     def fingerprint(self) -> str:
-        return certificate_fingerprint((self.data_dir / "certificate.pem").read_bytes())
+        return _fingerprint((self.data_dir / "certificate.pem").read_text())
 
     @property
     def pinned_home_assistant(self) -> str | None:
         """The fingerprint of the Home Assistant this satellite is paired with."""
         pairing = json.loads((self.data_dir / "pairing.json").read_text())
         certificate = pairing["home_assistant_certificate"]
-        return certificate_fingerprint(certificate.encode()) if certificate else None
+        return _fingerprint(certificate) if certificate else None
 
     def command(self, *args: str) -> subprocess.CompletedProcess[str]:
         """A one-shot run with this data dir (--print-pairing-code, --pair)."""
         return subprocess.run(
-            [
-                SATELLITE_PYTHON,
-                "-m",
-                "indoor_voice_satellite",
-                f"--data-dir={self.data_dir}",
-                *args,
-            ],
+            [SATELLITE, f"--data-dir={self.data_dir}", *args],
             capture_output=True,
             text=True,
             check=True,
             cwd=self.sandbox / "cwd",
-            env=sandbox_env(self.sandbox),
+            env=self._env(),
             timeout=WAIT,
         )
+
+    def _env(self) -> dict[str, str]:
+        return sandbox_env(self.sandbox) if self.env is None else self.env
 
     def pairing_code(self) -> str:
         return self.command("--print-pairing-code").stdout.strip()
@@ -150,9 +147,7 @@ class SatelliteProcess:
         log = self.workdir / f"satellite-{len(self._logs)}.log"
         self._logs.append(log)
         argv = [
-            SATELLITE_PYTHON,
-            "-m",
-            "indoor_voice_satellite",
+            SATELLITE,
             f"--uri=tcp://{self.host}:{self.port}",
             f"--data-dir={self.data_dir}",
             f"--wake-model-dir={MODELS / 'wake'}",
@@ -167,7 +162,7 @@ class SatelliteProcess:
             self.process = subprocess.Popen(
                 argv,
                 cwd=self.sandbox / "cwd",
-                env=sandbox_env(self.sandbox),
+                env=self._env(),
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
@@ -204,6 +199,12 @@ class SatelliteProcess:
 
     def sandbox_files(self) -> list[Path]:
         return sorted(p for p in self.sandbox.rglob("*") if p.is_file())
+
+
+def _fingerprint(certificate_pem: str) -> str:
+    """SHA-256 of a certificate's DER form in hex, as the link pins it: computed here without
+    the link, which each test session imports under its own name, or not at all."""
+    return hashlib.sha256(ssl.PEM_cert_to_DER_cert(certificate_pem)).hexdigest()
 
 
 def led_command(record: Path, look: str) -> str:

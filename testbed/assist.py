@@ -1,7 +1,8 @@
 """Driving Home Assistant's Assist like a household does: a home with a kitchen light,
-speech services added through their config flows, a microphone, the spoken reply.
+speech services and satellites added through their config flows, a microphone, the spoken
+reply.
 
-Used by the integration tests and by scripts/bench's end-to-end figure.
+Used by the integration tests, scripts/bench's end-to-end figures and scripts/soak.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 
-from custom_components.indoor_voice.const import PIPELINE_NAME
-from tests.support.speech import RATE, convert, espeak, paced, read_wav, silence
-from tests.support.wyoming_client import sounds_like, transcribe
+from custom_components.indoor_voice.const import DOMAIN, PIPELINE_NAME
+from testbed.satellite_process import SatelliteProcess, wait_for
+from testbed.speech import RATE, convert, espeak, paced, read_wav, silence
+from testbed.wyoming_client import sounds_like, transcribe
 
 KITCHEN_LIGHT = "light.kitchen_light"
 CHUNK_BYTES = 320  # 10 ms of 16 kHz 16-bit mono: what satellites send at a time
@@ -69,6 +71,22 @@ async def async_add_service(hass: HomeAssistant, domain: str, host: str, port: i
     assert result["type"] is FlowResultType.CREATE_ENTRY, result
     entry: ConfigEntry = result["result"]
     await hass.async_block_till_done()
+    return entry
+
+
+async def add_satellite(hass: HomeAssistant, satellite: SatelliteProcess) -> ConfigEntry:
+    """What a household does: host and port, then the code the satellite shows."""
+    flow = await hass.config_entries.flow.async_init(DOMAIN, context={"source": "user"})
+    result = await hass.config_entries.flow.async_configure(
+        flow["flow_id"], {CONF_HOST: satellite.host, CONF_PORT: satellite.port}
+    )
+    assert result["type"] is FlowResultType.FORM and result["step_id"] == "pair"
+    code = await hass.async_add_executor_job(satellite.pairing_code)
+    result = await hass.config_entries.flow.async_configure(flow["flow_id"], {"pairing_code": code})
+    assert result["type"] is FlowResultType.CREATE_ENTRY, result
+    entry: ConfigEntry = result["result"]
+    await hass.async_block_till_done()
+    await wait_for(lambda: entry.runtime_data.connected, "the satellite to connect")
     return entry
 
 
