@@ -140,7 +140,7 @@ async def test_the_wheel_serves_wyoming_from_an_empty_folder(
     port = installed_engine
     info = await describe("127.0.0.1", port)
     assert {p.version for p in (*info.asr, *info.tts, *info.wake)} == {distributions.version}
-    assert [m.name for p in info.asr for m in p.models] == ["tiny.en"]
+    assert [m.name for p in info.asr for m in p.models] == ["tiny.en", "base"]
 
     heard = await transcribe("127.0.0.1", port, espeak("turn on the kitchen light"))
     assert sounds_like(heard, "turn on the kitchen light"), heard

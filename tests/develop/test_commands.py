@@ -65,7 +65,7 @@ async def test_the_engine_command_serves(tmp_path: Path) -> None:
         info = await describe("127.0.0.1", port)
     finally:
         await asyncio.to_thread(stop_group, engine, 20)
-    assert [model.name for asr in info.asr for model in asr.models] == ["tiny.en"]
+    assert [model.name for asr in info.asr for model in asr.models] == ["tiny.en", "base"]
     assert [voice.name for tts in info.tts for voice in tts.voices] == ["en_US-joe-medium"]
     assert info.wake
 
