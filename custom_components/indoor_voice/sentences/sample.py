@@ -54,9 +54,11 @@ def sample_commands(
 
 
 def _plainest_first(sampler: _Sampler, group: list[Template]) -> list[list[Template]]:
-    """Templates with one name or area of the home first: "turn on {name}" before
-    "turn on {name} in {area}"."""
-    one = [t for t in group if sampler.home_slots(t.sentence) == 1]
+    """Templates with one name or area of the home first, the fewest words first: "turn on
+    {name}" before "turn on {name} light" and "turn on {name} in {area}"."""
+    one = sorted(
+        (t for t in group if sampler.home_slots(t.sentence) == 1), key=sampler.plain_length
+    )
     return [one, [t for t in group if t not in one]]
 
 
@@ -85,10 +87,17 @@ class _Sampler:
             rule = self._templates.rules.get(node.name)
             return self.home_slots(rule, depth + 1) if rule is not None else 0
         if isinstance(node, Alt):
-            return 0 if node.optional else self.home_slots(node.items[0], depth + 1)
+            if node.optional or not node.items:
+                return 0
+            return min(self.home_slots(item, depth + 1) for item in node.items)
         if isinstance(node, Seq | Perm):
             return sum(self.home_slots(item, depth + 1) for item in node.items)
         return 0
+
+    def plain_length(self, template: Template) -> int:
+        """How many words the template says around its slots."""
+        parts = self._parts(template.sentence, template.domains, 0)
+        return len("".join(p[0] for p in parts if len(p) == 1).split())
 
     def expand(self, template: Template) -> Iterator[str]:
         """The template with each value of its first varying slot, the plainest words else."""
@@ -98,19 +107,44 @@ class _Sampler:
             if text:
                 yield text[0].upper() + text[1:] + "."
 
-    def _parts(self, node: Node, domains: frozenset[str], depth: int) -> list[list[str]]:
+    def _before_a_name(self, rest: tuple[Node, ...], depth: int) -> bool:
+        """Whether the next thing said (spaces aside) is a name of the home."""
+        for item in rest:
+            if isinstance(item, Text) and not item.text.strip():
+                continue
+            node = item
+            while isinstance(node, Rule) and depth < MAX_DEPTH:
+                rule = self._templates.rules.get(node.name)
+                if rule is None:
+                    return False
+                node, depth = rule, depth + 1
+            if isinstance(node, Seq) and node.items:
+                return self._before_a_name(node.items, depth + 1)
+            return isinstance(node, Slot) and node.name in self._values
+        return False
+
+    def _parts(
+        self, node: Node, domains: frozenset[str], depth: int, *, say_optional: bool = False
+    ) -> list[list[str]]:
         """The node as pieces, each piece a list of ways to say it (one unless it is a slot)."""
         if depth > MAX_DEPTH:
             return [[""]]
         if isinstance(node, Text):
             return [[node.text]]
         if isinstance(node, Seq | Perm):
-            return [p for item in node.items for p in self._parts(item, domains, depth + 1)]
+            parts = []
+            for index, item in enumerate(node.items):
+                # The optional word right before a name is its article: "[the] {name}".
+                said = self._before_a_name(node.items[index + 1 :], depth)
+                parts.extend(self._parts(item, domains, depth + 1, say_optional=said))
+            return parts
         if isinstance(node, Alt):
             sayable = [i for i in node.items if fillable(i, self._templates, self._values, domains)]
-            if node.optional or not sayable:
+            if (node.optional and not say_optional) or not sayable:
                 return [[""]]
-            return self._parts(sayable[0], domains, depth + 1)
+            # The choice with the fewest names: "(<area> <name>|<name> [in <area>])" → <name>
+            plainest = min(sayable, key=lambda item: self.home_slots(item, depth + 1))
+            return self._parts(plainest, domains, depth + 1)
         if isinstance(node, Rule):
             rule = self._templates.rules.get(node.name)
             return self._parts(rule, domains, depth + 1) if rule is not None else [[""]]
