@@ -30,6 +30,7 @@ from .privacy.review_panel import async_register as async_register_review_panel
 from .satellites.arbiter import DATA_ARBITER, WakeArbiter
 from .satellites.device import SatelliteConfigEntry, SatelliteDevice
 from .satellites.identity import DATA_LINK_IDENTITY, LinkIdentity
+from .sentences.home import DATA_HOME_SENTENCES, HomeSentences
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     hass.data[DATA_GUARD] = LocalGuard(hass)
     hass.data[DATA_ARBITER] = WakeArbiter()
     hass.data[DATA_SATELLITE_PAUSES] = SatellitePauses()
+    hass.data[DATA_HOME_SENTENCES] = HomeSentences(hass)
     async_register_review_api(hass)
     await async_register_review_panel(hass)
     return True
