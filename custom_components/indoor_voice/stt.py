@@ -40,6 +40,8 @@ from .engines.endpointing import (
     request_data,
 )
 from .engines.entity import EngineEntity
+from .engines.stream_start import DATA_WAKE_WORD_STREAMS
+from .engines.stream_start import request_data as stream_start_data
 from .engines.vocabulary import async_home_vocabulary
 from .privacy.household import DATA_HOUSEHOLD
 from .wav import seconds_of
@@ -113,6 +115,7 @@ class IndoorVoiceSpeechToText(EngineEntity, stt.SpeechToTextEntity):
     ) -> stt.SpeechResult:
         # A satellite of ours handed over its "finished speaking" choice; others: the default.
         pauses = self.hass.data[DATA_SATELLITE_PAUSES].take(self.entity_id)
+        after_wake_word = self.hass.data[DATA_WAKE_WORD_STREAMS].take(self.entity_id)
         request = Transcribe(language=metadata.language).event()
         vocabulary = async_home_vocabulary(self.hass, metadata.language)
         request.data["transcript_names"] = vocabulary.names
@@ -121,6 +124,7 @@ class IndoorVoiceSpeechToText(EngineEntity, stt.SpeechToTextEntity):
         )
         request.data["candidates"] = vocabulary.commands
         request.data.update(request_data(pauses))
+        request.data.update(stream_start_data(after_wake_word))
         language = metadata.language
 
         async def is_command(text: str) -> bool:
