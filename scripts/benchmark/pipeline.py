@@ -22,7 +22,7 @@ import math
 import tempfile
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from homeassistant import loader
@@ -64,6 +64,25 @@ _LABEL = "end to end via HA pipeline (end of speech → first reply audio)"
 SET_NAMES = tuple(SETS)
 
 
+STAGE_EVENTS = ("stt-end", "intent-end", "tts-end")
+PHASES = {  # where the time between the end of speech and the first reply audio goes
+    "end of speech → transcript": ("speech_end", "stt-end"),
+    "transcript → intent done": ("stt-end", "intent-end"),
+    "intent done → reply stream set": ("intent-end", "tts-end"),
+    "reply stream set → first audio": ("tts-end", "first_audio"),
+}
+
+
+def phases(speech_end: float, first_audio: float, stages: dict[str, float]) -> dict[str, float]:
+    """Seconds spent in each of PHASES (those whose ends were both seen)."""
+    at = {"speech_end": speech_end, "first_audio": first_audio, **stages}
+    return {
+        name: at[end] - at[start]
+        for name, (start, end) in PHASES.items()
+        if start in at and end in at and not math.isnan(at[end] - at[start])
+    }
+
+
 @dataclass
 class Run:
     """One command through one pipeline."""
@@ -72,12 +91,18 @@ class Run:
     first_audio: float = math.nan  # ... when the first byte of reply audio arrived
     done: bool = False  # understood and carried out, without an error
     failed: bool = False  # the pipeline reported an error
+    # perf_counter at the pipeline's stage events (stt-end, intent-end, tts-end), for PHASES
+    stages: dict[str, float] = field(default_factory=dict)
     cut_off: bool = True  # until the last audible chunk was taken
     text: str = ""  # what speech-to-text heard
 
     @property
     def latency(self) -> float:
         return self.first_audio - self.speech_end
+
+    @property
+    def phases(self) -> dict[str, float]:
+        return phases(self.speech_end, self.first_audio, self.stages)
 
 
 async def end_to_end_rows(
@@ -164,6 +189,8 @@ async def run_command(hass: HomeAssistant, pipeline_id: str, command: Clip) -> R
 
     def on_event(event: PipelineEvent) -> None:
         data = event.data or {}
+        if event.type.value in STAGE_EVENTS:
+            run.stages[event.type.value] = time.perf_counter()
         if event.type is PipelineEventType.RUN_START:
             token = data["tts_output"]["token"]
             readers.append(hass.async_create_task(_listen(hass, token, run)))

@@ -76,7 +76,7 @@ from .corpus import (
 )
 from .household import Command, async_prepare, carried_out
 from .paths import BENCH
-from .pipeline import run_command
+from .pipeline import PHASES, STAGE_EVENTS, phases, run_command
 from .scoring import normalize, percentile
 
 TAP = Path(__file__).with_name("tap.py")
@@ -116,6 +116,8 @@ class SatelliteRun:
     reply_bytes: int = 0
     pipeline_latency: float = math.nan  # the same command through the pipeline alone
     pipeline_carried_out: bool = False
+    phases: dict[str, float] = field(default_factory=dict)  # pipeline.PHASES, seconds
+    pipeline_phases: dict[str, float] = field(default_factory=dict)
 
     @property
     def latency(self) -> float:
@@ -295,7 +297,7 @@ async def measure(quick: bool, progress: Callable[[str], None]) -> SatelliteFigu
                 else:
                     run = await _say(house, taps, command, voice, pcm)
                     direct = await _through_pipeline(house.hass, pipeline_id, command, alone)
-                run.pipeline_latency, run.pipeline_carried_out = direct
+                run.pipeline_latency, run.pipeline_carried_out, run.pipeline_phases = direct
                 runs.append(run)
                 progress(
                     f"satellite {index + 1}/{len(said)}: {voice} {command.text!r}: "
@@ -313,12 +315,13 @@ async def measure(quick: bool, progress: Callable[[str], None]) -> SatelliteFigu
 
 async def _through_pipeline(
     hass: HomeAssistant, pipeline_id: str, command: Command, clip: Clip
-) -> tuple[float, bool]:
-    """The command alone through our pipeline: its latency and whether it was carried out."""
+) -> tuple[float, bool, dict[str, float]]:
+    """The command alone through our pipeline: its latency, whether it was carried out, and
+    where its time went."""
     await asyncio.sleep(QUIET_SECONDS)
     await async_prepare(hass, command)
     run = await run_command(hass, pipeline_id, clip)
-    return run.latency, run.done and carried_out(hass, command)
+    return run.latency, run.done and carried_out(hass, command), run.phases
 
 
 async def _say(house: House, taps: Taps, command: Command, voice: str, pcm: bytes) -> SatelliteRun:
@@ -359,7 +362,8 @@ async def _say(house: House, taps: Taps, command: Command, voice: str, pcm: byte
     if reply := taps.speaker_after(run.said_at):
         run.first_audio = reply[0][0]
         run.reply_bytes = sum(n for _, n in reply)
-    run.transcript, run.response = _what_home_assistant_heard(hass, runs_before)
+    run.transcript, run.response, stages = _what_home_assistant_heard(hass, runs_before)
+    run.phases = phases(run.speech_end, run.first_audio, stages)
     return run
 
 
@@ -384,21 +388,27 @@ def _pipeline_runs(hass: HomeAssistant) -> dict[str, Any]:
 
 def _what_home_assistant_heard(
     hass: HomeAssistant, before: set[str]
-) -> tuple[str | None, str | None]:
-    """The transcript and the intent's response type (or the error) of the new run."""
+) -> tuple[str | None, str | None, dict[str, float]]:
+    """The transcript, the intent's response type (or the error) of the new run, and when
+    its stage events came (time.monotonic(), the taps' clock)."""
     transcript = response = None
+    stages: dict[str, float] = {}
+    wall_to_monotonic = time.monotonic() - time.time()
     for run_id, debug in _pipeline_runs(hass).items():
         if run_id in before:
             continue
         for event in debug.events:
             data = event.data or {}
+            if event.type.value in STAGE_EVENTS:
+                at = datetime.datetime.fromisoformat(event.timestamp).timestamp()
+                stages[event.type.value] = at + wall_to_monotonic
             if event.type is PipelineEventType.STT_END:
                 transcript = data.get("stt_output", {}).get("text")
             elif event.type is PipelineEventType.INTENT_END:
                 response = data.get("intent_output", {}).get("response", {}).get("response_type")
             elif event.type is PipelineEventType.ERROR:
                 response = f"error {data.get('code')}"
-    return transcript, response
+    return transcript, response, stages
 
 
 def _load() -> str:
@@ -434,6 +444,12 @@ def report(figures: SatelliteFigures) -> list[str]:
         f"idle; load {f.load}): " + _verdict(p95 <= SATELLITE_P95_SECONDS),
         "  every command carried out, none said twice: "
         + _verdict(all(r.carried_out and not r.said_twice for r in f.runs)),
+        "  where the time goes (median ms, satellite / pipeline alone): "
+        + "; ".join(
+            f"{name} {_median_ms(f.runs, name, 'phases')} / "
+            f"{_median_ms(f.runs, name, 'pipeline_phases')}"
+            for name in PHASES
+        ),
     ]
     for r in f.runs:
         latency = "-" if math.isnan(r.latency) else f"{r.latency * 1000:.0f} ms"
@@ -448,3 +464,8 @@ def report(figures: SatelliteFigures) -> list[str]:
 
 def _verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
+
+
+def _median_ms(runs: list[SatelliteRun], phase: str, which: str) -> str:
+    values = [getattr(r, which)[phase] for r in runs if phase in getattr(r, which)]
+    return f"{percentile(values, 50) * 1000:.0f}" if values else "-"
