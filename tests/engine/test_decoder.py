@@ -53,15 +53,15 @@ def _count_encodes(decoder: Decoder, monkeypatch: pytest.MonkeyPatch) -> list[in
 def test_a_stream_said_to_start_at_a_wake_word_is_decoded_once(
     decoder: Decoder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """en-gb "switch off the kitchen light" from where the satellite streams it: over the short
-    window without silence first, Whisper says it twice and it is decoded again; told that the
-    stream starts at a wake word, the decoder puts the silence first and decodes it once."""
-    audio = _after_wake("hey jarvis, switch off the kitchen light", "en-gb", 0.9)
+    """en-gb-scotland "switch on the kitchen light" from where the satellite streams it: over
+    the short window without silence first, Whisper says it twice and it is decoded again;
+    told that the stream starts at a wake word, the decoder puts the silence first and
+    decodes it once."""
+    audio = _after_wake("hey jarvis, switch on the kitchen light", "en-gb-scotland", 0.9)
     encodes = _count_encodes(decoder, monkeypatch)
 
     _, told = decoder.transcribe(audio, "en", "Kitchen Light.", 1, after_wake_word=True)
-    assert told.lower().count("switch off") == 1, told  # said once (tiny.en mishears "kitchen")
-    assert told.lower().rstrip(".").endswith("light"), told
+    assert told.lower().rstrip(".") == "switch on the kitchen light"
     assert len(encodes) == 1
 
     encodes.clear()
