@@ -21,6 +21,7 @@ from .const import DOMAIN, EntryKind
 from .engines.coordinator import EngineConfigEntry, EngineCoordinator, offered_platforms
 from .engines.endpointing import DATA_SATELLITE_PAUSES, SatellitePauses
 from .engines.pipeline import async_ensure_pipeline
+from .engines.stream_start import DATA_WAKE_WORD_STREAMS, WakeWordStreams
 from .entries import HOUSEHOLD_UNIQUE_ID, is_satellite, kind_of
 from .logs import quiet_what_is_not_news
 from .privacy.household import DATA_HOUSEHOLD, Household
@@ -59,6 +60,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     hass.data[DATA_ARBITER] = WakeArbiter()
     hass.data[DATA_SATELLITE_PAUSES] = SatellitePauses()
     hass.data[DATA_HOME_SENTENCES] = HomeSentences(hass)
+    hass.data[DATA_WAKE_WORD_STREAMS] = WakeWordStreams()
     async_register_review_api(hass)
     await async_register_review_panel(hass)
     return True

@@ -38,6 +38,7 @@ from wyoming.wake import Detect
 
 from . import link
 from .engines.endpointing import DATA_SATELLITE_PAUSES, pauses_for
+from .engines.stream_start import DATA_WAKE_WORD_STREAMS
 from .entries import entity_id_of
 from .privacy.local_guard import DATA_GUARD, REFUSAL, Stage, async_non_local_stages
 from .satellites import pipeline_run
@@ -84,6 +85,7 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
         self._turns = Turns()
         self._timers: SatelliteTimers | None = None
         self._stt_entity_id: str | None = None  # of the run in progress
+        self._after_wake_word = False  # the run in progress streams from a wake word
 
     async def async_added_to_hass(self) -> None:
         await super().async_added_to_hass()
@@ -178,6 +180,7 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
                 )
                 await self._link.send(link.protocol.stand_down())
                 return
+            self._after_wake_word = hearing is not None
             await self.async_accept_pipeline_from_satellite(
                 audio_stream=self._command_stream(),
                 start_stage=pipeline_run.start_stage(run),
@@ -240,8 +243,11 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
             state = self.hass.states.get(select) if select else None
             pauses = pauses_for(state.state if state else "default")
             self.hass.data[DATA_SATELLITE_PAUSES].hand_over(self._stt_entity_id, pauses)
+            if self._after_wake_word:  # the engine then hears the command once (stream_start.py)
+                self.hass.data[DATA_WAKE_WORD_STREAMS].hand_over(self._stt_entity_id)
         elif event.type is PipelineEventType.RUN_END and self._stt_entity_id is not None:
             self.hass.data[DATA_SATELLITE_PAUSES].withdraw(self._stt_entity_id)
+            self.hass.data[DATA_WAKE_WORD_STREAMS].withdraw(self._stt_entity_id)
             self._stt_entity_id = None
 
     # -- sound out ---------------------------------------------------------------------

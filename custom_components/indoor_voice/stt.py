@@ -42,6 +42,8 @@ from .engines.endpointing import (
     request_data,
 )
 from .engines.entity import EngineEntity
+from .engines.stream_start import DATA_WAKE_WORD_STREAMS
+from .engines.stream_start import request_data as stream_start_data
 from .privacy.household import DATA_HOUSEHOLD
 from .sentences.home import DATA_HOME_SENTENCES
 from .wav import seconds_of
@@ -115,6 +117,7 @@ class IndoorVoiceSpeechToText(EngineEntity, stt.SpeechToTextEntity):
     ) -> stt.SpeechResult:
         # A satellite of ours handed over its "finished speaking" choice; others: the default.
         pauses = self.hass.data[DATA_SATELLITE_PAUSES].take(self.entity_id)
+        after_wake_word = self.hass.data[DATA_WAKE_WORD_STREAMS].take(self.entity_id)
         request = Transcribe(language=metadata.language).event()
         language = metadata.language
         home = await self.hass.data[DATA_HOME_SENTENCES].async_commands(language)
@@ -124,6 +127,7 @@ class IndoorVoiceSpeechToText(EngineEntity, stt.SpeechToTextEntity):
         )
         request.data["candidates"] = home.commands
         request.data.update(request_data(pauses))
+        request.data.update(stream_start_data(after_wake_word))
 
         async def recognizes(text: str) -> bool:
             return await async_is_complete_command(self.hass, text, language)
