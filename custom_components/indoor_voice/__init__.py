@@ -20,7 +20,7 @@ from .config_flow import IndoorVoiceConfigFlow
 from .const import DOMAIN, EntryKind
 from .engines.coordinator import EngineConfigEntry, EngineCoordinator, offered_platforms
 from .engines.endpointing import DATA_SATELLITE_PAUSES, SatellitePauses
-from .engines.pipeline import async_ensure_pipeline
+from .engines.pipeline import async_ensure_pipeline, async_follow_language
 from .entries import HOUSEHOLD_UNIQUE_ID, is_satellite, kind_of
 from .logs import quiet_what_is_not_news
 from .privacy.household import DATA_HOUSEHOLD, Household
@@ -57,6 +57,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     hass.data[DATA_GUARD] = LocalGuard(hass)
     hass.data[DATA_ARBITER] = WakeArbiter()
     hass.data[DATA_SATELLITE_PAUSES] = SatellitePauses()
+    async_follow_language(hass)
     async_register_review_api(hass)
     await async_register_review_panel(hass)
     return True

@@ -1,0 +1,191 @@
+"""A household that speaks German, French, Spanish, Dutch or Italian gets the Indoor Voice
+(local) pipeline in Home Assistant's language, speaks to it in that language and the home
+does what it was asked; a language the pipeline cannot be in is a repair, never a silent
+English pipeline; and when the household changes Home Assistant's language, the pipeline
+follows.
+
+The engine is the real one with real models; its voices of these languages come from a
+loopback mirror (testbed/voice_mirror.py: no such Piper voice installs here) and are
+downloaded and verified the first time a reply is spoken.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import pytest
+import pytest_socket
+from homeassistant.components import tts
+from homeassistant.components.assist_pipeline import (
+    PipelineEventType,
+    PipelineStage,
+    async_get_pipelines,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import area_registry as ar
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import issue_registry as ir
+
+from custom_components.indoor_voice.const import DOMAIN, PIPELINE_NAME
+from custom_components.indoor_voice.engines.language import UNSUPPORTED_LANGUAGE_ISSUE
+from testbed.assist import async_reply, async_setup_kitchen, async_voice_command, pipeline_named
+from testbed.engine_process import MODELS, EngineProcess, start_engine
+from testbed.speech import espeak, read_wav, silence
+from testbed.voice_mirror import VOICES, voice_mirror
+from tests.integration.conftest import engine_entry
+
+# The kitchen in each language, and a command to switch its light on (and off, in German),
+# in the words of Home Assistant's own sentences for the language.
+KITCHEN = {"de": "Küche", "fr": "Cuisine", "es": "Cocina", "nl": "Keuken", "it": "Cucina"}
+LIGHT_ON = {
+    "de": "Mach das Licht in der Küche an",
+    "fr": "Allume la lumière de la cuisine",
+    "es": "Enciende la luz de la cocina",
+    "nl": "Zet het licht in de keuken aan",
+    "it": "Accendi la luce della cucina",
+}
+GERMAN_LIGHT_OFF = "Mach das Licht in der Küche aus"
+
+
+@pytest.fixture(scope="module")
+def multilingual_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EngineProcess]:
+    """The engine, online but only to a loopback mirror with a voice of each language."""
+    workdir = tmp_path_factory.mktemp("multilingual-engine")
+    # The harness allows sockets only inside a test; the mirror's server is made here, once
+    # (it serves while the tests run, when loopback is allowed).
+    with contextlib.ExitStack() as stack:
+        pytest_socket.enable_socket()
+        try:
+            voices = stack.enter_context(voice_mirror(workdir, sorted(VOICES)))
+        finally:
+            pytest_socket.disable_socket(allow_unix_socket=True)
+        engine = start_engine(
+            workdir, f"--piper-voices={voices}", data_dirs=(workdir / "data", MODELS), offline=False
+        )
+        yield engine
+        engine.stop()
+    assert not engine.non_loopback_attempts(), engine.non_loopback_attempts()
+
+
+async def _household(hass: HomeAssistant, language: str, engine: EngineProcess) -> str:
+    """Home Assistant in `language` before the engine is added; a light in the kitchen."""
+    hass.config.language = language
+    light = await async_setup_kitchen(hass)
+    area = ar.async_get(hass).async_create(KITCHEN.get(language, "Kitchen"))
+    er.async_get(hass).async_update_entity(light, area_id=area.id)
+    entry = engine_entry(engine)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return light
+
+
+async def _say(hass: HomeAssistant, language: str, text: str) -> dict[PipelineEventType, dict]:
+    """espeak-ng's voice of `language` says `text` into the pipeline; its events by type."""
+    audio = silence(0.5) + espeak(text, voice=language) + silence(2.0)
+    events = await async_voice_command(
+        hass,
+        pipeline_named(hass, PIPELINE_NAME).id,
+        audio,
+        PipelineStage.STT,
+        tts_audio_output={tts.ATTR_PREFERRED_FORMAT: "wav"},
+    )
+    by_type = {e.type: e.data or {} for e in events}
+    assert PipelineEventType.ERROR not in by_type, by_type.get(PipelineEventType.ERROR)
+    return by_type
+
+
+async def test_a_german_household_gets_its_pipeline_in_german(
+    core: HomeAssistant, multilingual_engine: EngineProcess
+) -> None:
+    await _household(core, "de", multilingual_engine)
+    pipeline = pipeline_named(core, PIPELINE_NAME)
+    assert (pipeline.language, pipeline.conversation_language) == ("de", "de")
+    assert (pipeline.stt_language, pipeline.tts_language) == ("de", "de_DE")
+    assert pipeline.tts_voice is None  # the engine's own German voice, until one is picked
+    assert ir.async_get(core).async_get_issue(DOMAIN, UNSUPPORTED_LANGUAGE_ISSUE) is None
+
+
+async def test_a_german_household_switches_the_kitchen_light_on_and_off(
+    core: HomeAssistant, multilingual_engine: EngineProcess
+) -> None:
+    """espeak-ng's German voice; Home Assistant's German sentences; a German reply, spoken
+    by the German voice the engine downloads the first time."""
+    light = await _household(core, "de", multilingual_engine)
+    heard = await _say(core, "de", LIGHT_ON["de"])
+    assert core.states.get(light).state == "on", heard[PipelineEventType.STT_END]
+    reply = await async_reply(core, heard[PipelineEventType.TTS_END]["tts_output"]["token"])
+    pcm, *_ = read_wav(reply)
+    assert len(pcm) > 0
+    await _say(core, "de", GERMAN_LIGHT_OFF)
+    assert core.states.get(light).state == "off"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Whisper base hears espeak-ng's French, Spanish, Dutch and Italian too poorly to "
+    "be understood without the home's commands in the language as candidates, which the "
+    "integration does not send yet (engines/vocabulary.py has English ones only)",
+)
+@pytest.mark.parametrize("language", ["fr", "es", "nl", "it"])
+async def test_a_command_in_the_households_language_acts_on_the_home(
+    core: HomeAssistant, multilingual_engine: EngineProcess, language: str
+) -> None:
+    light = await _household(core, language, multilingual_engine)
+    pipeline = pipeline_named(core, PIPELINE_NAME)
+    assert (pipeline.conversation_language, pipeline.stt_language) == (language, language)
+    heard = await _say(core, language, LIGHT_ON[language])
+    assert core.states.get(light).state == "on", heard[PipelineEventType.STT_END]
+
+
+async def test_a_language_home_assistant_cannot_understand_is_a_repair(
+    core: HomeAssistant, engine_process: EngineProcess
+) -> None:
+    """Latin: Whisper knows it, Home Assistant's assistant has no sentences for it."""
+    await _household(core, "la", engine_process)
+    assert PIPELINE_NAME not in _pipelines(core)
+    issue = ir.async_get(core).async_get_issue(DOMAIN, UNSUPPORTED_LANGUAGE_ISSUE)
+    assert issue is not None
+    assert issue.translation_key == "language_without_intents"
+    assert issue.translation_placeholders == {"language": "la"}
+
+
+async def test_a_language_the_engine_has_no_voice_for_offline_is_a_repair(
+    core: HomeAssistant, engine_process: EngineProcess
+) -> None:
+    """The shared engine runs offline with only an English voice: no German pipeline that
+    would answer in English."""
+    await _household(core, "de", engine_process)
+    assert PIPELINE_NAME not in _pipelines(core)
+    issue = ir.async_get(core).async_get_issue(DOMAIN, UNSUPPORTED_LANGUAGE_ISSUE)
+    assert issue is not None and issue.translation_key == "language_without_voice"
+
+
+async def test_the_pipeline_follows_home_assistants_language(
+    core: HomeAssistant, multilingual_engine: EngineProcess
+) -> None:
+    await _household(core, "en", multilingual_engine)
+    assert pipeline_named(core, PIPELINE_NAME).stt_language == "en"
+    await core.config.async_update(language="de")
+    await core.async_block_till_done()
+    pipeline = pipeline_named(core, PIPELINE_NAME)
+    assert (pipeline.language, pipeline.conversation_language) == ("de", "de")
+    assert (pipeline.stt_language, pipeline.tts_language) == ("de", "de_DE")
+
+    # A language it cannot be in: the household is told, and the pipeline stays German.
+    await core.config.async_update(language="la")
+    await core.async_block_till_done()
+    assert pipeline_named(core, PIPELINE_NAME).language == "de"
+    issue = ir.async_get(core).async_get_issue(DOMAIN, UNSUPPORTED_LANGUAGE_ISSUE)
+    assert issue is not None and issue.translation_placeholders == {"language": "la"}
+
+    # Back to one it can: the repair goes, and the pipeline follows.
+    await core.config.async_update(language="fr")
+    await core.async_block_till_done()
+    assert pipeline_named(core, PIPELINE_NAME).stt_language == "fr"
+    assert ir.async_get(core).async_get_issue(DOMAIN, UNSUPPORTED_LANGUAGE_ISSUE) is None
+
+
+def _pipelines(hass: HomeAssistant) -> list[str]:
+    return [p.name for p in async_get_pipelines(hass)]
