@@ -11,29 +11,28 @@ downloaded and verified the first time a reply is spoken.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
-
 import pytest
-import pytest_socket
 from homeassistant.components import tts
 from homeassistant.components.assist_pipeline import (
     PipelineEventType,
     PipelineStage,
     async_get_pipelines,
 )
+from homeassistant.components.assist_pipeline.pipeline import KEY_ASSIST_PIPELINE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import area_registry as ar
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.indoor_voice.const import DOMAIN, PIPELINE_NAME
 from custom_components.indoor_voice.engines.language import UNSUPPORTED_LANGUAGE_ISSUE
 from testbed.assist import async_reply, async_setup_kitchen, async_voice_command, pipeline_named
-from testbed.engine_process import MODELS, EngineProcess, start_engine
+from testbed.engine_process import EngineProcess
+from testbed.satellite_process import wait_for
 from testbed.speech import espeak, read_wav, silence
-from testbed.voice_mirror import VOICES, voice_mirror
-from tests.integration.conftest import engine_entry
+from tests.conftest import StartSatellite
+from tests.integration.conftest import add_satellite, engine_entry, satellite_entity_id
 
 # The kitchen in each language, and a command to switch its light on (and off, in German),
 # in the words of Home Assistant's own sentences for the language.
@@ -46,26 +45,6 @@ LIGHT_ON = {
     "it": "Accendi la luce della cucina",
 }
 GERMAN_LIGHT_OFF = "Mach das Licht in der Küche aus"
-
-
-@pytest.fixture(scope="module")
-def multilingual_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EngineProcess]:
-    """The engine, online but only to a loopback mirror with a voice of each language."""
-    workdir = tmp_path_factory.mktemp("multilingual-engine")
-    # The harness allows sockets only inside a test; the mirror's server is made here, once
-    # (it serves while the tests run, when loopback is allowed).
-    with contextlib.ExitStack() as stack:
-        pytest_socket.enable_socket()
-        try:
-            voices = stack.enter_context(voice_mirror(workdir, sorted(VOICES)))
-        finally:
-            pytest_socket.disable_socket(allow_unix_socket=True)
-        engine = start_engine(
-            workdir, f"--piper-voices={voices}", data_dirs=(workdir / "data", MODELS), offline=False
-        )
-        yield engine
-        engine.stop()
-    assert not engine.non_loopback_attempts(), engine.non_loopback_attempts()
 
 
 async def _household(hass: HomeAssistant, language: str, engine: EngineProcess) -> str:
@@ -189,3 +168,80 @@ async def test_the_pipeline_follows_home_assistants_language(
 
 def _pipelines(hass: HomeAssistant) -> list[str]:
     return [p.name for p in async_get_pipelines(hass)]
+
+
+async def test_two_wake_words_two_languages_in_one_home(
+    core: HomeAssistant,
+    multilingual_engine: EngineProcess,
+    start_satellite: StartSatellite,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """A German household with an English speaker: "Alexa" starts the German pipeline,
+    "Hey Jarvis" an English one. Both wake words are chosen as Home Assistant's satellite
+    settings choose them, and the second pipeline in the satellite's second select."""
+    light = await _household(core, "de", multilingual_engine)
+    english = await _english_pipeline(core)
+    satellite = await start_satellite()
+    entry = await add_satellite(core, satellite)
+    entity_id = satellite_entity_id(core, entry, "assist_satellite", "assist_satellite")
+
+    settings = await hass_ws_client(core)
+    await settings.send_json_auto_id(
+        {"type": "assist_satellite/get_configuration", "entity_id": entity_id}
+    )
+    assert (await settings.receive_json())["result"]["max_active_wake_words"] == 2
+    await settings.send_json_auto_id(
+        {
+            "type": "assist_satellite/set_wake_words",
+            "entity_id": entity_id,
+            "wake_word_ids": ["alexa", "hey_jarvis"],
+        }
+    )
+    assert (await settings.receive_json())["success"]
+    await wait_for(
+        lambda: entry.runtime_data.active_wake_words == ["alexa", "hey_jarvis"],
+        "the satellite to listen for both",
+    )
+    second = satellite_entity_id(core, entry, "select", "pipeline_2")
+    await core.services.async_call(
+        "select", "select_option", {"entity_id": second, "option": english}, blocking=True
+    )
+
+    await satellite.microphone.hear(
+        silence(1.0)
+        + espeak("alexa")
+        + silence(0.5)
+        + espeak(LIGHT_ON["de"], voice="de")
+        + silence(2.0)
+    )
+    await wait_for(lambda: core.states.get(light).state == "on", "the German command")
+    await wait_for(lambda: core.states.get(entity_id).state == "idle", "the German answer")
+
+    await satellite.microphone.hear(
+        silence(1.0) + espeak("hey jarvis, turn off the kitchen light") + silence(2.0)
+    )
+    await wait_for(lambda: core.states.get(light).state == "off", "the English command")
+
+
+async def _english_pipeline(hass: HomeAssistant) -> str:
+    """A second pipeline, English, on the same engine (as the household makes it under
+    Settings → Voice assistants); its name."""
+    ours = pipeline_named(hass, PIPELINE_NAME)
+    name = "Indoor Voice (English)"
+    await hass.data[KEY_ASSIST_PIPELINE].pipeline_store.async_create_item(
+        {
+            "conversation_engine": ours.conversation_engine,
+            "conversation_language": "en",
+            "language": "en",
+            "name": name,
+            "stt_engine": ours.stt_engine,
+            "stt_language": "en",
+            "tts_engine": ours.tts_engine,
+            "tts_language": "en_US",
+            "tts_voice": None,
+            "wake_word_entity": None,
+            "wake_word_id": None,
+            "prefer_local_intents": True,
+        }
+    )
+    return name
