@@ -313,9 +313,7 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
             return
         active = self._device.active_wake_words
         self._pipeline_index = (
-            active.index(wake_word_name)
-            if wake_word_name in active[:MAX_ACTIVE_WAKE_WORDS]
-            else 0
+            active.index(wake_word_name) if wake_word_name in active[:MAX_ACTIVE_WAKE_WORDS] else 0
         )
 
     @property
