@@ -23,10 +23,15 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import area_registry as ar
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
-from pytest_homeassistant_custom_component.typing import WebSocketGenerator
+from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator, WebSocketGenerator
 
 from custom_components.indoor_voice.const import DOMAIN, PIPELINE_NAME
-from custom_components.indoor_voice.engines.language import UNSUPPORTED_LANGUAGE_ISSUE
+from custom_components.indoor_voice.engines.language import (
+    LANGUAGE_CHANGED_ISSUE,
+    UNSUPPORTED_LANGUAGE_ISSUE,
+)
 from testbed.assist import async_reply, async_setup_kitchen, async_voice_command, pipeline_named
 from testbed.engine_process import EngineProcess
 from testbed.satellite_process import wait_for
@@ -245,3 +250,59 @@ async def _english_pipeline(hass: HomeAssistant) -> str:
         }
     )
     return name
+
+
+async def test_the_satellite_says_which_stop_words_it_knows(
+    core: HomeAssistant,
+    engine_loaded: MockConfigEntry,
+    start_satellite: StartSatellite,
+) -> None:
+    """The satellite hears "Stop" (German "Stopp") in every language and not the languages'
+    own words: its device shows the words it knows, or none when it does not listen."""
+    listening = await add_satellite(core, await start_satellite())
+    sensor = satellite_entity_id(core, listening, "sensor", "stop_words")
+    await wait_for(lambda: core.states.get(sensor).state == "Stop, Stopp", "the stop words")
+    assert core.states.get(sensor).attributes["words"] == ["Stop", "Stopp"]
+
+    deaf = await add_satellite(core, await start_satellite("--no-stop-word"))
+    sensor = satellite_entity_id(core, deaf, "sensor", "stop_words")
+    assert core.states.get(sensor).state == "unknown"
+    assert core.states.get(sensor).attributes["words"] == []
+
+
+async def test_a_language_the_household_chose_is_kept_until_it_agrees_to_switch(
+    core: HomeAssistant, multilingual_engine: EngineProcess, hass_client: ClientSessionGenerator
+) -> None:
+    """The household picked English speech and Joe's voice in the engine's options; Home
+    Assistant then switches to German: a repair asks, and its fix switches everything."""
+    assert await async_setup_component(core, "repairs", {})
+    await _household(core, "en", multilingual_engine)
+    engine = next(e for e in core.config_entries.async_entries(DOMAIN) if e.domain == DOMAIN)
+    flow = await core.config_entries.options.async_init(engine.entry_id)
+    await core.config_entries.options.async_configure(
+        flow["flow_id"], {"language": "en", "voice": "en_US-joe-medium"}
+    )
+    await core.async_block_till_done()
+
+    await core.config.async_update(language="de")
+    await core.async_block_till_done()
+    assert pipeline_named(core, PIPELINE_NAME).stt_language == "en"
+    issue = ir.async_get(core).async_get_issue(DOMAIN, LANGUAGE_CHANGED_ISSUE)
+    assert issue is not None and issue.is_fixable
+    assert issue.translation_placeholders == {"language": "de", "pinned": "en, en_US-joe-medium"}
+
+    client = await hass_client()  # the Repairs dashboard's calls
+    response = await client.post(
+        "/api/repairs/issues/fix", json={"handler": DOMAIN, "issue_id": LANGUAGE_CHANGED_ISSUE}
+    )
+    form = await response.json()
+    assert form["type"] == "form", form
+    response = await client.post(f"/api/repairs/issues/fix/{form['flow_id']}", json={})
+    assert (await response.json())["type"] == "create_entry"
+    await core.async_block_till_done()
+
+    pipeline = pipeline_named(core, PIPELINE_NAME)
+    assert (pipeline.conversation_language, pipeline.stt_language) == ("de", "de")
+    assert (pipeline.tts_language, pipeline.tts_voice) == ("de_DE", None)
+    assert "language" not in engine.options and "voice" not in engine.options
+    assert ir.async_get(core).async_get_issue(DOMAIN, LANGUAGE_CHANGED_ISSUE) is None

@@ -20,6 +20,7 @@ from homeassistant.util import language as language_util
 from ..const import DOMAIN
 
 UNSUPPORTED_LANGUAGE_ISSUE = "unsupported_language"
+LANGUAGE_CHANGED_ISSUE = "language_changed"
 
 
 class Missing(StrEnum):
@@ -87,3 +88,27 @@ def async_report(hass: HomeAssistant, language: str, missing: Missing | None) ->
         translation_key=missing.value,
         translation_placeholders={"language": language},
     )
+
+
+@callback
+def async_ask_to_follow(hass: HomeAssistant, language: str, pinned: list[str]) -> None:
+    """Home Assistant's language changed, but the household chose the engine's language or
+    voice itself: ask before switching them (repairs.py switches)."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        LANGUAGE_CHANGED_ISSUE,
+        is_fixable=True,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key=LANGUAGE_CHANGED_ISSUE,
+        translation_placeholders={"language": language, "pinned": ", ".join(pinned)},
+    )
+
+
+def pinned_elsewhere(language: str, chosen: str | None) -> bool:
+    """Is a language the household chose (de, de_DE, a voice like de_DE-thorsten-medium)
+    another language than `language`?"""
+    if not chosen:
+        return False
+    base = chosen.replace("-", "_").split("_")[0].lower()
+    return base != language.replace("-", "_").split("_")[0].lower()

@@ -15,6 +15,7 @@ from homeassistant.components.conversation import HOME_ASSISTANT_AGENT
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_CORE_CONFIG_UPDATE, Platform
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
 
 from ..const import (
     CONF_LANGUAGE,
@@ -28,7 +29,15 @@ from ..entries import entity_id_of, kind_of
 from ..link.protocol import DEFAULT_WAKE_WORD
 from ..privacy.household import DATA_HOUSEHOLD
 from .coordinator import EngineConfigEntry
-from .language import Missing, PipelineLanguage, async_report, async_resolve
+from .language import (
+    LANGUAGE_CHANGED_ISSUE,
+    Missing,
+    PipelineLanguage,
+    async_ask_to_follow,
+    async_report,
+    async_resolve,
+    pinned_elsewhere,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -65,12 +74,16 @@ async def async_ensure_pipeline(hass: HomeAssistant, *, language_changed: bool =
     resolved: PipelineLanguage | None = None
     if household.pipeline_id is None or language_changed:
         language = hass.config.language
+        ir.async_delete_issue(hass, DOMAIN, LANGUAGE_CHANGED_ISSUE)  # asked again if need be
         found = async_resolve(hass, language, stt[0], tts[0])
         async_report(hass, language, found if isinstance(found, Missing) else None)
         if isinstance(found, Missing):
             _LOGGER.warning("The local pipeline cannot be in %s: %s", language, found.value)
             return
         resolved = found
+        if language_changed and (pinned := _pinned_elsewhere(stt[1], tts[1], language)):
+            async_ask_to_follow(hass, language, pinned)
+            return
     if household.pipeline_id is None:
         created = await async_create_default_pipeline(hass, stt[0], tts[0], PIPELINE_NAME)
         if created is None:
@@ -124,6 +137,30 @@ async def async_ensure_pipeline(hass: HomeAssistant, *, language_changed: bool =
         wake_word_id=wake_word_id,
     )
     _prefer_when_the_current_choice_cannot_listen(hass, pipeline.id)
+
+
+def _pinned_elsewhere(stt: EngineConfigEntry, tts: EngineConfigEntry, language: str) -> list[str]:
+    """The engine options (speech language, voice) the household set to another language."""
+    chosen = {
+        CONF_LANGUAGE: stt.options.get(CONF_LANGUAGE),
+        CONF_VOICE: tts.options.get(CONF_VOICE),
+    }
+    return [str(value) for value in chosen.values() if pinned_elsewhere(language, value)]
+
+
+async def async_switch_to_home_assistants_language(hass: HomeAssistant) -> None:
+    """The household agreed: its engines' language and voice choices give way to Home
+    Assistant's language, and the pipeline follows it."""
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        if kind_of(entry) is EntryKind.ENGINE and (
+            pinned_elsewhere(hass.config.language, entry.options.get(CONF_LANGUAGE))
+            or pinned_elsewhere(hass.config.language, entry.options.get(CONF_VOICE))
+        ):
+            options = {
+                k: v for k, v in entry.options.items() if k not in (CONF_LANGUAGE, CONF_VOICE)
+            }
+            hass.config_entries.async_update_entry(entry, options=options)
+    await async_ensure_pipeline(hass, language_changed=True)
 
 
 @callback
