@@ -10,15 +10,13 @@ from wyoming.info import Attribution, Info, MicProgram, SndProgram, WakeModel, W
 from wyoming.info import Satellite as SatelliteInfo
 
 from indoor_voice_link.protocol import MUTED, VOLUME
+from indoor_voice_link.protocol import STOP_WORDS as STOP_WORDS_KEY
 from indoor_voice_models.catalog import PROJECT
 
 from . import __version__
 from .audio import MIC_FORMAT
 from .settings import SatelliteSettings
 from .stop_word import WORDS as STOP_WORDS
-
-STOP_WORDS_KEY = "stop_words"
-"""In `info.satellite`: the words that end a ringing timer or a reply ([] when switched off)."""
 
 _ATTRIBUTION = Attribution(*PROJECT)
 

@@ -20,7 +20,7 @@ from .config_flow import IndoorVoiceConfigFlow
 from .const import DOMAIN, EntryKind
 from .engines.coordinator import EngineConfigEntry, EngineCoordinator, offered_platforms
 from .engines.endpointing import DATA_SATELLITE_PAUSES, SatellitePauses
-from .engines.pipeline import async_ensure_pipeline
+from .engines.pipeline import async_ensure_pipeline, async_follow_language
 from .engines.stream_start import DATA_WAKE_WORD_STREAMS, WakeWordStreams
 from .entries import HOUSEHOLD_UNIQUE_ID, is_satellite, kind_of
 from .logs import quiet_what_is_not_news
@@ -44,6 +44,7 @@ SATELLITE_PLATFORMS = [
     Platform.SWITCH,
     Platform.SELECT,
     Platform.NUMBER,
+    Platform.SENSOR,
 ]
 PURGE_INTERVAL = timedelta(hours=1)
 
@@ -61,6 +62,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     hass.data[DATA_SATELLITE_PAUSES] = SatellitePauses()
     hass.data[DATA_HOME_SENTENCES] = HomeSentences(hass)
     hass.data[DATA_WAKE_WORD_STREAMS] = WakeWordStreams()
+    async_follow_language(hass)
     async_register_review_api(hass)
     await async_register_review_panel(hass)
     return True

@@ -37,9 +37,10 @@ from wyoming.snd import Played
 from wyoming.wake import Detect
 
 from . import link
+from .const import MAX_ACTIVE_WAKE_WORDS
 from .engines.endpointing import DATA_SATELLITE_PAUSES, pauses_for
 from .engines.stream_start import DATA_WAKE_WORD_STREAMS
-from .entries import entity_id_of
+from .entries import entity_id_of, pipeline_key
 from .privacy.local_guard import DATA_GUARD, REFUSAL, Stage, async_non_local_stages
 from .satellites import pipeline_run
 from .satellites.arbiter import DATA_ARBITER, Hearing
@@ -86,6 +87,7 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
         self._timers: SatelliteTimers | None = None
         self._stt_entity_id: str | None = None  # of the run in progress
         self._after_wake_word = False  # the run in progress streams from a wake word
+        self._pipeline_index = 0  # which wake word's pipeline the command runs in
 
     async def async_added_to_hass(self) -> None:
         await super().async_added_to_hass()
@@ -167,6 +169,8 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
         """Run the pipeline for a command; `hearing` is None for an answer Home Assistant asked
         for (no wake word, so nothing for the arbiter to judge)."""
         try:
+            if hearing is not None:
+                self._choose_pipeline(wake_word_name)
             self._watch_pipeline()
             pipeline = assist_pipeline.async_get_pipeline(self.hass, self._resolve_pipeline())
             if stages := await async_non_local_stages(self.hass, pipeline):
@@ -286,15 +290,37 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
         return AssistSatelliteConfiguration(
             available_wake_words=words,
             active_wake_words=list(self._device.active_wake_words),
-            max_active_wake_words=self._device.max_active_wake_words or len(words),
+            max_active_wake_words=min(
+                MAX_ACTIVE_WAKE_WORDS, self._device.max_active_wake_words or len(words)
+            ),
         )
 
     async def async_set_configuration(self, config: AssistSatelliteConfiguration) -> None:
+        """The wake words chosen in Home Assistant's satellite settings; each starts the
+        pipeline of its select (the first wake word "pipeline", the second "pipeline_2")."""
+        if len(config.active_wake_words) > MAX_ACTIVE_WAKE_WORDS:
+            raise HomeAssistantError(
+                f"{self._entry.title} listens for at most {MAX_ACTIVE_WAKE_WORDS} wake words"
+            )
         await self._link.send(Detect(names=config.active_wake_words).event())
 
     @property
     def pipeline_entity_id(self) -> str | None:
-        return entity_id_of(self.hass, Platform.SELECT, self._entry.entry_id, "pipeline")
+        """The select of the pipeline that the wake word of the command in progress starts."""
+        return entity_id_of(
+            self.hass, Platform.SELECT, self._entry.entry_id, pipeline_key(self._pipeline_index)
+        )
+
+    @callback
+    def _choose_pipeline(self, wake_word_name: str | None) -> None:
+        """The second active wake word starts the second pipeline; anything else the first.
+        An answer Home Assistant asked for (no wake word) stays with the pipeline asking."""
+        if wake_word_name is None:
+            return
+        active = self._device.active_wake_words
+        self._pipeline_index = (
+            active.index(wake_word_name) if wake_word_name in active[:MAX_ACTIVE_WAKE_WORDS] else 0
+        )
 
     @property
     def vad_sensitivity_entity_id(self) -> str | None:

@@ -13,6 +13,9 @@ DEFAULT_ENGINE_PORT: Final = 10400
 ENGINE_PROGRAM: Final = "indoor-voice"  # our engine's Wyoming program name
 SATELLITE_ZEROCONF_TYPE: Final = "_indoor-voice._tcp.local."
 PIPELINE_NAME: Final = "Indoor Voice (local)"
+# A satellite listens for at most this many wake words at once, each with its own pipeline
+# (as Home Assistant's own satellites do since 2025.10: two languages in one home).
+MAX_ACTIVE_WAKE_WORDS: Final = 2
 
 CONF_KIND: Final = "kind"
 CONF_FINGERPRINT: Final = "fingerprint"

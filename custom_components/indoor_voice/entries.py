@@ -39,6 +39,12 @@ def unique_id(owner: str, key: str) -> str:
     return f"{owner}-{key}"
 
 
+def pipeline_key(index: int) -> str:
+    """The key of a satellite's pipeline select for its `index`th active wake word (from 0),
+    as Home Assistant names them: pipeline, pipeline_2."""
+    return "pipeline" if index == 0 else f"pipeline_{index + 1}"
+
+
 @callback
 def entity_id_of(hass: HomeAssistant, platform: str, owner: str, key: str) -> str | None:
     """The entity id of the entity `key` of `owner` on `platform`, if it exists."""

@@ -1,6 +1,9 @@
-"""A satellite's pipeline and how quickly it decides a command has ended."""
+"""A satellite's pipelines (one per active wake word) and how quickly it decides a command
+has ended."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from homeassistant.components.assist_pipeline.select import (
     AssistPipelineSelect,
@@ -10,7 +13,8 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import DOMAIN, PIPELINE_NAME
+from .const import DOMAIN, MAX_ACTIVE_WAKE_WORDS, PIPELINE_NAME
+from .entries import pipeline_key
 from .satellites.entity import SatelliteEntity
 
 
@@ -20,17 +24,24 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Set up for satellite entries only (__init__.SATELLITE_PLATFORMS)."""
-    async_add_entities([SatellitePipelineSelect(hass, entry), SatelliteVadSelect(hass, entry)])
+    pipelines = [SatellitePipelineSelect(hass, entry, i) for i in range(MAX_ACTIVE_WAKE_WORDS)]
+    async_add_entities([*pipelines, SatelliteVadSelect(hass, entry)])
 
 
 class SatellitePipelineSelect(SatelliteEntity, AssistPipelineSelect):
-    """Starts on the local pipeline (if it exists) rather than on whatever is preferred."""
+    """The pipeline the satellite's first (or second) active wake word starts. Starts on the
+    local pipeline (if it exists) rather than on whatever is preferred."""
 
     _follows_link = False  # a setting: changeable while the satellite is away
 
-    def __init__(self, hass: HomeAssistant, entry: ConfigEntry) -> None:
+    def __init__(self, hass: HomeAssistant, entry: ConfigEntry, index: int = 0) -> None:
         AssistPipelineSelect.__init__(self, hass, DOMAIN, entry.entry_id)
-        SatelliteEntity.__init__(self, entry, "pipeline")
+        key = pipeline_key(index)
+        if index:
+            # Home Assistant has an index of its own for this since 2025.10; ours works on
+            # every release we support, with our own name for it.
+            self.entity_description = replace(self.entity_description, key=key, translation_key=key)
+        SatelliteEntity.__init__(self, entry, key)
         self._attr_current_option = PIPELINE_NAME
 
     async def async_added_to_hass(self) -> None:

@@ -77,7 +77,8 @@ class IndoorVoiceSpeechToText(EngineEntity, stt.SpeechToTextEntity):
                 language
                 for program in self.coordinator.data.asr
                 for model in program.models
-                if model.installed
+                # our engine downloads a model the first time its language is asked for
+                if model.installed or program.name == ENGINE_PROGRAM
                 for language in model.languages
             }
         )

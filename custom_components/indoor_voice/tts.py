@@ -23,7 +23,7 @@ from wyoming.event import Event
 from wyoming.info import Info
 from wyoming.tts import Synthesize, SynthesizeVoice
 
-from .const import CONF_VOICE
+from .const import CONF_VOICE, ENGINE_PROGRAM
 from .engines.client import async_connect
 from .engines.coordinator import EngineConfigEntry, EngineCoordinator
 from .engines.entity import EngineEntity
@@ -44,11 +44,12 @@ async def async_setup_entry(
 
 
 def voices_by_language(info: Info) -> dict[str, list[tts.Voice]]:
-    """Installed voices, grouped by language and sorted by name."""
+    """The voices it can speak with, grouped by language and sorted by name: those installed,
+    and those our engine downloads the first time they are asked for."""
     voices: dict[str, list[tts.Voice]] = {}
     for program in info.tts:
         for voice in program.voices:
-            if voice.installed:
+            if voice.installed or program.name == ENGINE_PROGRAM:
                 for language in voice.languages:
                     voices.setdefault(language, []).append(
                         tts.Voice(voice_id=voice.name, name=voice.description or voice.name)

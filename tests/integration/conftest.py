@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterator
 from ipaddress import ip_address
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import pytest_socket
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
@@ -19,9 +21,10 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.indoor_voice.const import CONF_KIND, DOMAIN, EntryKind
 from testbed.assist import add_satellite, async_setup_kitchen
-from testbed.engine_process import EngineProcess
+from testbed.engine_process import MODELS, EngineProcess, start_engine
 from testbed.satellite_process import SatelliteProcess
 from testbed.speech import espeak, silence
+from testbed.voice_mirror import VOICES, voice_mirror
 from tests.conftest import StartSatellite
 from tests.support.deprecations import DeprecationWatch
 
@@ -74,6 +77,26 @@ async def add_wyoming_integration(hass: HomeAssistant, engine: EngineProcess) ->
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     return entry
+
+
+@pytest.fixture(scope="module")
+def multilingual_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EngineProcess]:
+    """The engine, online but only to a loopback mirror with a voice of each language."""
+    workdir = tmp_path_factory.mktemp("multilingual-engine")
+    # The harness allows sockets only inside a test; the mirror's server is made here, once
+    # (it serves while the tests run, when loopback is allowed).
+    with contextlib.ExitStack() as stack:
+        pytest_socket.enable_socket()
+        try:
+            voices = stack.enter_context(voice_mirror(workdir, sorted(VOICES)))
+        finally:
+            pytest_socket.disable_socket(allow_unix_socket=True)
+        engine = start_engine(
+            workdir, f"--piper-voices={voices}", data_dirs=(workdir / "data", MODELS), offline=False
+        )
+        yield engine
+        engine.stop()
+    assert not engine.non_loopback_attempts(), engine.non_loopback_attempts()
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ SND_FORMAT: Final = "snd_format"  # {"rate", "width", "channels"} the speaker pl
 # Extra data in `info` -> "satellite"
 MUTED: Final = "muted"  # bool
 VOLUME: Final = "volume"  # float 0..1
+STOP_WORDS: Final = "stop_words"  # list of str: the words that end a ringing timer or a reply
 
 # Extra data on the satellite's `run-pipeline` after `listen`, and on `played`
 FOLLOW_UP: Final = "follow_up"  # true: this command answers Home Assistant, no wake word

@@ -26,6 +26,8 @@ class SatelliteDevice:
     info: Info | None = None
     muted: bool = False
     volume: float | None = None  # 0..1, None until an Indoor Voice satellite reports it
+    # The words that end a ringing timer or a reply ([] switched off; None: not reported)
+    stop_words: list[str] | None = None
     # Read from the event, not from `info`: wyoming before 1.6 (Home Assistant 2025.4's pin)
     # drops these fields of `satellite` when it parses an info event.
     active_wake_words: list[str] = field(default_factory=list)
@@ -53,6 +55,8 @@ class SatelliteDevice:
             self.muted = bool(satellite.get(protocol.MUTED, False))
             if isinstance(volume := satellite.get(protocol.VOLUME), int | float):
                 self.volume = float(volume)
+            words = satellite.get(protocol.STOP_WORDS)
+            self.stop_words = [str(w) for w in words] if isinstance(words, list) else None
             self.active_wake_words = [str(w) for w in satellite.get("active_wake_words") or []]
             maximum = satellite.get("max_active_wake_words")
             self.max_active_wake_words = int(maximum) if maximum else None
