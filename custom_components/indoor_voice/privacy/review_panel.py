@@ -1,9 +1,10 @@
 """The "Voice review" page in Home Assistant's sidebar, for administrators only.
 
 A small web component served from this folder (no build step, nothing from the internet)
-reads and changes clips through the admin-only websocket commands (review_api.py). Audio is
-the one thing a websocket message is a poor fit for: it comes from an authenticated,
-admin-only endpoint that no cache may keep. No URL serves a clip without a login.
+reads and changes clips through the admin-only websocket commands (review_api.py). Files are
+what a websocket message is a poor fit for: a clip's audio and an export bundle come from
+authenticated, admin-only endpoints that no cache may keep. No URL serves either without a
+login, and serving them writes nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Final
 
-from aiohttp import web
+from aiohttp import hdrs, web
 from homeassistant.components import panel_custom
 from homeassistant.components.http import KEY_HASS_USER, HomeAssistantView, StaticPathConfig
 from homeassistant.core import HomeAssistant
@@ -21,7 +22,7 @@ from homeassistant.helpers.http import KEY_HASS
 
 from ..const import DOMAIN
 from .household import DATA_HOUSEHOLD
-from .review_store import ClipNotFound
+from .review_store import ClipNotFound, ExportNotFound
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ PANEL_ICON: Final = "mdi:account-voice"
 STATIC_URL: Final = f"/{DOMAIN}_static"
 PANEL_SCRIPT: Final = Path(__file__).parent / "frontend" / "review-panel.js"
 AUDIO_URL: Final = "/api/indoor_voice/review/{clip_id}/audio"
+EXPORT_URL: Final = "/api/indoor_voice/review/exports/{name}"
 
 # Nothing may keep a copy of a clip: not the browser, not a proxy.
 NO_STORE: Final = {"Cache-Control": "no-store, private", "Pragma": "no-cache"}
@@ -57,9 +59,41 @@ class ReviewAudioView(HomeAssistantView):
         return web.Response(body=audio, content_type="audio/wav", headers=NO_STORE)
 
 
+class ReviewExportView(HomeAssistantView):
+    """An export bundle as a download, so an administrator can take it off a Home Assistant
+    whose folders they cannot reach (Home Assistant OS). It sends the bundle that already
+    exists: retention and revocation still delete it."""
+
+    url = EXPORT_URL
+    name = "api:indoor_voice:review:export"
+    requires_auth = True
+
+    async def get(self, request: web.Request, name: str) -> web.StreamResponse:
+        if not request[KEY_HASS_USER].is_admin:
+            return web.Response(status=HTTPStatus.FORBIDDEN, headers=NO_STORE)
+        hass = request.app[KEY_HASS]
+        try:
+            path = await hass.async_add_executor_job(
+                hass.data[DATA_HOUSEHOLD].review.export_path, name
+            )
+        except ExportNotFound:
+            return web.Response(status=HTTPStatus.NOT_FOUND, headers=NO_STORE)
+        # The type is set here: guessed from ".tar.gz", it would come with
+        # "Content-Encoding: gzip", and browsers would save the bundle unpacked.
+        return web.FileResponse(
+            path,
+            headers={
+                **NO_STORE,
+                hdrs.CONTENT_TYPE: "application/gzip",
+                hdrs.CONTENT_DISPOSITION: f'attachment; filename="{path.name}"',
+            },
+        )
+
+
 async def async_register(hass: HomeAssistant) -> None:
-    """The audio endpoint always; the page when Home Assistant serves its frontend."""
+    """The file endpoints always; the page when Home Assistant serves its frontend."""
     hass.http.register_view(ReviewAudioView())
+    hass.http.register_view(ReviewExportView())
     if "frontend" not in hass.config.components:
         _LOGGER.debug("No frontend loaded: the Voice review page is not registered")
         return
