@@ -19,6 +19,7 @@ from homeassistant.components import panel_custom
 from homeassistant.components.http import KEY_HASS_USER, HomeAssistantView, StaticPathConfig
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.http import KEY_HASS
+from homeassistant.helpers.translation import async_get_translations
 
 from ..const import DOMAIN
 from .household import DATA_HOUSEHOLD
@@ -28,7 +29,10 @@ _LOGGER = logging.getLogger(__name__)
 
 PANEL_URL_PATH: Final = "indoor-voice-review"
 PANEL_ELEMENT: Final = "indoor-voice-review"
-PANEL_TITLE: Final = "Voice review"
+PANEL_TITLE: Final = "Voice review"  # without translations
+# The page's words (frontend/review-i18n.js): strings.json, selector "review_page", which
+# Home Assistant serves to its frontend on every supported release.
+WORDS: Final = f"component.{DOMAIN}.selector.review_page.options."
 PANEL_ICON: Final = "mdi:account-voice"
 STATIC_URL: Final = f"/{DOMAIN}_static"
 PANEL_SCRIPT: Final = Path(__file__).parent / "frontend" / "review-panel.js"
@@ -102,11 +106,14 @@ async def async_register(hass: HomeAssistant) -> None:
     )
     # The file's modification time in the URL: an updated page is never taken from a cache.
     version = int(await hass.async_add_executor_job(lambda: PANEL_SCRIPT.stat().st_mtime))
+    # The sidebar names the page in Home Assistant's language (the page itself follows the
+    # user's).
+    words = await async_get_translations(hass, hass.config.language, "selector", [DOMAIN])
     await panel_custom.async_register_panel(
         hass,
         frontend_url_path=PANEL_URL_PATH,
         webcomponent_name=PANEL_ELEMENT,
-        sidebar_title=PANEL_TITLE,
+        sidebar_title=words.get(f"{WORDS}panel_title", PANEL_TITLE),
         sidebar_icon=PANEL_ICON,
         module_url=f"{STATIC_URL}/{PANEL_SCRIPT.name}?v={version}",
         require_admin=True,
