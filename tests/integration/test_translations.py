@@ -136,6 +136,9 @@ async def test_the_household_entry_and_its_device_read_the_same(
     household = next(
         e for e in core.config_entries.async_entries(DOMAIN) if e.unique_id == HOUSEHOLD_UNIQUE_ID
     )
-    device = dr.async_get(core).async_get_device({(DOMAIN, HOUSEHOLD_UNIQUE_ID)})
-    assert device is not None
+    (device,) = [
+        d
+        for d in dr.async_entries_for_config_entry(dr.async_get(core), household.entry_id)
+        if (DOMAIN, HOUSEHOLD_UNIQUE_ID) in d.identifiers
+    ]
     assert household.title == device.name == name
