@@ -42,7 +42,7 @@ from .info import satellite_info
 from .leds import Leds, Look
 from .reply import Reply
 from .settings import SatelliteSettings
-from .sounds import alarm, chime
+from .sounds import alarm, chime, error_tone
 from .stop_word import StopListener
 from .store import DataDir, Preferences
 from .timers import Timers
@@ -70,6 +70,8 @@ class Satellite:
         self._speaker = Speaker(settings.snd_command, self._snd_format, self._speaker_idle)
         self._speaker.volume = preferences.volume
         self._chime = chime(self._snd_format)
+        self._error_tone = error_tone(self._snd_format)
+        self._awaiting_reply = False  # a command was sent; its reply or error has not come
         self._timers = Timers(
             self._speaker, alarm(self._snd_format), settings.ring_seconds, self._update_leds
         )
@@ -118,6 +120,7 @@ class Satellite:
 
     def _link_forgotten(self) -> None:
         self._running = False
+        self._awaiting_reply = False
         self._command.forget()
         self._reply.finish()
         self._update_leds()
@@ -144,8 +147,8 @@ class Satellite:
             SET_MUTE: lambda event: self._set_muted(event.data.get(MUTED)),
             "voice-stopped": end_of_speech,
             "transcript": end_of_speech,
-            "error": lambda event: self._end_command(f"pipeline error {event.data.get('code')!r}"),
-            STAND_DOWN: lambda _: self._end_command("another satellite answers"),
+            "error": self._command_failed,
+            STAND_DOWN: self._stand_down,
             "audio-start": lambda _: self._start_reply(),
             "audio-chunk": self._reply.feed,
             "audio-stop": lambda _: self._reply.finish(),
@@ -154,6 +157,18 @@ class Satellite:
             CHIME: lambda _: self._play_chime(),
             **self._timers.handlers(),
         }
+
+    def _command_failed(self, event: Event) -> None:
+        """Home Assistant says the command failed (its engine gone, say): end it, audibly."""
+        self._end_command(f"pipeline error {event.data.get('code')!r}")
+        if self._awaiting_reply:
+            self._awaiting_reply = False
+            self._speaker.play(self._error_tone, ducks=False)
+            self._update_leds()
+
+    def _stand_down(self, _: Event) -> None:
+        self._awaiting_reply = False
+        self._end_command("another satellite answers")
 
     def _set_running(self, running: bool) -> None:
         self._running = running
@@ -266,6 +281,7 @@ class Satellite:
 
     def _start_command(self, hit: WakeHit | None) -> None:
         self._command.start(hit, self._snd_format, self._wake.speech_level())
+        self._awaiting_reply = True
         if self._awake_sound:
             self._speaker.play(self._awake_sound, ducks=False)
         self._update_leds()
@@ -291,6 +307,7 @@ class Satellite:
     # -- speaker ------------------------------------------------------------------------------
 
     def _start_reply(self) -> None:
+        self._awaiting_reply = False
         self._reply.finish()
         self._end_command("the reply is starting")
         self._reply.start()

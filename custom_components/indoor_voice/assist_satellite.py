@@ -141,10 +141,14 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
 
     @callback
     def _lost(self) -> None:
-        """The link dropped: the command in progress ends, the entities go unavailable."""
+        """The link dropped: the command in progress ends, the entities go unavailable. A
+        reply it was playing will never be `played` (the satellite may have died mid-reply):
+        it comes back idle, not still responding."""
         self._end_command()
         self._device.async_update(connected=False)
         self._speaker.played.set()
+        if self.state == "responding":  # AssistSatelliteState.RESPONDING, not public in 2025.4
+            self.tts_response_finished()
 
     # -- a command -----------------------------------------------------------------------
 
