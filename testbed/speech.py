@@ -31,10 +31,12 @@ def convert(
     return converter.convert(chunk).audio
 
 
-def espeak(text: str, voice: str = "en-us", rate: int = RATE, speed: int = 150) -> bytes:
-    """16-bit mono PCM of espeak-ng speaking `text`."""
+def espeak(
+    text: str, voice: str = "en-us", rate: int = RATE, speed: int = 150, pitch: int = 50
+) -> bytes:
+    """16-bit mono PCM of espeak-ng speaking `text` (`pitch` 0 to 99)."""
     wav = subprocess.run(
-        ["espeak-ng", "-v", voice, "-s", str(speed), "--stdout", text],
+        ["espeak-ng", "-v", voice, "-s", str(speed), "-p", str(pitch), "--stdout", text],
         capture_output=True,
         check=True,
     ).stdout

@@ -42,6 +42,7 @@ SATELLITE_PLATFORMS = [
     Platform.SWITCH,
     Platform.SELECT,
     Platform.NUMBER,
+    Platform.SENSOR,
 ]
 PURGE_INTERVAL = timedelta(hours=1)
 

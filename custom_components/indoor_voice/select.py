@@ -1,4 +1,5 @@
-"""A satellite's pipeline and how quickly it decides a command has ended."""
+"""A satellite's pipeline, how quickly it decides a command has ended, and how readily it
+wakes."""
 
 from __future__ import annotations
 
@@ -6,11 +7,16 @@ from homeassistant.components.assist_pipeline.select import (
     AssistPipelineSelect,
     VadSensitivitySelect,
 )
+from homeassistant.components.select import SelectEntity
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import DOMAIN, PIPELINE_NAME
+from .const import DOMAIN, PIPELINE_NAME, EntryKind
+from .entries import kind_of
+from .link.protocol import WAKE_SENSITIVITIES
 from .satellites.entity import SatelliteEntity
 
 
@@ -20,7 +26,13 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Set up for satellite entries only (__init__.SATELLITE_PLATFORMS)."""
-    async_add_entities([SatellitePipelineSelect(hass, entry), SatelliteVadSelect(hass, entry)])
+    entities: list[SelectEntity] = [
+        SatellitePipelineSelect(hass, entry),
+        SatelliteVadSelect(hass, entry),
+    ]
+    if kind_of(entry) is EntryKind.SATELLITE:  # plain Wyoming satellites have no such setting
+        entities.append(WakeSensitivitySelect(entry))
+    async_add_entities(entities)
 
 
 class SatellitePipelineSelect(SatelliteEntity, AssistPipelineSelect):
@@ -46,3 +58,24 @@ class SatelliteVadSelect(SatelliteEntity, VadSensitivitySelect):
     def __init__(self, hass: HomeAssistant, entry: ConfigEntry) -> None:
         VadSensitivitySelect.__init__(self, hass, entry.entry_id)
         SatelliteEntity.__init__(self, entry, "vad_sensitivity")
+
+
+class WakeSensitivitySelect(SatelliteEntity, SelectEntity):
+    """How readily the satellite wakes: relaxed hears quieter and unusual voices, strict
+    wakes less by mistake. The satellite keeps the choice and reports it."""
+
+    _attr_translation_key = "wake_sensitivity"
+    _attr_entity_category = EntityCategory.CONFIG
+    _attr_options = list(WAKE_SENSITIVITIES)
+
+    def __init__(self, entry: ConfigEntry) -> None:
+        super().__init__(entry, "wake_sensitivity")
+
+    @property
+    def current_option(self) -> str | None:
+        return self._device.wake_sensitivity
+
+    async def async_select_option(self, option: str) -> None:
+        if self._device.request_wake_sensitivity is None or not self._device.connected:
+            raise HomeAssistantError("the satellite is not connected")
+        self._device.request_wake_sensitivity(option)

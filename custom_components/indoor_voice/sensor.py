@@ -1,14 +1,25 @@
-"""How many kept clips are waiting for review."""
+"""How many kept clips are waiting for review (the household), and a satellite's last wake
+word decision."""
 
 from __future__ import annotations
 
-from homeassistant.components.sensor import SensorEntity, SensorStateClass
+from datetime import datetime
+from typing import Any
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorStateClass,
+)
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .const import EntryKind
+from .entries import kind_of
 from .privacy.entity import HouseholdEntity
+from .satellites.entity import SatelliteEntity
 
 
 async def async_setup_entry(
@@ -16,8 +27,13 @@ async def async_setup_entry(
     entry: ConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Set up for the household entry only (__init__.HOUSEHOLD_PLATFORMS)."""
-    async_add_entities([ClipsWaitingSensor(hass)])
+    """The household's sensor, or an Indoor Voice satellite's (plain Wyoming ones report
+    no wake decisions)."""
+    kind = kind_of(entry)
+    if kind is EntryKind.HOUSEHOLD:
+        async_add_entities([ClipsWaitingSensor(hass)])
+    elif kind is EntryKind.SATELLITE:
+        async_add_entities([LastWakeSensor(entry)])
 
 
 class ClipsWaitingSensor(HouseholdEntity, SensorEntity):
@@ -29,3 +45,35 @@ class ClipsWaitingSensor(HouseholdEntity, SensorEntity):
     @property
     def native_value(self) -> int:
         return self._household.waiting_clips
+
+
+class LastWakeSensor(SatelliteEntity, SensorEntity):
+    """When the satellite last woke, or nearly did, with the score and whether it counted: a
+    household tells a false wake (accepted, but nobody said it) from a missed one (a score
+    just below the threshold)."""
+
+    _attr_translation_key = "last_wake"
+    _attr_entity_category = EntityCategory.DIAGNOSTIC
+    _attr_device_class = SensorDeviceClass.TIMESTAMP
+    _follows_link = False  # the last decision stays true while the satellite is away
+    _unrecorded_attributes = frozenset({"score", "threshold"})
+
+    def __init__(self, entry: ConfigEntry) -> None:
+        super().__init__(entry, "last_wake")
+
+    @property
+    def native_value(self) -> datetime | None:
+        wake = self._device.last_wake
+        return None if wake is None else wake.time
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        wake = self._device.last_wake
+        if wake is None:
+            return None
+        return {
+            "wake_word": wake.wake_word,
+            "score": round(wake.score, 3),
+            "accepted": wake.accepted,
+            "threshold": wake.threshold,
+        }
