@@ -46,7 +46,7 @@ from .satellites import pipeline_run
 from .satellites.arbiter import DATA_ARBITER, Hearing
 from .satellites.connection import SatelliteLink
 from .satellites.conversation_turns import Turns
-from .satellites.device import SatelliteConfigEntry
+from .satellites.device import SatelliteConfigEntry, WakeDecision
 from .satellites.entity import SatelliteEntity
 from .satellites.pipeline_run import CommandAudio
 from .satellites.speaker import SatelliteSpeaker
@@ -93,6 +93,7 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
         await super().async_added_to_hass()
         self._device.request_mute = self._request_mute
         self._device.request_volume = self._request_volume
+        self._device.request_wake_sensitivity = self._request_wake_sensitivity
         arbiter = self.hass.data[DATA_ARBITER]
         arbiter.register(self._entry.entry_id)
         self.async_on_remove(lambda: arbiter.unregister(self._entry.entry_id))
@@ -115,12 +116,10 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
     async def _on_event(self, event: Event) -> None:
         kind = event.type
         if Info.is_type(kind):
-            first = not self._device.connected
-            self._device.async_update(connected=True, info_event=event)
-            if first:
-                self._watch_pipeline()
-                if self._timers is not None:
-                    self._background(self._timers.async_tell_again())
+            self._described(event)
+        elif kind == link.protocol.WAKE_DECISION:
+            if (decision := WakeDecision.from_event(event)) is not None:
+                self._device.async_update(wake=decision)
         elif RunPipeline.is_type(kind):
             self._start_command(event)
         elif AudioChunk.is_type(kind):
@@ -138,6 +137,15 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
                 self._background(self._link.send_quietly(link.protocol.listen()))
         elif Error.is_type(kind):
             _LOGGER.warning("%s reports: %s", self._entry.title, event.data.get("code"))
+
+    @callback
+    def _described(self, info_event: Event) -> None:
+        first = not self._device.connected
+        self._device.async_update(connected=True, info_event=info_event)
+        if first:
+            self._watch_pipeline()
+            if self._timers is not None:
+                self._background(self._timers.async_tell_again())
 
     @callback
     def _lost(self) -> None:
@@ -284,6 +292,10 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
     @callback
     def _request_volume(self, volume: float) -> None:
         self._background(self._link.send(link.protocol.set_volume(volume)))
+
+    @callback
+    def _request_wake_sensitivity(self, level: str) -> None:
+        self._background(self._link.send(link.protocol.set_wake_sensitivity(level)))
 
     @callback
     def async_get_configuration(self) -> AssistSatelliteConfiguration:
