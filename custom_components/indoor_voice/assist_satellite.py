@@ -15,7 +15,7 @@ from collections.abc import AsyncGenerator, Coroutine
 from typing import Any
 
 from homeassistant.components import assist_pipeline, ffmpeg, tts
-from homeassistant.components.assist_pipeline import PipelineEvent, PipelineEventType
+from homeassistant.components.assist_pipeline import PipelineEvent
 from homeassistant.components.assist_satellite import (
     AssistSatelliteAnnouncement,
     AssistSatelliteConfiguration,
@@ -38,8 +38,6 @@ from wyoming.wake import Detect
 
 from . import link
 from .const import MAX_ACTIVE_WAKE_WORDS
-from .engines.endpointing import DATA_SATELLITE_PAUSES, pauses_for
-from .engines.stream_start import DATA_WAKE_WORD_STREAMS
 from .entries import entity_id_of, pipeline_key
 from .privacy.local_guard import DATA_GUARD, REFUSAL, Stage, async_non_local_stages
 from .satellites import pipeline_run
@@ -50,6 +48,7 @@ from .satellites.device import SatelliteConfigEntry, WakeDecision
 from .satellites.entity import SatelliteEntity
 from .satellites.pipeline_run import CommandAudio
 from .satellites.speaker import SatelliteSpeaker
+from .satellites.stt_hand_over import SpeechToTextHandOver
 from .satellites.timers import SatelliteTimers
 
 _LOGGER = logging.getLogger(__name__)
@@ -85,8 +84,7 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
         )
         self._turns = Turns()
         self._timers: SatelliteTimers | None = None
-        self._stt_entity_id: str | None = None  # of the run in progress
-        self._after_wake_word = False  # the run in progress streams from a wake word
+        self._stt = SpeechToTextHandOver(hass)
         self._pipeline_index = 0  # which wake word's pipeline the command runs in
 
     async def async_added_to_hass(self) -> None:
@@ -196,7 +194,7 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
                 )
                 await self._link.send(link.protocol.stand_down())
                 return
-            self._after_wake_word = hearing is not None
+            self._stt.after_wake_word = hearing is not None
             await self.async_accept_pipeline_from_satellite(
                 audio_stream=self._command_stream(),
                 start_stage=pipeline_run.start_stage(run),
@@ -241,30 +239,15 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
     def on_pipeline_event(self, event: PipelineEvent) -> None:
         """Tell the satellite what it needs to know, and no more (no transcript, no reply text)."""
         self._turns.on_pipeline_event(event)
-        self._hand_over_pauses(event)
+        select = self.vad_sensitivity_entity_id
+        state = self.hass.states.get(select) if select else None
+        self._stt.on_pipeline_event(event, state.state if state else None)
         if (token := pipeline_run.reply_token(event)) and (
             stream := tts.async_get_stream(self.hass, token)
         ):
             self._background(self._speaker.reply(stream.async_stream_result()), "reply")
         if (told := pipeline_run.satellite_event(event)) is not None:
             self._background(self._link.send_quietly(told), "event")
-
-    @callback
-    def _hand_over_pauses(self, event: PipelineEvent) -> None:
-        """Our speech-to-text ends the command by this satellite's "finished speaking"
-        choice: the run names the entity that will hear it (engines/endpointing.py)."""
-        if event.type is PipelineEventType.STT_START and event.data:
-            self._stt_entity_id = str(event.data["engine"])
-            select = self.vad_sensitivity_entity_id
-            state = self.hass.states.get(select) if select else None
-            pauses = pauses_for(state.state if state else "default")
-            self.hass.data[DATA_SATELLITE_PAUSES].hand_over(self._stt_entity_id, pauses)
-            if self._after_wake_word:  # the engine then hears the command once (stream_start.py)
-                self.hass.data[DATA_WAKE_WORD_STREAMS].hand_over(self._stt_entity_id)
-        elif event.type is PipelineEventType.RUN_END and self._stt_entity_id is not None:
-            self.hass.data[DATA_SATELLITE_PAUSES].withdraw(self._stt_entity_id)
-            self.hass.data[DATA_WAKE_WORD_STREAMS].withdraw(self._stt_entity_id)
-            self._stt_entity_id = None
 
     # -- sound out ---------------------------------------------------------------------
 
