@@ -132,17 +132,19 @@ class House:
             await asyncio.sleep(1.0)  # the reply plays
             return command
 
-    async def restart_engine(self) -> tuple[float, float]:
-        """Stop and start the engine; (seconds down, seconds from serving to a carried-out
-        command through satellite 0)."""
+    async def restart_engine(self, *, kill: bool = False) -> tuple[float, float]:
+        """Stop (or SIGKILL) and start the engine; (seconds down, seconds from serving to a
+        carried-out command through satellite 0)."""
         stopped = time.monotonic()
-        await asyncio.to_thread(self.engine.stop)
+        await asyncio.to_thread(self.engine.kill if kill else self.engine.stop)
         await asyncio.to_thread(self.engine.launch)
         return await self._recovery(stopped, 0)
 
-    async def restart_satellite(self, index: int) -> tuple[float, float]:
+    async def restart_satellite(self, index: int, *, kill: bool = False) -> tuple[float, float]:
         stopped = time.monotonic()
-        await asyncio.to_thread(self.satellites[index].restart)
+        satellite = self.satellites[index]
+        await asyncio.to_thread(satellite.kill if kill else satellite.stop)
+        await asyncio.to_thread(satellite.launch)
         return await self._recovery(stopped, index)
 
     async def _recovery(self, stopped: float, index: int) -> tuple[float, float]:
