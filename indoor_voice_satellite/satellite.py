@@ -257,11 +257,20 @@ class Satellite:
         self._send(self._info())
 
     def _save_preferences(self) -> None:
-        self._data.save_preferences(
-            Preferences(
-                self._muted, list(self._wake.active), self._speaker.volume, self._sensitivity
+        """Keep them for the next start; a disk that refuses (full, say) leaves the satellite
+        running on what it has: they hold until it restarts."""
+        try:
+            self._data.save_preferences(
+                Preferences(
+                    self._muted, list(self._wake.active), self._speaker.volume, self._sensitivity
+                )
             )
-        )
+        except OSError as err:
+            _LOGGER.warning(
+                "Cannot save the preferences in %s (%s): they hold until the satellite restarts",
+                self._data.path,
+                err.strerror or type(err).__name__,
+            )
 
     # -- microphone and wake word -------------------------------------------------------------
 

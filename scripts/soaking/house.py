@@ -8,6 +8,7 @@ A command is carried out when the kitchen light reaches the state the command as
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import tempfile
 import time
@@ -44,12 +45,17 @@ class Usage:
     fds: int
 
     @classmethod
-    def of(cls, pid: int) -> Usage:
-        status = Path(f"/proc/{pid}/status").read_text()
-        rss_kib = next(
-            int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")
-        )
-        return cls(rss_kib / 1024, len(os.listdir(f"/proc/{pid}/fd")))
+    def of(cls, pid: int) -> Usage | None:
+        """None for a process that is gone, or a zombie (killed, not yet reaped)."""
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+            rss = [
+                int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")
+            ]
+            fds = len(os.listdir(f"/proc/{pid}/fd"))
+        except OSError:
+            return None
+        return cls(rss[0] / 1024, fds) if rss else None
 
 
 @dataclass
@@ -77,14 +83,17 @@ class House:
         found = {"home assistant": os.getpid()}
         if self.engine.process is not None:  # strace, which runs the engine as its child
             children = Path(f"/proc/{self.engine.process.pid}/task/{self.engine.process.pid}")
-            found["engine"] = int((children / "children").read_text().split()[0])
+            with contextlib.suppress(OSError, IndexError):  # none while it is restarted
+                found["engine"] = int((children / "children").read_text().split()[0])
         for index, satellite in enumerate(self.satellites):
             assert satellite.process is not None
             found[f"satellite {index}"] = satellite.process.pid
         return found
 
     def usage(self) -> dict[str, Usage]:
-        return {name: Usage.of(pid) for name, pid in self.pids().items()}
+        """Of every process running now (one being restarted is left out)."""
+        found = {name: Usage.of(pid) for name, pid in self.pids().items()}
+        return {name: usage for name, usage in found.items() if usage is not None}
 
     async def say_command(self, index: int) -> Command:
         """Satellite `index` hears "hey jarvis, turn on/off the kitchen light".
@@ -132,17 +141,19 @@ class House:
             await asyncio.sleep(1.0)  # the reply plays
             return command
 
-    async def restart_engine(self) -> tuple[float, float]:
-        """Stop and start the engine; (seconds down, seconds from serving to a carried-out
-        command through satellite 0)."""
+    async def restart_engine(self, *, kill: bool = False) -> tuple[float, float]:
+        """Stop (or SIGKILL) and start the engine; (seconds down, seconds from serving to a
+        carried-out command through satellite 0)."""
         stopped = time.monotonic()
-        await asyncio.to_thread(self.engine.stop)
+        await asyncio.to_thread(self.engine.kill if kill else self.engine.stop)
         await asyncio.to_thread(self.engine.launch)
         return await self._recovery(stopped, 0)
 
-    async def restart_satellite(self, index: int) -> tuple[float, float]:
+    async def restart_satellite(self, index: int, *, kill: bool = False) -> tuple[float, float]:
         stopped = time.monotonic()
-        await asyncio.to_thread(self.satellites[index].restart)
+        satellite = self.satellites[index]
+        await asyncio.to_thread(satellite.kill if kill else satellite.stop)
+        await asyncio.to_thread(satellite.launch)
         return await self._recovery(stopped, index)
 
     async def _recovery(self, stopped: float, index: int) -> tuple[float, float]:

@@ -6,15 +6,18 @@ transcript, owner-readable, without identifiers; revocation deletes everything a
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import json
 import logging
+import os
 import tarfile
 import tempfile
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from freezegun.api import FrozenDateTimeFactory
@@ -437,3 +440,37 @@ async def test_diagnostics_show_the_consent_record(
     record = diagnostics["household"]["consent_log"]
     assert [e["action"] for e in record] == ["granted", "sharing_on"]
     assert diagnostics["household"]["sharing"] is True
+
+
+async def test_a_full_disk_keeps_nothing_half_written_says_so_and_commands_work(
+    home: HomeAssistant, hass_client: ClientSessionGenerator, hass_admin_user: Any
+) -> None:
+    """The disk where clips are kept fills up (ENOSPC at the OS, when the clip's record is
+    written, after its audio was): nothing of the clip stays, the household gets a repair,
+    the command is still transcribed. With space again, the next clip is kept."""
+    await _share(home, hass_client, hass_admin_user.id)
+    review = _household(home).review
+    fsync = os.fsync
+
+    def full_disk(fd: int) -> None:
+        name = os.readlink(f"/proc/self/fd/{fd}")
+        if name.startswith(str(review.root)) and ".json." in name:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        fsync(fd)
+
+    with patch("os.fsync", full_disk):
+        result = await _speak_to_stt(home, COMMAND)
+    assert result.result is stt.SpeechResultState.SUCCESS
+    assert COMMAND in (result.text or "").lower()
+    assert list(review.root.iterdir()) == [], "a clip was half-kept"
+    assert home.states.get(SENSOR).state == "0"
+    issue = ir.async_get(home).async_get_issue(DOMAIN, "clips_not_kept")
+    assert issue is not None and issue.translation_key == "clips_not_kept"
+    assert issue.translation_placeholders == {
+        "folder": str(review.root),
+        "reason": os.strerror(errno.ENOSPC),
+    }
+
+    await _speak_to_stt(home, COMMAND)
+    assert len(review.clips()) == 1
+    assert ir.async_get(home).async_get_issue(DOMAIN, "clips_not_kept") is None

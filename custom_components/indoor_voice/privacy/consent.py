@@ -22,6 +22,7 @@ from ..const import DOMAIN
 DISCLOSURE_VERSION = 3
 
 ISSUE_DISCLOSURE_CHANGED = "disclosure_changed"
+ISSUE_CLIPS_NOT_KEPT = "clips_not_kept"  # the disk refused a clip (full, say)
 
 DEFAULT_RETENTION_DAYS = 30
 MAX_RETENTION_DAYS = 90

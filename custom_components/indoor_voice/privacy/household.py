@@ -24,6 +24,7 @@ from .consent import (
     DEFAULT_MAX_SIZE_MB,
     DEFAULT_RETENTION_DAYS,
     DISCLOSURE_VERSION,
+    ISSUE_CLIPS_NOT_KEPT,
     ISSUE_DISCLOSURE_CHANGED,
     MAX_RETENTION_DAYS,
     Action,
@@ -188,6 +189,7 @@ class Household:
         self._log(action, user_id, deleted_clips=deleted, deleted_exports=exports)
         await self._async_save()
         ir.async_delete_issue(self._hass, DOMAIN, ISSUE_DISCLOSURE_CHANGED)
+        ir.async_delete_issue(self._hass, DOMAIN, ISSUE_CLIPS_NOT_KEPT)  # nothing to keep now
         _LOGGER.info("Review-sharing is off; %d clips and %d exports deleted", deleted, exports)
         return deleted
 

@@ -10,9 +10,11 @@ import logging
 from collections.abc import Callable
 
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 
-from .consent import SharingSettings
+from ..const import DOMAIN
+from .consent import ISSUE_CLIPS_NOT_KEPT, SharingSettings
 from .review_store import Clip, ReviewStore
 
 _LOGGER = logging.getLogger(__name__)
@@ -25,10 +27,29 @@ class KeptClips:
         self.review = ReviewStore.for_hass(hass)
         self.waiting = 0  # clips not yet reviewed
 
-    async def async_add(self, pcm: bytes, transcript: str, settings: SharingSettings) -> Clip:
-        clip = await self._hass.async_add_executor_job(
-            self.review.add, pcm, transcript, dt_util.utcnow()
-        )
+    async def async_add(
+        self, pcm: bytes, transcript: str, settings: SharingSettings
+    ) -> Clip | None:
+        """Keep one clip; None when the disk refused it (a full disk, say): then nothing of
+        it is kept, the household gets a repair saying so, and the command goes on."""
+        try:
+            clip = await self._hass.async_add_executor_job(
+                self.review.add, pcm, transcript, dt_util.utcnow()
+            )
+        except OSError as err:
+            reason = err.strerror or type(err).__name__
+            _LOGGER.warning("A review clip was not kept in %s: %s", self.review.root, reason)
+            ir.async_create_issue(
+                self._hass,
+                DOMAIN,
+                ISSUE_CLIPS_NOT_KEPT,
+                is_fixable=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key=ISSUE_CLIPS_NOT_KEPT,
+                translation_placeholders={"folder": str(self.review.root), "reason": reason},
+            )
+            return None
+        ir.async_delete_issue(self._hass, DOMAIN, ISSUE_CLIPS_NOT_KEPT)
         await self.async_enforce_limits(settings)
         return clip
 

@@ -93,7 +93,11 @@ class ReviewStore:
         )
         audio_path, meta_path = self._paths(clip.id)
         write_private(audio_path, wav_file(pcm, PIPELINE_FORMAT))
-        write_private(meta_path, json.dumps(asdict(clip)).encode())
+        try:
+            write_private(meta_path, json.dumps(asdict(clip)).encode())
+        except BaseException:
+            audio_path.unlink(missing_ok=True)  # a clip is kept whole, or not at all
+            raise
         return clip
 
     def clips(self) -> list[Clip]:
