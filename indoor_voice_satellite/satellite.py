@@ -2,7 +2,7 @@
 timers and rings them; hears "stop". What each event from Home Assistant does is here, the one
 place that holds the satellite's state together (link, microphone, command, reply, timers,
 mute, volume); the pieces it moves are in their own modules (command.py, wake.py, reply.py,
-stop_word.py, timers.py, audio.py, leds.py, home_assistant.py).
+stop_word.py, timers.py, audio.py, leds.py, home_assistant.py, choices.py).
 
 Not a byte of audio leaves before a wake word, or before Home Assistant asks for an answer
 (`listen`).
@@ -32,7 +32,6 @@ from indoor_voice_link.protocol import (
     SET_WAKE_SENSITIVITY,
     STAND_DOWN,
     VOLUME,
-    WAKE_SENSITIVITIES,
     WAKE_SENSITIVITY,
     wake_decision,
 )
@@ -40,6 +39,7 @@ from indoor_voice_models.wake import STEP_SAMPLES, WakeHit
 from indoor_voice_models.wake_words import WakeWords, sensitivity_threshold
 
 from .audio import MIC_FORMAT, Listening, Microphone, Speaker, load_sound
+from .choices import HouseholdChoices
 from .command import CommandStream
 from .home_assistant import HomeAssistantLink
 from .info import satellite_info
@@ -48,7 +48,7 @@ from .reply import Reply
 from .settings import SatelliteSettings
 from .sounds import alarm, chime, error_tone
 from .stop_word import StopListener
-from .store import DataDir, Preferences
+from .store import DataDir
 from .timers import Timers
 from .wake import WakeListener
 
@@ -63,13 +63,11 @@ class Satellite:
         self._data = data
         self._phrases = wake_words.phrases
         preferences = data.preferences()
-        self._muted = preferences.muted
-        self._sensitivity = preferences.wake_sensitivity
         active = [n for n in preferences.wake_words if n in self._phrases] or settings.wake_words
         self._wake = WakeListener(
             wake_words,
             active,
-            sensitivity_threshold(self._sensitivity, settings.wake_threshold),
+            sensitivity_threshold(preferences.wake_sensitivity, settings.wake_threshold),
             settings.wake_refractory,
         )
         microphone = Microphone(settings.mic_command, STEP_SAMPLES * MIC_FORMAT.width)
@@ -94,6 +92,9 @@ class Satellite:
         self._command = CommandStream(self._send, settings.max_command_seconds)
         self._tasks: set[asyncio.Task[Any]] = set()
         self._reply = Reply(self._speaker, self._home_assistant, self._spawn)
+        self._choices = HouseholdChoices(
+            data, preferences, self._wake, self._speaker, self._send, settings.wake_threshold
+        )
         self._handlers = self._event_handlers()
 
     # -- life cycle ---------------------------------------------------------------------------
@@ -101,7 +102,7 @@ class Satellite:
     def start(self) -> None:
         self._speaker.start()
         self._leds.start()
-        if not self._muted:
+        if not self.muted:
             self._listening.start()
         self._update_leds()
 
@@ -160,9 +161,11 @@ class Satellite:
             "audio-start": lambda _: self._start_reply(),
             "audio-chunk": self._reply.feed,
             "audio-stop": lambda _: self._reply.finish(),
-            SET_VOLUME: lambda event: self._set_volume(event.data.get(VOLUME)),
-            SET_WAKE_SENSITIVITY: lambda event: self._set_sensitivity(
-                event.data.get(WAKE_SENSITIVITY)
+            SET_VOLUME: lambda event: self._changed(
+                self._choices.set_volume(event.data.get(VOLUME))
+            ),
+            SET_WAKE_SENSITIVITY: lambda event: self._changed(
+                self._choices.set_wake_sensitivity(event.data.get(WAKE_SENSITIVITY))
             ),
             LISTEN: lambda _: self._listen_now(),
             CHIME: lambda _: self._play_chime(),
@@ -192,85 +195,36 @@ class Satellite:
             self._phrases,
             self._wake.active,
             self._snd_format,
-            muted=self._muted,
+            muted=self.muted,
             volume=self._speaker.volume,
-            wake_sensitivity=self._sensitivity,
+            wake_sensitivity=self._choices.wake_sensitivity,
         )
 
+    def _changed(self, changed: bool) -> None:
+        if changed:
+            self._send(self._info())
+
     def _choose_wake_words(self, names: list[str] | None) -> None:
-        if not names:
-            return
-        if unknown := [name for name in names if name not in self._phrases]:
-            self._send(
-                Error(
-                    text=f"unknown wake words {unknown}; this satellite has {list(self._phrases)}",
-                    code="unknown-wake-word",
-                ).event()
-            )
-            return
-        self._wake.set_active(list(names))
-        self._save_preferences()
-        self._send(self._info())
+        if self._choices.choose_wake_words(names, self._phrases):
+            self._send(self._info())
 
     def _set_muted(self, muted: object) -> None:
-        if not isinstance(muted, bool):
-            self._send(Error(text="set-mute needs a boolean 'muted'", code="invalid").event())
-            return
-        if muted != self._muted:
-            self._muted = muted
-            self._save_preferences()
-            _LOGGER.info("Muted" if muted else "Unmuted")
-            if muted:
+        if self._choices.set_muted(muted):
+            if self.muted:
                 self._end_command("muted")
                 self._listening.stop()
             else:
                 self._listening.start()
             self._update_leds()
-        self._send(self._info())
+        if isinstance(muted, bool):
+            self._send(self._info())
 
     def _play_chime(self) -> None:
         self._speaker.play(self._chime)
 
-    def _set_volume(self, volume: object) -> None:
-        if not isinstance(volume, int | float) or not 0 <= volume <= 1:
-            self._send(
-                Error(text="set-volume needs a 'volume' from 0 to 1", code="invalid").event()
-            )
-            return
-        self._speaker.volume = float(volume)
-        self._save_preferences()
-        self._send(self._info())
-
-    def _set_sensitivity(self, level: object) -> None:
-        if not isinstance(level, str) or level not in WAKE_SENSITIVITIES:
-            self._send(
-                Error(
-                    text=f"set-wake-sensitivity needs one of {list(WAKE_SENSITIVITIES)}",
-                    code="invalid",
-                ).event()
-            )
-            return
-        self._sensitivity = level
-        self._wake.set_threshold(sensitivity_threshold(level, self._settings.wake_threshold))
-        self._save_preferences()
-        _LOGGER.info("Wake sensitivity %s (threshold %.2f)", level, self._wake.threshold)
-        self._send(self._info())
-
-    def _save_preferences(self) -> None:
-        """Keep them for the next start; a disk that refuses (full, say) leaves the satellite
-        running on what it has: they hold until it restarts."""
-        try:
-            self._data.save_preferences(
-                Preferences(
-                    self._muted, list(self._wake.active), self._speaker.volume, self._sensitivity
-                )
-            )
-        except OSError as err:
-            _LOGGER.warning(
-                "Cannot save the preferences in %s (%s): they hold until the satellite restarts",
-                self._data.path,
-                err.strerror or type(err).__name__,
-            )
+    @property
+    def muted(self) -> bool:
+        return self._choices.muted
 
     # -- microphone and wake word -------------------------------------------------------------
 
@@ -317,7 +271,7 @@ class Satellite:
         reason = self._why_not_wake()
         if reason and self._speaker.busy and not self._command.streaming:
             reason = None  # a sound still ending is no reason not to listen
-        if self._muted:
+        if self.muted:
             reason = "the satellite is muted"
         if reason:
             _LOGGER.info("Not listening for an answer: %s", reason)
@@ -371,7 +325,7 @@ class Satellite:
     def _update_leds(self) -> None:
         # Called on every change of state: sounds are ducked while it listens to a command.
         self._speaker.ducked = self._command.streaming
-        if self._muted:
+        if self.muted:
             look = Look.MUTED
         elif self._command.streaming:
             look = Look.LISTENING
