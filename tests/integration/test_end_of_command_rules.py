@@ -17,7 +17,9 @@ from custom_components.indoor_voice.engines.endpointing import (
     async_verdict,
     pauses_for,
 )
+from custom_components.indoor_voice.sentences import automaton
 from custom_components.indoor_voice.sentences.automaton import CommandAutomaton
+from custom_components.indoor_voice.sentences.sample import sample_commands
 from custom_components.indoor_voice.sentences.templates import load
 from custom_components.indoor_voice.sentences.words import Words
 
@@ -226,3 +228,41 @@ def test_a_satellites_pauses_reach_only_the_entity_they_were_handed_to_and_only_
     waiting.hand_over("stt.ours", pauses_for("aggressive"))
     waiting.withdraw("stt.ours")
     assert waiting.take("stt.ours") == pauses_for("default")
+
+
+def test_the_automaton_stays_within_its_size_and_still_answers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A home with many names in a language with many templates: the automaton stops adding
+    templates at its limit and answers for the ones it holds."""
+    full = home("en")
+    monkeypatch.setattr(automaton, "MAX_STATES", full.size // 2)
+    templates = load("en")
+    assert templates is not None
+    values = {
+        "name": HOMES["en"]["light"],
+        "name|light": HOMES["en"]["light"],
+        "area": [],
+        "floor": [],
+    }
+    half = CommandAutomaton(templates, values, Words("en"))
+    assert half.size < full.size // 2
+    assert 0 < len(half.usable) < len(full.usable)
+    held = sample_commands(templates, half.usable, values)
+    assert held
+    assert all(half.read(command).whole for command in held)
+
+
+@pytest.mark.parametrize("language", list(HOMES))
+def test_every_candidate_command_is_a_whole_command_with_the_homes_names(language: str) -> None:
+    """The engine's candidates come from the same sentences, in the home's language."""
+    commands = home(language)
+    templates = load(language)
+    assert templates is not None
+    names = HOMES[language]
+    values = {"name": names["light"] + names["lock"], "name|light": names["light"]}
+    values |= {"name|lock": names["lock"], "area": names["area"], "floor": []}
+    sample = sample_commands(templates, commands.usable, values)
+    assert 0 < len(sample) <= 400
+    assert all(commands.read(command).whole for command in sample)
+    assert any(names["light"][0] in command for command in sample)

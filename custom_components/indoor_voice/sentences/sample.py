@@ -4,6 +4,7 @@ the Hallway Light")."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from itertools import chain, islice, product
 
@@ -25,18 +26,33 @@ from .templates import (
 )
 
 MAX_COMMANDS = 400  # the engine's limit
+# What a household says most, in Home Assistant's intent names (the same in every language):
+# a name on its own ("{name}", a state question) is no candidate, since a candidate much
+# shorter than what was said can outweigh it.
+CANDIDATE_INTENTS = (
+    "HassTurnOn",
+    "HassTurnOff",
+    "HassLightSet",
+    "HassSetPosition",
+    "HassGetCurrentTime",
+    "HassGetCurrentDate",
+    "HassStartTimer",
+    "HassTimerStatus",
+    "HassCancelTimer",
+)
 _PERCENTS = tuple(f"{p}%" for p in range(10, 101, 10))
 
 
 def sample_commands(
     templates: Templates, usable: list[Template], slot_values: dict[str, list[str]]
 ) -> list[str]:
-    """Commands of this home, each intent in turn, each in the plainest wording of its
+    """Commands of this home, each of `CANDIDATE_INTENTS` in turn, in the plainest wording of its
     templates (optional words left out, the first of each choice: what Home Assistant
     surely understands) and the home's names one by one."""
-    by_intent: dict[str, list[Template]] = {}
+    by_intent: dict[str, list[Template]] = {intent: [] for intent in CANDIDATE_INTENTS}
     for template in usable:
-        by_intent.setdefault(template.intent, []).append(template)
+        if template.intent in by_intent:
+            by_intent[template.intent].append(template)
     sampler = _Sampler(templates, slot_values)
     per_intent = [
         chain.from_iterable(
@@ -103,7 +119,8 @@ class _Sampler:
         """The template with each value of its first varying slot, the plainest words else."""
         parts = self._parts(template.sentence, template.domains, 0)
         for words in product(*parts):
-            text = " ".join("".join(words).split())
+            # A percentage's own "%" and the template's: "{brightness}%" says it once.
+            text = re.sub(r"%\s*%", "%", " ".join("".join(words).split()))
             if text:
                 yield text[0].upper() + text[1:] + "."
 

@@ -15,7 +15,8 @@ from unicode_rbnf import RbnfEngine
 
 NUMBER = "#"
 _MAX_SPELLED = 100  # percentages, minutes, degrees: what a spoken command holds
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)?|%|#|[^\W_]+(?:'[^\W_]+)*")
+# A word may hold apostrophes ("what's", "aujourd'hui"); "d'1" is "d'" and a number.
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)?|%|#|[^\W_]+(?:'[^\W\d_]+)*")
 
 
 class Words:
@@ -53,7 +54,7 @@ class Words:
         if not body:
             return " " if text.strip() != text or (text and not text.strip()) else ""
         head = " " if text[:1].isspace() or body.startswith("%") else ""
-        tail = " " if text[-1:].isspace() else ""
+        tail = " " if text[-1:].isspace() or text.endswith("'") else ""  # "d'{number}"
         return head + body + tail
 
 
