@@ -47,6 +47,12 @@ def wake_word_name(run_pipeline: Event) -> str | None:
     return name if isinstance(name, str) else None
 
 
+def pipeline_index(wake_word_name: str | None, active: list[str], most: int) -> int:
+    """Which of the satellite's pipelines a wake word starts: the second active wake word
+    the second pipeline (and so on, up to `most`); any other, the first."""
+    return active.index(wake_word_name) if wake_word_name in active[:most] else 0
+
+
 def hearing(run_pipeline: Event, satellite: str) -> Hearing | None:
     """How well the satellite heard its wake word, for the arbiter; None for an answer Home
     Assistant asked for (a follow-up: no wake word, nothing to judge)."""
