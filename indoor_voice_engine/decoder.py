@@ -15,6 +15,11 @@ and the full 30 s had to be decoded again. So a loop is first decoded again over
 window with the silence before the first sound topped up to 0.5 s (63 cuts of three
 commands in three accents: 5 loops with 0.3 s, none with 0.4 or 0.5 s); only audio that
 looped is changed, since more silence changes what Whisper hears in other audio too.
+A client that knows its stream starts right after a wake word says so (`after_wake_word`
+in `transcribe`): that audio gets the silence before it at once, without a first decode
+that loops. Whisper also restarts a command it has said and stops halfway ("Switch off,
+Nurkachun Light. Switch off, N"): that counts as a loop too, and whatever still repeats
+itself after every retry is cut back to its first saying, so no command is said twice.
 The encoder output is kept for scoring candidate commands (candidates.py).
 """
 
@@ -63,11 +68,20 @@ class Decoder:
         )
 
     def transcribe(
-        self, audio: np.ndarray, language: str | None, prompt: str | None, beam_size: int
+        self,
+        audio: np.ndarray,
+        language: str | None,
+        prompt: str | None,
+        beam_size: int,
+        *,
+        after_wake_word: bool = False,
     ) -> tuple[Encoded, str]:
         """float32 16 kHz audio to text, over a short window; when that made Whisper loop
         ("turn on the light turn on the light"), again with silence before the speech, and
-        over the full 30 s if it still loops."""
+        over the full 30 s if it still loops. Audio that starts right after a wake word
+        gets the silence at once."""
+        if after_wake_word:
+            audio = _with_lead_in(audio)
         features = self._model.feature_extractor(audio)
         encoded = self._encode(features, language, prompt, full=False)
         text = self._generate(encoded, beam_size)
@@ -78,7 +92,7 @@ class Decoder:
         if _looped(text) and encoded.window < self._max_frames:
             encoded = self._encode(features, language, prompt, full=True)
             text = self._generate(encoded, beam_size)
-        return encoded, text
+        return encoded, said_once(text)
 
     def _encode(
         self, features: np.ndarray, language: str | None, prompt: str | None, *, full: bool
@@ -139,7 +153,38 @@ def _with_lead_in(audio: np.ndarray) -> np.ndarray:
     return np.concatenate((np.zeros(_LEAD_IN_SAMPLES - quiet, audio.dtype), audio))
 
 
+_WORD = re.compile(r"[\w']+")
+
+
 def _looped(text: str) -> bool:
-    """The same two or more words twice in a row at the end: Whisper looping."""
-    said = re.findall(r"[\w']+", text.lower())
-    return any(said[-n:] == said[-2 * n : -n] for n in range(2, len(said) // 2 + 1))
+    """Whisper looping: the same two or more words twice in a row at the end, or the text
+    starting over after a sentence and stopping anywhere."""
+    said = [w.lower() for w in _WORD.findall(text)]
+    return (
+        any(said[-n:] == said[-2 * n : -n] for n in range(2, len(said) // 2 + 1))
+        or _restart(text) is not None
+    )
+
+
+def _restart(text: str) -> int | None:
+    """Where a sentence starts the text over and goes on repeating it (two words at least,
+    the last perhaps cut short), as a character offset: "Switch off the light. Switch off
+    the l" → 22. None when the text says everything once."""
+    spans = [m.span() for m in _WORD.finditer(text)]
+    said = [text[a:b].lower() for a, b in spans]
+    for start in range(1, len(said) - 1):
+        if not text[spans[start - 1][1] : spans[start][0]].strip().endswith((".", "!", "?")):
+            continue
+        period = start
+        if all(said[i] == said[i % period] for i in range(start, len(said) - 1)) and said[
+            (len(said) - 1) % period
+        ].startswith(said[-1]):
+            return spans[start][0]
+    return None
+
+
+def said_once(text: str) -> str:
+    """The text without what repeats it: a loop that survived every retry is cut back to its
+    first saying ("Turn on the light. Turn on the light." → "Turn on the light.")."""
+    cut = _restart(text)
+    return text if cut is None else text[:cut].rstrip()

@@ -17,7 +17,7 @@ from indoor_voice_models.catalog import (
     find_spec,
     wake_specs,
 )
-from indoor_voice_models.download import ModelError, ensure, locate, resolve
+from indoor_voice_models.download import ModelError, ensure, has_any_file, locate, resolve
 from indoor_voice_models.piper_voices import use_list
 from indoor_voice_models.wake_words import WakeWords, WakeWordSource, load_wake_words
 
@@ -40,8 +40,10 @@ def _resolve(
 def _load_stt(settings: EngineSettings) -> SpeechModels:
     choice = settings.stt_model
     if choice is None:
-        present = [
-            n for n in DEFAULT_STT_MODELS if locate(_spec(ModelKind.STT, n), settings.data_dirs)
+        specs = [_spec(ModelKind.STT, n) for n in DEFAULT_STT_MODELS]
+        # Whole first; else one the household has, damaged: ensure says what is wrong with it.
+        present = [s.name for s in specs if locate(s, settings.data_dirs)] or [
+            s.name for s in specs if has_any_file(s, settings.data_dirs)
         ]
         choice = present[0] if present else DEFAULT_STT_MODELS[-1]
     directory, spec = _resolve(ModelKind.STT, choice, settings)

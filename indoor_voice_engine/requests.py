@@ -32,6 +32,14 @@ def optional_int(data: dict[str, Any], key: str) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+def optional_bool(data: dict[str, Any], key: str) -> bool:
+    """A flag the client may leave out (False then); anything but true or false is refused."""
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise BadRequest("bad-request", f"{key} must be true or false")
+    return value
+
+
 def str_list(data: dict[str, Any], key: str) -> list[str]:
     value = data.get(key)
     if value is None:

@@ -50,6 +50,7 @@ class Request:
     terms: tuple[str, ...] = ()
     beam_size: int | None = None
     candidates: tuple[str, ...] = ()  # commands of the home (see candidates.py)
+    after_wake_word: bool = False  # the stream starts right after a wake word (decoder.py)
 
 
 class SpeechToText:
@@ -87,7 +88,9 @@ class SpeechToText:
         language = whisper_language(request.language) if self.multilingual else "en"
         audio = samples.astype(np.float32) / 32768.0
         beam_size = request.beam_size or self.beam_size
-        encoded, text = self._decoder.transcribe(audio, language, _prompt(request), beam_size)
+        encoded, text = self._decoder.transcribe(
+            audio, language, _prompt(request), beam_size, after_wake_word=request.after_wake_word
+        )
         if request.candidates:
             text = pick(self._decoder, encoded, text, request.candidates)
         return text
@@ -231,11 +234,12 @@ class Utterance:
         else:
             text = await self._decode(self._samples)
         _LOGGER.debug(
-            "Transcribed %.1f s of audio (%d characters) %.0f ms after the end of the stream%s",
+            "Transcribed %.1f s of audio (%d characters) %.0f ms after the end of the stream%s%s",
             self.seconds,
             len(text),
             (time.monotonic() - started) * 1000,
             " (speculative)" if self.speculative_hits else "",
+            " after a wake word" if self._request.after_wake_word else "",
         )
         return text
 

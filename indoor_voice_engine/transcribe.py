@@ -1,5 +1,15 @@
 """A transcribe session: `transcribe`, then audio, then the transcript.
 
+Besides Wyoming's `language`, the `transcribe` event's data may carry (each optional; a field
+of the wrong type is refused with an `error`, the connection stays usable):
+  transcript_names, transcript_terms  lists of strings: the home's names, to bias Whisper
+  beam_size                           an integer from 1 to 10
+  candidates                          the home's commands (candidates.py)
+  endpointing                         pauses for endpointing events (endpoint.py)
+  after_wake_word                     true when the stream starts right after a wake word
+                                      (a satellite's command): the audio gets silence before
+                                      it at once, so Whisper does not say it twice (decoder.py)
+
 Nothing a client sends is written anywhere or logged.
 """
 
@@ -15,7 +25,7 @@ from wyoming.event import Event
 from .candidates import MAX_CANDIDATES
 from .endpoint import Endpointer, EndpointingError, Pauses
 from .engine import Engine
-from .requests import BadRequest, optional_str, str_list
+from .requests import BadRequest, optional_bool, optional_str, str_list
 from .stt import Request, Utterance
 
 
@@ -48,6 +58,7 @@ class TranscribeSession:
             terms=tuple(terms),
             beam_size=beam_size,
             candidates=tuple(candidates),
+            after_wake_word=optional_bool(data, "after_wake_word"),
         )
         try:
             self._pauses = Pauses.parse(data.get("endpointing"))  # the client ends the speech

@@ -47,7 +47,9 @@ def _complete(directory: Path, files: Sequence[ModelFile]) -> bool:
 
 
 def locate(spec: ModelSpec, data_dirs: Sequence[Path]) -> Path | None:
-    """Return the folder holding every file of the model, or None."""
+    """Return the folder holding every file of the model (of the right size), or None.
+
+    Cheap (no checksum): what is installed. `ensure` verifies before anything is served."""
     for data_dir in data_dirs:
         directory = folder(data_dir, spec)
         if _complete(directory, spec.files):
@@ -55,12 +57,68 @@ def locate(spec: ModelSpec, data_dirs: Sequence[Path]) -> Path | None:
     return None
 
 
+def has_any_file(spec: ModelSpec, data_dirs: Sequence[Path]) -> bool:
+    """Whether any file of the model is there, whole or not: the household installed it."""
+    return any((folder(d, spec) / f.name).exists() for d in data_dirs for f in spec.files)
+
+
+def damage(path: Path, file: ModelFile) -> str | None:
+    """What is wrong with one installed file of a model, or None when it is whole."""
+    if not path.is_file():
+        return "missing"
+    size = path.stat().st_size
+    if file.size is not None and size != file.size:
+        if size < file.size:
+            return f"cut short: {size} of its {file.size} bytes"
+        return f"{size} bytes where {file.size} are expected"
+    algorithm, expected = _digest_of(file)
+    if _file_digest(path, algorithm) != expected:
+        return f"damaged: its {algorithm.upper()} checksum is not the catalog's"
+    return None
+
+
+_VERIFIED: dict[tuple[Path, int, int, str], str] = {}  # (path, size, mtime, algorithm) -> digest
+
+
+def _file_digest(path: Path, algorithm: str) -> str:
+    stat = path.stat()
+    key = (path.resolve(), stat.st_size, stat.st_mtime_ns, algorithm)
+    if (known := _VERIFIED.get(key)) is None:
+        digest = hashlib.new(algorithm)
+        with path.open("rb") as source:
+            while chunk := source.read(_CHUNK):
+                digest.update(chunk)
+        known = _VERIFIED[key] = digest.hexdigest()
+    return known
+
+
+def _digest_of(file: ModelFile) -> tuple[str, str]:
+    """SHA-256 where the catalog pins one; else the MD5 that Piper's list of voices gives."""
+    return ("sha256", file.sha256) if file.sha256 else ("md5", file.md5)
+
+
 def ensure(spec: ModelSpec, data_dirs: Sequence[Path], *, offline: bool) -> Path:
-    """Return the model's folder, downloading it into the first data dir if needed."""
-    if (found := locate(spec, data_dirs)) is not None:
-        return found
+    """Return the folder of the model, every file verified against its checksum; download
+    what is missing or damaged into the first data dir (unless offline). A model failing its
+    checksum is never returned."""
+    damaged: list[str] = []
+    for data_dir in data_dirs:
+        directory = folder(data_dir, spec)
+        if not any((directory / file.name).exists() for file in spec.files):
+            continue
+        problems = [(f, why) for f in spec.files if (why := damage(directory / f.name, f))]
+        if not problems:
+            return directory
+        for file, why in problems:
+            _LOGGER.warning("Model %r: %s is %s", spec.name, directory / file.name, why)
+            damaged.append(f"{directory / file.name} is {why}")
     if not data_dirs:
         raise ModelError(f"model {spec.name!r} is not installed and no --data-dir is given")
+    if offline and damaged:
+        raise ModelError(
+            f"model {spec.name!r} cannot be used: {'; '.join(damaged)}. --offline forbids "
+            "downloading it again: put back a whole copy, or start without --offline"
+        )
     if offline:
         searched = ", ".join(str(folder(d, spec)) for d in data_dirs)
         raise ModelError(
@@ -70,7 +128,7 @@ def ensure(spec: ModelSpec, data_dirs: Sequence[Path], *, offline: bool) -> Path
     target = folder(data_dirs[0], spec)
     for file in spec.files:
         path = target / file.name
-        if path.is_file() and (file.size is None or path.stat().st_size == file.size):
+        if path.exists() and damage(path, file) is None:
             continue
         download(file, path)
     return target
@@ -85,8 +143,7 @@ def download(file: ModelFile, destination: Path, *, timeout: float = _TIMEOUT) -
         raise ModelError(f"refusing to download from {file.url!r}: only http(s) URLs are allowed")
     destination.parent.mkdir(parents=True, exist_ok=True)
     _LOGGER.info("Downloading %s", file.url)
-    # SHA-256 where the catalog pins one; else the MD5 that Piper's list of voices gives.
-    algorithm, expected = ("sha256", file.sha256) if file.sha256 else ("md5", file.md5)
+    algorithm, expected = _digest_of(file)
     digest = hashlib.new(algorithm)
     received = 0
     try:

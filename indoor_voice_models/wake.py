@@ -30,6 +30,7 @@ _MEL_BINS = 32
 _WARMUP_STEPS = 5  # openWakeWord ignores its first scores while buffers fill
 _MEL_FRAMES_PER_STEP = 8
 _AUDIBLE_RMS = 32.0  # about -60 dBFS: quieter steps are silence to a wake word
+NEAR_MISS_SCORE = 0.2  # a peak this high that did not wake counts as a near miss
 
 
 def _session(path: Path) -> ort.InferenceSession:
@@ -51,11 +52,13 @@ class WakeWord:
 
 @dataclass(frozen=True)
 class WakeHit:
-    """A wake word heard in a stream (what `wyoming.wake.Detection` then reports)."""
+    """A wake word heard in a stream (what `wyoming.wake.Detection` then reports), or, with
+    `accepted` false, a near miss: a peak of at least NEAR_MISS_SCORE below the threshold."""
 
     name: str
     score: float
     timestamp_ms: int
+    accepted: bool = True
 
 
 class WakeWordModels:
@@ -114,7 +117,7 @@ class WakeWordStream:
     ) -> None:
         self._models = models
         self.words = [models.words[n] for n in (names or list(models.words))]
-        self._threshold = threshold
+        self.threshold = threshold  # may change at any time (a household's sensitivity)
         self._refractory_steps = round(refractory_seconds * 16_000 / STEP_SAMPLES)
         history = max((w.frames for w in self.words), default=16)
         self._pending: np.ndarray = np.zeros(0, dtype=np.int16)
@@ -130,11 +133,18 @@ class WakeWordStream:
         self._steps = 0
         self._quiet_until: dict[str, int] = {}
         self.best_scores: dict[str, float] = {w.name: 0.0 for w in self.words}
+        self._peaks: dict[str, WakeHit] = {}  # a rise above NEAR_MISS_SCORE, not yet over
+        self.near_misses: list[WakeHit] = []  # the caller takes them (take_near_misses)
 
     @property
     def buffered(self) -> int:
         """Samples waiting for the next 80 ms step."""
         return self._pending.size
+
+    def take_near_misses(self) -> list[WakeHit]:
+        """The near misses finished since the last call."""
+        misses, self.near_misses = self.near_misses, []
+        return misses
 
     def process(self, samples: np.ndarray) -> list[WakeHit]:
         """Feed samples; return the wake words they complete."""
@@ -184,8 +194,21 @@ class WakeWordStream:
         for word in self.words:
             score = models.score(word, self._embeddings)
             self.best_scores[word.name] = max(self.best_scores[word.name], score)
-            if score < self._threshold or self._steps < self._quiet_until.get(word.name, 0):
+            self._follow_peak(word.name, score, timestamp_ms)
+            if score < self.threshold or self._steps < self._quiet_until.get(word.name, 0):
                 continue
             self._quiet_until[word.name] = self._steps + self._refractory_steps
+            self._peaks.pop(word.name, None)  # it woke: not a miss
             hits.append(WakeHit(word.name, score, timestamp_ms))
         return hits
+
+    def _follow_peak(self, name: str, score: float, timestamp_ms: int) -> None:
+        """Keep the highest score of a rise; a rise that ends below the threshold is a miss."""
+        peak = self._peaks.get(name)
+        if score >= NEAR_MISS_SCORE:
+            if peak is None or score > peak.score:
+                self._peaks[name] = WakeHit(name, score, timestamp_ms, accepted=False)
+        elif peak is not None:
+            del self._peaks[name]
+            if peak.score < self.threshold and self._steps >= self._quiet_until.get(name, 0):
+                self.near_misses.append(peak)

@@ -19,6 +19,19 @@ from .wake import WakeWordModels
 WAKE_THRESHOLD = 0.5  # the score that counts as a detection
 WAKE_REFRACTORY_SECONDS = 2.0  # before the same wake word fires again
 
+# A household's wake sensitivity (the satellite's select in Home Assistant): the threshold
+# each level sets. "default" is the command line's --wake-threshold. README ("Wake
+# sensitivity") has each level's measured effect on heard wake words and false wakes.
+WAKE_SENSITIVITY_THRESHOLDS: dict[str, float] = {"relaxed": 0.25, "strict": 0.75}
+DEFAULT_SENSITIVITY = "default"
+
+
+def sensitivity_threshold(level: str, default_threshold: float) -> float:
+    """The threshold for a sensitivity level; KeyError for an unknown one."""
+    if level == DEFAULT_SENSITIVITY:
+        return default_threshold
+    return WAKE_SENSITIVITY_THRESHOLDS[level]
+
 
 def add_wake_arguments(parser: argparse.ArgumentParser) -> None:
     """The detection settings both programs take on their command line."""

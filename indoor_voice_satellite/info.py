@@ -9,7 +9,7 @@ from wyoming.event import Event
 from wyoming.info import Attribution, Info, MicProgram, SndProgram, WakeModel, WakeProgram
 from wyoming.info import Satellite as SatelliteInfo
 
-from indoor_voice_link.protocol import MUTED, VOLUME
+from indoor_voice_link.protocol import MUTED, VOLUME, WAKE_SENSITIVITY
 from indoor_voice_link.protocol import STOP_WORDS as STOP_WORDS_KEY
 from indoor_voice_models.catalog import PROJECT
 
@@ -29,6 +29,7 @@ def satellite_info(
     *,
     muted: bool,
     volume: float,
+    wake_sensitivity: str,
 ) -> Event:
     def artifact(name: str, description: str) -> dict[str, Any]:
         return {
@@ -63,5 +64,6 @@ def satellite_info(
     event = info.event()
     event.data["satellite"][MUTED] = muted
     event.data["satellite"][VOLUME] = volume
+    event.data["satellite"][WAKE_SENSITIVITY] = wake_sensitivity
     event.data["satellite"][STOP_WORDS_KEY] = list(STOP_WORDS) if settings.stop_word else []
     return event

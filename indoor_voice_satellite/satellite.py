@@ -29,11 +29,15 @@ from indoor_voice_link.protocol import (
     MUTED,
     SET_MUTE,
     SET_VOLUME,
+    SET_WAKE_SENSITIVITY,
     STAND_DOWN,
     VOLUME,
+    WAKE_SENSITIVITIES,
+    WAKE_SENSITIVITY,
+    wake_decision,
 )
 from indoor_voice_models.wake import STEP_SAMPLES, WakeHit
-from indoor_voice_models.wake_words import WakeWords
+from indoor_voice_models.wake_words import WakeWords, sensitivity_threshold
 
 from .audio import MIC_FORMAT, Listening, Microphone, Speaker, load_sound
 from .command import CommandStream
@@ -42,7 +46,7 @@ from .info import satellite_info
 from .leds import Leds, Look
 from .reply import Reply
 from .settings import SatelliteSettings
-from .sounds import alarm, chime
+from .sounds import alarm, chime, error_tone
 from .stop_word import StopListener
 from .store import DataDir, Preferences
 from .timers import Timers
@@ -60,9 +64,13 @@ class Satellite:
         self._phrases = wake_words.phrases
         preferences = data.preferences()
         self._muted = preferences.muted
+        self._sensitivity = preferences.wake_sensitivity
         active = [n for n in preferences.wake_words if n in self._phrases] or settings.wake_words
         self._wake = WakeListener(
-            wake_words, active, settings.wake_threshold, settings.wake_refractory
+            wake_words,
+            active,
+            sensitivity_threshold(self._sensitivity, settings.wake_threshold),
+            settings.wake_refractory,
         )
         microphone = Microphone(settings.mic_command, STEP_SAMPLES * MIC_FORMAT.width)
         self._listening = Listening(microphone, self._hear)
@@ -70,6 +78,8 @@ class Satellite:
         self._speaker = Speaker(settings.snd_command, self._snd_format, self._speaker_idle)
         self._speaker.volume = preferences.volume
         self._chime = chime(self._snd_format)
+        self._error_tone = error_tone(self._snd_format)
+        self._awaiting_reply = False  # a command was sent; its reply or error has not come
         self._timers = Timers(
             self._speaker, alarm(self._snd_format), settings.ring_seconds, self._update_leds
         )
@@ -118,6 +128,7 @@ class Satellite:
 
     def _link_forgotten(self) -> None:
         self._running = False
+        self._awaiting_reply = False
         self._command.forget()
         self._reply.finish()
         self._update_leds()
@@ -144,16 +155,31 @@ class Satellite:
             SET_MUTE: lambda event: self._set_muted(event.data.get(MUTED)),
             "voice-stopped": end_of_speech,
             "transcript": end_of_speech,
-            "error": lambda event: self._end_command(f"pipeline error {event.data.get('code')!r}"),
-            STAND_DOWN: lambda _: self._end_command("another satellite answers"),
+            "error": self._command_failed,
+            STAND_DOWN: self._stand_down,
             "audio-start": lambda _: self._start_reply(),
             "audio-chunk": self._reply.feed,
             "audio-stop": lambda _: self._reply.finish(),
             SET_VOLUME: lambda event: self._set_volume(event.data.get(VOLUME)),
+            SET_WAKE_SENSITIVITY: lambda event: self._set_sensitivity(
+                event.data.get(WAKE_SENSITIVITY)
+            ),
             LISTEN: lambda _: self._listen_now(),
             CHIME: lambda _: self._play_chime(),
             **self._timers.handlers(),
         }
+
+    def _command_failed(self, event: Event) -> None:
+        """Home Assistant says the command failed (its engine gone, say): end it, audibly."""
+        self._end_command(f"pipeline error {event.data.get('code')!r}")
+        if self._awaiting_reply:
+            self._awaiting_reply = False
+            self._speaker.play(self._error_tone, ducks=False)
+            self._update_leds()
+
+    def _stand_down(self, _: Event) -> None:
+        self._awaiting_reply = False
+        self._end_command("another satellite answers")
 
     def _set_running(self, running: bool) -> None:
         self._running = running
@@ -168,6 +194,7 @@ class Satellite:
             self._snd_format,
             muted=self._muted,
             volume=self._speaker.volume,
+            wake_sensitivity=self._sensitivity,
         )
 
     def _choose_wake_words(self, names: list[str] | None) -> None:
@@ -214,9 +241,26 @@ class Satellite:
         self._save_preferences()
         self._send(self._info())
 
+    def _set_sensitivity(self, level: object) -> None:
+        if not isinstance(level, str) or level not in WAKE_SENSITIVITIES:
+            self._send(
+                Error(
+                    text=f"set-wake-sensitivity needs one of {list(WAKE_SENSITIVITIES)}",
+                    code="invalid",
+                ).event()
+            )
+            return
+        self._sensitivity = level
+        self._wake.set_threshold(sensitivity_threshold(level, self._settings.wake_threshold))
+        self._save_preferences()
+        _LOGGER.info("Wake sensitivity %s (threshold %.2f)", level, self._wake.threshold)
+        self._send(self._info())
+
     def _save_preferences(self) -> None:
         self._data.save_preferences(
-            Preferences(self._muted, list(self._wake.active), self._speaker.volume)
+            Preferences(
+                self._muted, list(self._wake.active), self._speaker.volume, self._sensitivity
+            )
         )
 
     # -- microphone and wake word -------------------------------------------------------------
@@ -225,9 +269,18 @@ class Satellite:
         if self._command.heard(audio):
             self._update_leds()  # the command was too long
         self._listen_for_stop(audio)
-        hits = await self._wake.process(audio)
+        hits, near_misses = await self._wake.process(audio)
+        for miss in near_misses:
+            _LOGGER.debug("Wake word %s nearly heard (score %.2f)", miss.name, miss.score)
+            self._report_wake(miss)
         if hits:
-            self._woken(max(hits, key=lambda hit: hit.score))
+            hit = max(hits, key=lambda hit: hit.score)
+            self._report_wake(hit)
+            self._woken(hit)
+
+    def _report_wake(self, hit: WakeHit) -> None:
+        """Tell Home Assistant, so the household can tell a false wake from a missed one."""
+        self._send(wake_decision(hit.name, hit.score, hit.accepted, self._wake.threshold))
 
     def _why_not_wake(self) -> str | None:
         if not self._home_assistant.connected:
@@ -266,6 +319,7 @@ class Satellite:
 
     def _start_command(self, hit: WakeHit | None) -> None:
         self._command.start(hit, self._snd_format, self._wake.speech_level())
+        self._awaiting_reply = True
         if self._awake_sound:
             self._speaker.play(self._awake_sound, ducks=False)
         self._update_leds()
@@ -291,6 +345,7 @@ class Satellite:
     # -- speaker ------------------------------------------------------------------------------
 
     def _start_reply(self) -> None:
+        self._awaiting_reply = False
         self._reply.finish()
         self._end_command("the reply is starting")
         self._reply.start()

@@ -9,6 +9,7 @@ _CHIME_NOTES = ((880.0, 0.0), (1318.5, 0.16))  # A5 then E6: "ding-dong" before 
 _CHIME_SECONDS = 0.7
 _ALARM_BEEP_SECONDS, _ALARM_GAP_SECONDS, _ALARM_BEEPS = 0.12, 0.08, 4
 _ALARM_HZ = 2_000.0
+_ERROR_NOTES = ((494.0, 0.25), (330.0, 0.35))  # B4 then E4, falling: "that did not work"
 
 
 def _to_pcm(mono: np.ndarray, output: AudioFormat) -> bytes:
@@ -36,6 +37,16 @@ def alarm(output: AudioFormat) -> bytes:
     return _to_pcm(
         np.concatenate([*(np.concatenate((beep, gap)) for _ in range(_ALARM_BEEPS)), pause]), output
     )
+
+
+def error_tone(output: AudioFormat) -> bytes:
+    """Two soft falling notes: a command failed (the engine or Home Assistant is away)."""
+    parts = []
+    for hz, seconds in _ERROR_NOTES:
+        t = np.arange(int(seconds * output.rate)) / output.rate
+        envelope = np.minimum(1.0, np.minimum(t, t[::-1]) * 100.0)  # 10 ms ramps, no clicks
+        parts.append(0.35 * np.sin(2 * np.pi * hz * t) * envelope)
+    return _to_pcm(np.concatenate(parts), output)
 
 
 def scaled(pcm: bytes, gain: float) -> bytes:

@@ -2,7 +2,8 @@
 
 key.pem, certificate.pem   its identity on the link
 pairing.json               the current pairing code and the paired Home Assistant
-preferences.json           mute, the chosen wake words and the volume (they survive a reboot)
+preferences.json           mute, the chosen wake words, the wake sensitivity and the volume (they
+                           survive a reboot)
 wake/                      openWakeWord models (unless --wake-model-dir says otherwise)
 """
 
@@ -15,6 +16,8 @@ from pathlib import Path
 
 from indoor_voice_link import Identity, Pairing, generate_identity, new_pairing_code
 from indoor_voice_link.files import write_private
+from indoor_voice_link.protocol import WAKE_SENSITIVITIES
+from indoor_voice_models.wake_words import DEFAULT_SENSITIVITY
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,7 @@ class Preferences:
     muted: bool = False
     wake_words: list[str] = field(default_factory=list)  # empty: the command line's choice
     volume: float = 1.0  # of everything the speaker plays, 0 to 1
+    wake_sensitivity: str = DEFAULT_SENSITIVITY  # a level of WAKE_SENSITIVITIES
 
 
 class DataDir:
@@ -91,9 +95,14 @@ class DataDir:
                 muted=saved.get("muted") is True,
                 wake_words=[str(name) for name in saved.get("wake_words", [])],
                 volume=min(1.0, max(0.0, float(saved.get("volume", 1.0)))),
+                wake_sensitivity=_sensitivity(saved.get("wake_sensitivity")),
             )
         except (OSError, ValueError, AttributeError, TypeError):
             return Preferences()
 
     def save_preferences(self, preferences: Preferences) -> None:
         write_private(self._preferences_file, json.dumps(asdict(preferences)).encode())
+
+
+def _sensitivity(saved: object) -> str:
+    return saved if isinstance(saved, str) and saved in WAKE_SENSITIVITIES else DEFAULT_SENSITIVITY

@@ -48,11 +48,23 @@ class WakeListener:
         """Forget what was heard so far."""
         self._stream = self._models.new_stream(self.active, self._threshold, self._refractory)
 
-    async def process(self, audio: bytes) -> list[WakeHit]:
+    @property
+    def threshold(self) -> float:
+        return self._threshold
+
+    def set_threshold(self, threshold: float) -> None:
+        """From the next 80 ms on, without forgetting what was heard."""
+        self._threshold = threshold
+        self._stream.threshold = threshold
+
+    async def process(self, audio: bytes) -> tuple[list[WakeHit], list[WakeHit]]:
+        """The wake words this audio completes, and the near misses it ends."""
         samples = np.frombuffer(audio, dtype=np.int16)
         self._recent = np.concatenate((self._recent, samples))[-_LEVEL_WINDOW:]
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool, self._stream.process, samples)
+        stream = self._stream
+        hits = await loop.run_in_executor(self._pool, stream.process, samples)
+        return hits, stream.take_near_misses()
 
     def speech_level(self) -> float:
         """dBFS (RMS) of the last 1.28 s: how loudly the wake word reached this microphone."""

@@ -74,11 +74,14 @@ async def async_add_service(hass: HomeAssistant, domain: str, host: str, port: i
     return entry
 
 
-async def add_satellite(hass: HomeAssistant, satellite: SatelliteProcess) -> ConfigEntry:
-    """What a household does: host and port, then the code the satellite shows."""
+async def add_satellite(
+    hass: HomeAssistant, satellite: SatelliteProcess, *, port: int | None = None
+) -> ConfigEntry:
+    """What a household does: host and port, then the code the satellite shows. `port`: one
+    that leads to the satellite's (a link in between), if not the satellite's own."""
     flow = await hass.config_entries.flow.async_init(DOMAIN, context={"source": "user"})
     result = await hass.config_entries.flow.async_configure(
-        flow["flow_id"], {CONF_HOST: satellite.host, CONF_PORT: satellite.port}
+        flow["flow_id"], {CONF_HOST: satellite.host, CONF_PORT: port or satellite.port}
     )
     assert result["type"] is FlowResultType.FORM and result["step_id"] == "pair"
     code = await hass.async_add_executor_job(satellite.pairing_code)

@@ -190,6 +190,14 @@ class SatelliteProcess:
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(5)
 
+    def kill(self) -> None:
+        """Die at once, as on a power cut or an out-of-memory kill: no goodbye."""
+        if self.process is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(5)
+
     def restart(self) -> None:
         self.stop()
         self.launch()

@@ -31,10 +31,14 @@ def convert(
     return converter.convert(chunk).audio
 
 
-def espeak(text: str, voice: str = "en-us", rate: int = RATE, speed: int = 150) -> bytes:
-    """16-bit mono PCM of espeak-ng speaking `text`."""
+def espeak(
+    text: str, voice: str = "en-us", rate: int = RATE, speed: int = 150, pitch: int | None = None
+) -> bytes:
+    """16-bit mono PCM of espeak-ng speaking `text` (`voice` may name a variant, "en-us+f3";
+    `pitch` 0-99, espeak-ng's own 50 unless given)."""
+    pitched = ["-p", str(pitch)] if pitch is not None else []
     wav = subprocess.run(
-        ["espeak-ng", "-v", voice, "-s", str(speed), "--stdout", text],
+        ["espeak-ng", "-v", voice, "-s", str(speed), *pitched, "--stdout", text],
         capture_output=True,
         check=True,
     ).stdout

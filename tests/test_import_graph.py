@@ -9,8 +9,9 @@ share live in it too: what counts as inside the house, the default wake word, a 
 whole. Read from the source with `ast`, so an import inside a function or behind
 TYPE_CHECKING counts too.
 
-Inside the integration, Home Assistant's platform files stand on top of three rooms (README,
-"Layout"): satellites use engines and privacy, engines use privacy, privacy uses neither;
+Inside the integration, Home Assistant's platform files stand on top of four rooms (README,
+"Layout"): satellites use engines, sentences and privacy, engines use sentences and privacy,
+sentences use privacy (nothing of it today), privacy uses none of them;
 rooms use the shared ground (constants, compat, entries, wav, the link), never a platform file.
 """
 
@@ -90,7 +91,7 @@ def _target(name: str) -> str | None:
 
 
 # The integration's rooms, each above the ones after it; and what every room may use.
-ROOMS = ("satellites", "engines", "privacy")
+ROOMS = ("satellites", "engines", "sentences", "privacy")
 GROUND = frozenset({"const", "compat", "entries", "wav", "link"})
 MOST_TOP_MODULES = 30
 MOST_LINES = 350

@@ -21,6 +21,7 @@ from .const import DOMAIN, EntryKind
 from .engines.coordinator import EngineConfigEntry, EngineCoordinator, offered_platforms
 from .engines.endpointing import DATA_SATELLITE_PAUSES, SatellitePauses
 from .engines.pipeline import async_ensure_pipeline, async_follow_language
+from .engines.stream_start import DATA_WAKE_WORD_STREAMS, WakeWordStreams
 from .entries import HOUSEHOLD_UNIQUE_ID, is_satellite, kind_of
 from .logs import quiet_what_is_not_news
 from .privacy.household import DATA_HOUSEHOLD, Household
@@ -30,6 +31,7 @@ from .privacy.review_panel import async_register as async_register_review_panel
 from .satellites.arbiter import DATA_ARBITER, WakeArbiter
 from .satellites.device import SatelliteConfigEntry, SatelliteDevice
 from .satellites.identity import DATA_LINK_IDENTITY, LinkIdentity
+from .sentences.home import DATA_HOME_SENTENCES, HomeSentences
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -58,6 +60,8 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     hass.data[DATA_GUARD] = LocalGuard(hass)
     hass.data[DATA_ARBITER] = WakeArbiter()
     hass.data[DATA_SATELLITE_PAUSES] = SatellitePauses()
+    hass.data[DATA_HOME_SENTENCES] = HomeSentences(hass)
+    hass.data[DATA_WAKE_WORD_STREAMS] = WakeWordStreams()
     async_follow_language(hass)
     async_register_review_api(hass)
     await async_register_review_panel(hass)

@@ -40,13 +40,14 @@ from wyoming.wake import Detect
 from . import link
 from .const import MAX_ACTIVE_WAKE_WORDS
 from .engines.endpointing import DATA_SATELLITE_PAUSES, pauses_for
+from .engines.stream_start import DATA_WAKE_WORD_STREAMS
 from .entries import entity_id_of, pipeline_key
 from .privacy.local_guard import DATA_GUARD, REFUSAL, Stage, async_non_local_stages
 from .satellites import pipeline_run
 from .satellites.arbiter import DATA_ARBITER, Hearing
 from .satellites.connection import SatelliteLink
 from .satellites.conversation_turns import Turns
-from .satellites.device import SatelliteConfigEntry
+from .satellites.device import SatelliteConfigEntry, WakeDecision
 from .satellites.entity import SatelliteEntity
 from .satellites.pipeline_run import CommandAudio
 from .satellites.speaker import SatelliteSpeaker
@@ -86,12 +87,14 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
         self._turns = Turns()
         self._timers: SatelliteTimers | None = None
         self._stt_entity_id: str | None = None  # of the run in progress
+        self._after_wake_word = False  # the run in progress streams from a wake word
         self._pipeline_index = 0  # which wake word's pipeline the command runs in
 
     async def async_added_to_hass(self) -> None:
         await super().async_added_to_hass()
         self._device.request_mute = self._request_mute
         self._device.request_volume = self._request_volume
+        self._device.request_wake_sensitivity = self._request_wake_sensitivity
         arbiter = self.hass.data[DATA_ARBITER]
         arbiter.register(self._entry.entry_id)
         self.async_on_remove(lambda: arbiter.unregister(self._entry.entry_id))
@@ -116,12 +119,10 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
     async def _on_event(self, event: Event) -> None:
         kind = event.type
         if Info.is_type(kind):
-            first = not self._device.connected
-            self._device.async_update(connected=True, info_event=event)
-            if first:
-                self._watch_pipeline()
-                if self._timers is not None:
-                    self._background(self._timers.async_tell_again())
+            self._described(event)
+        elif kind == link.protocol.WAKE_DECISION:
+            if (decision := WakeDecision.from_event(event)) is not None:
+                self._device.async_update(wake=decision)
         elif RunPipeline.is_type(kind):
             self._start_command(event)
         elif AudioChunk.is_type(kind):
@@ -141,11 +142,24 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
             _LOGGER.warning("%s reports: %s", self._entry.title, event.data.get("code"))
 
     @callback
+    def _described(self, info_event: Event) -> None:
+        first = not self._device.connected
+        self._device.async_update(connected=True, info_event=info_event)
+        if first:
+            self._watch_pipeline()
+            if self._timers is not None:
+                self._background(self._timers.async_tell_again())
+
+    @callback
     def _lost(self) -> None:
-        """The link dropped: the command in progress ends, the entities go unavailable."""
+        """The link dropped: the command in progress ends, the entities go unavailable. A
+        reply it was playing will never be `played` (the satellite may have died mid-reply):
+        it comes back idle, not still responding."""
         self._end_command()
         self._device.async_update(connected=False)
         self._speaker.played.set()
+        if self.state == "responding":  # AssistSatelliteState.RESPONDING, not public in 2025.4
+            self.tts_response_finished()
 
     # -- a command -----------------------------------------------------------------------
 
@@ -187,6 +201,7 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
                 )
                 await self._link.send(link.protocol.stand_down())
                 return
+            self._after_wake_word = hearing is not None
             await self.async_accept_pipeline_from_satellite(
                 audio_stream=self._command_stream(),
                 start_stage=pipeline_run.start_stage(run),
@@ -249,8 +264,11 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
             state = self.hass.states.get(select) if select else None
             pauses = pauses_for(state.state if state else "default")
             self.hass.data[DATA_SATELLITE_PAUSES].hand_over(self._stt_entity_id, pauses)
+            if self._after_wake_word:  # the engine then hears the command once (stream_start.py)
+                self.hass.data[DATA_WAKE_WORD_STREAMS].hand_over(self._stt_entity_id)
         elif event.type is PipelineEventType.RUN_END and self._stt_entity_id is not None:
             self.hass.data[DATA_SATELLITE_PAUSES].withdraw(self._stt_entity_id)
+            self.hass.data[DATA_WAKE_WORD_STREAMS].withdraw(self._stt_entity_id)
             self._stt_entity_id = None
 
     # -- sound out ---------------------------------------------------------------------
@@ -279,6 +297,10 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
     @callback
     def _request_volume(self, volume: float) -> None:
         self._background(self._link.send(link.protocol.set_volume(volume)))
+
+    @callback
+    def _request_wake_sensitivity(self, level: str) -> None:
+        self._background(self._link.send(link.protocol.set_wake_sensitivity(level)))
 
     @callback
     def async_get_configuration(self) -> AssistSatelliteConfiguration:

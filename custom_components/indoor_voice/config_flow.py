@@ -13,6 +13,7 @@ from homeassistant.config_entries import ConfigEntry, ConfigFlowResult, OptionsF
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import callback
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
+from homeassistant.helpers.translation import async_get_translations
 
 from .const import CONF_FINGERPRINT, CONF_KIND, DOMAIN, SATELLITE_ZEROCONF_TYPE, EntryKind
 from .engines.flow import (
@@ -144,4 +145,10 @@ class IndoorVoiceConfigFlow(EngineSteps, SatelliteSteps, domain=DOMAIN):
         """The one household entry: holds the choices that belong to the whole home."""
         await self.async_set_unique_id(HOUSEHOLD_UNIQUE_ID)
         self._abort_if_unique_id_configured()
-        return self.async_create_entry(title="Household", data={CONF_KIND: EntryKind.HOUSEHOLD})
+        # Named as its device is (translations: device.household), in Home Assistant's language:
+        # an entry and a device side by side read the same.
+        names = await async_get_translations(
+            self.hass, self.hass.config.language, "device", [DOMAIN]
+        )
+        title = names.get(f"component.{DOMAIN}.device.{HOUSEHOLD_UNIQUE_ID}.name", "Household")
+        return self.async_create_entry(title=title, data={CONF_KIND: EntryKind.HOUSEHOLD})

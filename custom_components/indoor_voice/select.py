@@ -1,5 +1,5 @@
-"""A satellite's pipelines (one per active wake word) and how quickly it decides a command
-has ended."""
+"""A satellite's pipelines (one per active wake word), how quickly it decides a command
+has ended, and how readily it wakes."""
 
 from __future__ import annotations
 
@@ -9,12 +9,16 @@ from homeassistant.components.assist_pipeline.select import (
     AssistPipelineSelect,
     VadSensitivitySelect,
 )
+from homeassistant.components.select import SelectEntity
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import DOMAIN, MAX_ACTIVE_WAKE_WORDS, PIPELINE_NAME
-from .entries import pipeline_key
+from .const import DOMAIN, MAX_ACTIVE_WAKE_WORDS, PIPELINE_NAME, EntryKind
+from .entries import kind_of, pipeline_key
+from .link.protocol import WAKE_SENSITIVITIES
 from .satellites.entity import SatelliteEntity
 
 
@@ -24,8 +28,13 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Set up for satellite entries only (__init__.SATELLITE_PLATFORMS)."""
-    pipelines = [SatellitePipelineSelect(hass, entry, i) for i in range(MAX_ACTIVE_WAKE_WORDS)]
-    async_add_entities([*pipelines, SatelliteVadSelect(hass, entry)])
+    entities: list[SelectEntity] = [
+        *(SatellitePipelineSelect(hass, entry, i) for i in range(MAX_ACTIVE_WAKE_WORDS)),
+        SatelliteVadSelect(hass, entry),
+    ]
+    if kind_of(entry) is EntryKind.SATELLITE:  # plain Wyoming satellites have no such setting
+        entities.append(WakeSensitivitySelect(entry))
+    async_add_entities(entities)
 
 
 class SatellitePipelineSelect(SatelliteEntity, AssistPipelineSelect):
@@ -61,3 +70,24 @@ class SatelliteVadSelect(SatelliteEntity, VadSensitivitySelect):
     def __init__(self, hass: HomeAssistant, entry: ConfigEntry) -> None:
         VadSensitivitySelect.__init__(self, hass, entry.entry_id)
         SatelliteEntity.__init__(self, entry, "vad_sensitivity")
+
+
+class WakeSensitivitySelect(SatelliteEntity, SelectEntity):
+    """How readily the satellite wakes: relaxed hears quieter and unusual voices, strict
+    wakes less by mistake. The satellite keeps the choice and reports it."""
+
+    _attr_translation_key = "wake_sensitivity"
+    _attr_entity_category = EntityCategory.CONFIG
+    _attr_options = list(WAKE_SENSITIVITIES)
+
+    def __init__(self, entry: ConfigEntry) -> None:
+        super().__init__(entry, "wake_sensitivity")
+
+    @property
+    def current_option(self) -> str | None:
+        return self._device.wake_sensitivity
+
+    async def async_select_option(self, option: str) -> None:
+        if self._device.request_wake_sensitivity is None or not self._device.connected:
+            raise HomeAssistantError("the satellite is not connected")
+        self._device.request_wake_sensitivity(option)

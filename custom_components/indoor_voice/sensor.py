@@ -1,10 +1,16 @@
-"""How many kept clips are waiting for review; which stop words a satellite knows."""
+"""How many kept clips are waiting for review (the household); which stop words a satellite
+knows and its last wake word decision."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from homeassistant.components.sensor import SensorEntity, SensorStateClass
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorStateClass,
+)
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
@@ -22,13 +28,13 @@ async def async_setup_entry(
     entry: ConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """The household's sensor; an Indoor Voice satellite's (a plain Wyoming one has no stop
-    word)."""
+    """The household's sensor, or an Indoor Voice satellite's (plain Wyoming ones report no
+    stop words and no wake decisions)."""
     kind = kind_of(entry)
     if kind is EntryKind.HOUSEHOLD:
         async_add_entities([ClipsWaitingSensor(hass)])
     elif kind is EntryKind.SATELLITE:
-        async_add_entities([StopWordsSensor(entry)])
+        async_add_entities([StopWordsSensor(entry), LastWakeSensor(entry)])
 
 
 class ClipsWaitingSensor(HouseholdEntity, SensorEntity):
@@ -61,3 +67,35 @@ class StopWordsSensor(SatelliteEntity, SensorEntity):
     @property
     def extra_state_attributes(self) -> dict[str, Any]:
         return {"words": list(self._device.stop_words or [])}
+
+
+class LastWakeSensor(SatelliteEntity, SensorEntity):
+    """When the satellite last woke, or nearly did, with the score and whether it counted: a
+    household tells a false wake (accepted, but nobody said it) from a missed one (a score
+    just below the threshold)."""
+
+    _attr_translation_key = "last_wake"
+    _attr_entity_category = EntityCategory.DIAGNOSTIC
+    _attr_device_class = SensorDeviceClass.TIMESTAMP
+    _follows_link = False  # the last decision stays true while the satellite is away
+    _unrecorded_attributes = frozenset({"score", "threshold"})
+
+    def __init__(self, entry: ConfigEntry) -> None:
+        super().__init__(entry, "last_wake")
+
+    @property
+    def native_value(self) -> datetime | None:
+        wake = self._device.last_wake
+        return None if wake is None else wake.time
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        wake = self._device.last_wake
+        if wake is None:
+            return None
+        return {
+            "wake_word": wake.wake_word,
+            "score": round(wake.score, 3),
+            "accepted": wake.accepted,
+            "threshold": wake.threshold,
+        }

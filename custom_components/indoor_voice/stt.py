@@ -37,11 +37,15 @@ from .engines.endpointing import (
     MAX_SECONDS,
     NO_SPEECH_SECONDS,
     EndOfCommand,
+    Verdict,
+    async_verdict,
     request_data,
 )
 from .engines.entity import EngineEntity
-from .engines.vocabulary import async_home_vocabulary
+from .engines.stream_start import DATA_WAKE_WORD_STREAMS
+from .engines.stream_start import request_data as stream_start_data
 from .privacy.household import DATA_HOUSEHOLD
+from .sentences.home import DATA_HOME_SENTENCES
 from .wav import seconds_of
 
 _LOGGER = logging.getLogger(__name__)
@@ -114,20 +118,25 @@ class IndoorVoiceSpeechToText(EngineEntity, stt.SpeechToTextEntity):
     ) -> stt.SpeechResult:
         # A satellite of ours handed over its "finished speaking" choice; others: the default.
         pauses = self.hass.data[DATA_SATELLITE_PAUSES].take(self.entity_id)
+        after_wake_word = self.hass.data[DATA_WAKE_WORD_STREAMS].take(self.entity_id)
         request = Transcribe(language=metadata.language).event()
-        vocabulary = async_home_vocabulary(self.hass, metadata.language)
-        request.data["transcript_names"] = vocabulary.names
+        language = metadata.language
+        home = await self.hass.data[DATA_HOME_SENTENCES].async_commands(language)
+        request.data["transcript_names"] = home.names
         request.data["beam_size"] = self.coordinator.config_entry.options.get(
             CONF_BEAM_SIZE, DEFAULT_BEAM_SIZE
         )
-        request.data["candidates"] = vocabulary.commands
+        request.data["candidates"] = home.commands
         request.data.update(request_data(pauses))
-        language = metadata.language
+        request.data.update(stream_start_data(after_wake_word))
 
-        async def is_command(text: str) -> bool:
+        async def recognizes(text: str) -> bool:
             return await async_is_complete_command(self.hass, text, language)
 
-        ender = EndOfCommand(is_command, pauses)
+        async def judge(text: str) -> Verdict:
+            return await async_verdict(text, home.words, home.automaton, recognizes)
+
+        ender = EndOfCommand(judge, pauses)
         fmt = PIPELINE_FORMAT.to_dict()
         coordinator = self.coordinator
         household = self.hass.data[DATA_HOUSEHOLD]

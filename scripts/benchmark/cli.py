@@ -25,7 +25,14 @@ from .processes import Service
 from .report import Row, table, update_json, write_json
 from .scoring import percentile, word_error_rate
 from .venvs import PYOPEN_WAKEWORD, WYOMING_OPENWAKEWORD
-from .workload import Side, speech_to_text, text_to_speech, wake_word, warm_up
+from .workload import (
+    Side,
+    speech_to_text,
+    text_to_speech,
+    wake_word,
+    warm_up,
+    warm_up_speech,
+)
 
 STT_TARGET = 0.4  # the project's goal: our STT latency at most 0.4x the peer's
 
@@ -53,6 +60,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--no-json", action="store_true", help="print only")
     parser.add_argument(
         "--stop-word-only", action="store_true", help="only the satellite's stop word (~1 min)"
+    )
+    parser.add_argument(
+        "--one-core-only",
+        action="store_true",
+        help="only end to end with ours and the peers pinned to one core (~5 min, quick ~1)",
     )
     parser.add_argument(
         "--satellite-only",
@@ -217,6 +229,7 @@ def findings(rows: list[Row]) -> list[str]:
     verdict = "met" if p50.ratio <= STT_TARGET else "NOT met"
     lines.append(f"STT p50 latency ours/peer = {p50.ratio:.2f} (target ≤ {STT_TARGET}): {verdict}")
     lines.extend(end_to_end_findings(rows))
+    lines.extend(end_to_end_findings(rows, ONE_CORE))
     lines.extend(f"ours is worse by more than 10 %: {r.metric}" for r in rows if r.ours_worse)
     return lines
 
@@ -233,7 +246,7 @@ class Results:
     rss_after: dict[str, float]
     wake_peer: str
     extra_rows: list[Row]
-    end_to_end: dict[str, list[dict[str, object]]]
+    end_to_end: dict[str, dict[str, list[dict[str, object]]]]
 
 
 async def run(args: argparse.Namespace, corpus: Corpus, wake_candidates: list[str]) -> int:
@@ -258,13 +271,17 @@ async def run(args: argparse.Namespace, corpus: Corpus, wake_candidates: list[st
         if service.crashed_inside():
             print(f"warning: {service.name} logged a traceback, see {service.log}")
 
+    say("End to end again, ours and the peers each pinned to one core with one thread")
+    one_core_rows, one_core_details = await one_core(corpus, args.quick)
     rows = [
         *stt_rows(*sides),
         *tts_rows(*sides),
         *wake_rows(*sides),
         *memory_rows(results.rss_warm, results.rss_after),
         *results.extra_rows,
+        *one_core_rows,
     ]
+    results.end_to_end["one_core"] = one_core_details["development"]
     version_info = servers.versions(wake_service)
     print_report(args, corpus, rows, version_info, results, time.monotonic() - began)
     print()
@@ -281,6 +298,32 @@ async def run(args: argparse.Namespace, corpus: Corpus, wake_candidates: list[st
         )
         print(f"\nresults: {args.json}")
     return 0
+
+
+ONE_CORE = " (one core)"
+
+
+async def one_core(
+    corpus: Corpus, quick: bool
+) -> tuple[list[Row], dict[str, dict[str, list[dict[str, object]]]]]:
+    """A smaller machine: our engine and the peers (STT, TTS) pinned to core 0 with one
+    thread each (`taskset -c 0`), the development set through both pipelines."""
+    ours = servers.ours(one_core=True)
+    whisper, piper = servers.faster_whisper(one_core=True), servers.piper(one_core=True)
+    started = [ours, whisper, piper]
+    try:
+        await start(started)
+        wake = WyomingWake(ours.tcp_port)  # not used: end to end starts after the wake word
+        sides = (
+            Side("ours", ours.tcp_port, ours.tcp_port, wake, ours),
+            Side("peer", whisper.tcp_port, piper.tcp_port, wake, ours),
+        )
+        await warm_up_speech(sides)
+        commands = corpus.pipeline["development"]
+        return await end_to_end_rows(sides, {"development": commands}, progress, ONE_CORE)
+    finally:
+        for service in started:
+            service.stop()
 
 
 async def measure(
@@ -304,7 +347,8 @@ async def measure(
     )
     await wake_word(sides, corpus, chunk_sizes, progress)
     after = {name: s.rss_mb() for name, s in services.items()}
-    say(f"End to end through Home Assistant's Assist pipeline: {len(corpus.pipeline)} commands")
+    sets = ", ".join(f"{len(c)} {name}" for name, c in corpus.pipeline.items())
+    say(f"End to end through Home Assistant's Assist pipeline: {sets} commands")
     extra_rows, end_to_end = await end_to_end_rows(sides, corpus.pipeline, progress)
     return Results(sides, warm, after, sides[1].wake_service.name, extra_rows, end_to_end)
 
@@ -334,14 +378,17 @@ def print_report(
         "0.3 s before / 0.8 s after the speech, 20 ms chunks at real-time pace; "
         "same models both sides (tiny.en int8 beam 1, 2 threads; en_US-joe-medium; hey_jarvis)"
     )
+    sets = "; ".join(
+        f"{name} set {len(commands)} ({', '.join(corpus_module.PIPELINE_VOICES[name])})"
+        for name, commands in corpus.pipeline.items()
+    )
     print(
         f"quiet room: {corpus.quiet_room.seconds:.0f} s of white noise at "
-        f"{corpus_module.QUIET_ROOM_DBFS:.0f} dBFS; end to end: {len(corpus.pipeline)} commands "
-        f"({', '.join(corpus_module.PIPELINE_VOICES)}; pauses inside of "
+        f"{corpus_module.QUIET_ROOM_DBFS:.0f} dBFS; end to end: {sets}; pauses inside of "
         f"{' / '.join(f'{p:.1f}' for p in corpus_module.INNER_PAUSES)} s) to Home Assistant's "
         "Assist pipeline from the speech-to-text stage, in a home with a Hallway Light, a Porch "
         "Light, a Front Door and a Kitchen Light, 10 ms chunks at real-time pace, end of speech "
-        "→ first reply audio byte (WAV, no conversion)"
+        "→ first reply audio byte (WAV, no conversion); the sets differ in voices and sentences"
     )
     print()
     print(table(rows))
@@ -403,6 +450,26 @@ def satellite_only(args: argparse.Namespace) -> int:
     return 0
 
 
+def one_core_only(args: argparse.Namespace) -> int:
+    """The one-core figures alone; the rest of the JSON file is kept."""
+    ensure(WHISPER_AND_PIPER)
+    say("Synthesizing the audio (espeak-ng and Piper, in memory)")
+    corpus = corpus_module.build(args.quick)
+    say("End to end, ours and the peers each pinned to one core with one thread")
+    rows, details_ = asyncio.run(one_core(corpus, args.quick))
+    print(f"\n{_load_line()}")
+    print(table(rows))
+    print("\n".join(end_to_end_findings(rows, ONE_CORE)))
+    if not args.no_json:
+        update_json(args.json, "one_core", {"rows": [vars(r) for r in rows], **details_})
+        print(f"\nresults: {args.json} (key 'one_core')")
+    return 0
+
+
+def _load_line() -> str:
+    return f"{datetime.datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} CPUs, load {_load()}"
+
+
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     if args.stop_word_only:
@@ -410,6 +477,8 @@ def main(argv: list[str]) -> int:
         return 0
     if args.satellite_only:
         return satellite_only(args)
+    if args.one_core_only:
+        return one_core_only(args)
     say("Peers in .bench/ (installed once)")
     try:
         candidates = install_peers(args.wake_peer)

@@ -13,13 +13,14 @@ import numpy as np
 
 from testbed.speech import RATE, convert, espeak, pause, silence
 
-from .household import COMMANDS as HOME_COMMANDS
-from .household import Command
+from .household import SETS, Command
 from .paths import VOICE, VOICE_DIR
 
 ESPEAK_VOICES = ("en-us", "en-gb", "en-gb-scotland", "en-us-nyc", "en-029")
 PIPER = "piper:joe"
 PIPER_SLOW = "piper:joe-slow"  # the same voice, a quarter slower: a slow speaker
+PIPER_FAST = "piper:joe-fast"  # ... and a quarter faster
+_PIPER_LENGTH = {PIPER: None, PIPER_SLOW: 1.25, PIPER_FAST: 0.75}  # Piper's length_scale
 
 COMMANDS = (
     "turn on the kitchen light",
@@ -52,9 +53,21 @@ REPLIES = {
     "The living room should be warm in about ten minutes.",
 }
 
-# Asked through Home Assistant's pipeline in household.py's home, in every voice.
-PIPELINE_VOICES = (*ESPEAK_VOICES, PIPER, PIPER_SLOW)
-PIPELINE_QUICK = 6
+# Asked through Home Assistant's pipeline in household.py's home: each set of commands in its
+# own voices, none shared ("@p80": espeak-ng's pitch 80 of 99; "+f3": a female variant).
+PIPELINE_VOICES = {
+    "development": (*ESPEAK_VOICES, "en-us+f3", "en-gb@p80", PIPER, PIPER_SLOW),
+    "test": (
+        "en-gb-x-rp",
+        "en-us+f4",
+        "en-gb-x-gbclan@p25",
+        "en-029+f2",
+        "en-gb-x-gbcwmd",
+        "en-us@p85",
+        PIPER_FAST,
+    ),
+}
+PIPELINE_QUICK = 4  # commands of each set in a quick run
 INNER_PAUSES = (0.7, 0.5)  # between the parts of a command, in turn
 
 LEAD_SECONDS = 0.3  # what HA's VAD leaves before the speech
@@ -86,7 +99,8 @@ class Corpus:
     wake: list[Clip]  # "hey jarvis …"
     non_wake: list[Clip]
     quiet_room: Clip  # low background noise, no speech
-    pipeline: list[tuple[Command, Clip]]  # for Home Assistant's pipeline, after a short silence
+    # for Home Assistant's pipeline, after a short silence; by set ("development", "test")
+    pipeline: dict[str, list[tuple[Command, Clip]]]
 
 
 class Speaker:
@@ -98,11 +112,12 @@ class Speaker:
         self._piper = PiperVoice.load(str(VOICE_DIR / f"{VOICE}.onnx"))
 
     def say(self, text: str, voice: str) -> bytes:
-        if voice not in (PIPER, PIPER_SLOW):
-            return espeak(text, voice=voice)
+        if voice not in _PIPER_LENGTH:
+            name, _, pitch = voice.partition("@p")
+            return espeak(text, voice=name, pitch=int(pitch) if pitch else None)
         from piper import SynthesisConfig  # noqa: PLC0415
 
-        config = SynthesisConfig(length_scale=1.25 if voice == PIPER_SLOW else None)
+        config = SynthesisConfig(length_scale=_PIPER_LENGTH[voice])
         chunks = list(self._piper.synthesize(text, syn_config=config))
         audio = np.concatenate([c.audio_int16_array for c in chunks]).tobytes()
         return convert(audio, chunks[0].sample_rate, 2, 1)
@@ -131,7 +146,7 @@ def build(quick: bool) -> Corpus:
         )
         for c in commands[:n_wake]
     ]
-    pipeline = pipeline_commands(speaker, quick)
+    pipeline = {name: pipeline_commands(speaker, name, quick) for name in SETS}
     quiet = quiet_room(QUIET_ROOM_SECONDS_QUICK if quick else QUIET_ROOM_SECONDS)
     return Corpus(commands, wake, non_wake, quiet, pipeline)
 
@@ -143,13 +158,14 @@ def quiet_room(seconds: float) -> Clip:
     return Clip("", "noise", np.clip(noise, -32768, 32767).astype(np.int16).tobytes())
 
 
-def pipeline_commands(speaker: Speaker, quick: bool) -> list[tuple[Command, Clip]]:
-    """Every command of the home in rotating voices (all of them twice in a full run)."""
-    voices = cycle(PIPELINE_VOICES)
+def pipeline_commands(speaker: Speaker, name: str, quick: bool) -> list[tuple[Command, Clip]]:
+    """Every command of one set in its rotating voices (all of them twice in a full run)."""
+    voices = cycle(PIPELINE_VOICES[name])
     pauses = cycle(INNER_PAUSES)
-    count = PIPELINE_QUICK if quick else 2 * len(HOME_COMMANDS)
+    commands = SETS[name]
+    count = PIPELINE_QUICK if quick else 2 * len(commands)
     said = []
-    for command in islice(cycle(HOME_COMMANDS), count):
+    for command in islice(cycle(commands), count):
         voice = next(voices)
         parts = [speaker.say(part, voice) for part in command.parts]
         speech = pause(*parts, seconds=next(pauses)) if len(parts) > 1 else parts[0]

@@ -22,7 +22,7 @@ import math
 import tempfile
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from homeassistant import loader
@@ -49,11 +49,11 @@ from testbed.assist import (
 from testbed.speech import RATE, paced
 
 from .corpus import Clip
-from .household import Command, async_prepare, async_setup_home, carried_out
+from .household import SETS, Command, async_prepare, async_setup_home, carried_out
 from .paths import VOICE
 from .processes import HOST
 from .report import Row
-from .scoring import percentile, word_error_rate
+from .scoring import percentile, whole, word_error_rate
 from .workload import Progress, Side, in_turn, settle
 
 CHUNK_MS = 10  # what satellites send
@@ -61,6 +61,26 @@ _CHUNK_SAMPLES = RATE * CHUNK_MS // 1000
 _AUDIBLE_RMS = 32.0  # about -60 dBFS
 _DONE = ("action_done", "query_answer")
 _LABEL = "end to end via HA pipeline (end of speech → first reply audio)"
+SET_NAMES = tuple(SETS)
+
+
+STAGE_EVENTS = ("stt-end", "intent-end", "tts-end")
+PHASES = {  # where the time between the end of speech and the first reply audio goes
+    "end of speech → transcript": ("speech_end", "stt-end"),
+    "transcript → intent done": ("stt-end", "intent-end"),
+    "intent done → reply stream set": ("intent-end", "tts-end"),
+    "reply stream set → first audio": ("tts-end", "first_audio"),
+}
+
+
+def phases(speech_end: float, first_audio: float, stages: dict[str, float]) -> dict[str, float]:
+    """Seconds spent in each of PHASES (those whose ends were both seen)."""
+    at = {"speech_end": speech_end, "first_audio": first_audio, **stages}
+    return {
+        name: at[end] - at[start]
+        for name, (start, end) in PHASES.items()
+        if start in at and end in at and not math.isnan(at[end] - at[start])
+    }
 
 
 @dataclass
@@ -70,6 +90,9 @@ class Run:
     speech_end: float = math.nan  # perf_counter when the last audible chunk was fed
     first_audio: float = math.nan  # ... when the first byte of reply audio arrived
     done: bool = False  # understood and carried out, without an error
+    failed: bool = False  # the pipeline reported an error
+    # perf_counter at the pipeline's stage events (stt-end, intent-end, tts-end), for PHASES
+    stages: dict[str, float] = field(default_factory=dict)
     cut_off: bool = True  # until the last audible chunk was taken
     text: str = ""  # what speech-to-text heard
 
@@ -77,41 +100,65 @@ class Run:
     def latency(self) -> float:
         return self.first_audio - self.speech_end
 
+    @property
+    def phases(self) -> dict[str, float]:
+        return phases(self.speech_end, self.first_audio, self.stages)
+
 
 async def end_to_end_rows(
-    sides: tuple[Side, Side], commands: list[tuple[Command, Clip]], progress: Progress
-) -> tuple[list[Row], dict[str, list[dict[str, object]]]]:
-    """Every command through both pipelines, who goes first alternating; one unmeasured
-    run per side first (Home Assistant loads its intents on first use). The rows, and each
-    run's details by side."""
-    runs: dict[str, list[Run]] = {side.name: [] for side in sides}
+    sides: tuple[Side, Side],
+    sets: dict[str, list[tuple[Command, Clip]]],
+    progress: Progress,
+    where: str = "",
+) -> tuple[list[Row], dict[str, dict[str, list[dict[str, object]]]]]:
+    """Every command of every set through both pipelines, who goes first alternating; one
+    unmeasured run per side first (Home Assistant loads its intents on first use). The rows
+    of each set (`where` names the machine in their labels), and each run's details by set
+    and side."""
+    runs: dict[str, dict[str, list[Run]]] = {
+        name: {side.name: [] for side in sides} for name in sets
+    }
+    everything = [(name, *said) for name, commands in sets.items() for said in commands]
     logging.disable(logging.WARNING)  # HA's notes on custom integrations; errors still show
     with tempfile.TemporaryDirectory(prefix="indoor-voice-bench-ha-") as config_dir:
         async with async_test_home_assistant(config_dir=config_dir) as hass:
             try:
                 pipelines = await _home(hass, sides)
                 for side in sides:
-                    await _run(hass, pipelines[side.name], commands[0][1])
-                for index, (command, clip) in enumerate(commands):
+                    await run_command(hass, pipelines[side.name], everything[0][2])
+                for index, (name, command, clip) in enumerate(everything):
                     for side in in_turn(index, sides):
                         await settle()
                         await async_prepare(hass, command)
-                        run = await _run(hass, pipelines[side.name], clip)
-                        run.done = run.done and carried_out(hass, command)
-                        runs[side.name].append(run)
-                    progress(f"end to end {index + 1}/{len(commands)}")
+                        run = await run_command(hass, pipelines[side.name], clip)
+                        run.done = _carried_out(hass, command, run)
+                        runs[name][side.name].append(run)
+                    progress(f"end to end{where} {index + 1}/{len(everything)} ({name})")
             finally:
                 await hass.async_stop(force=True)
                 logging.disable(logging.NOTSET)
-    clips = [clip for _command, clip in commands]
-    details = {
-        name: [
-            {"voice": c.voice, "reference": c.text, **vars(r), "latency_s": r.latency}
-            for c, r in zip(clips, side_runs, strict=True)
-        ]
-        for name, side_runs in runs.items()
-    }
-    return _rows(runs["ours"], runs["peer"], clips), details
+    rows: list[Row] = []
+    details: dict[str, dict[str, list[dict[str, object]]]] = {}
+    for name, commands in sets.items():
+        said = [command for command, _clip in commands]
+        rows.extend(_rows(runs[name]["ours"], runs[name]["peer"], said, f", {name} set{where}"))
+        details[name] = {
+            side: [
+                {"voice": c.voice, "reference": c.text, **vars(r), "latency_s": r.latency}
+                for (_command, c), r in zip(commands, side_runs, strict=True)
+            ]
+            for side, side_runs in runs[name].items()
+        }
+    return rows, details
+
+
+def _carried_out(hass: HomeAssistant, command: Command, run: Run) -> bool:
+    """A free sentence: heard whole and answered (Home Assistant may not understand it); a
+    question or a home command: understood without an error, and the home as it asked."""
+    heard_whole = not run.cut_off and whole(command.parts, run.text)
+    if command.free:
+        return heard_whole and not run.failed
+    return run.done and heard_whole and carried_out(hass, command)
 
 
 async def _home(hass: HomeAssistant, sides: tuple[Side, Side]) -> dict[str, str]:
@@ -132,7 +179,8 @@ async def _home(hass: HomeAssistant, sides: tuple[Side, Side]) -> dict[str, str]
     return {ours.name: pipeline_named(hass, PIPELINE_NAME).id, peer.name: pipeline.id}
 
 
-async def _run(hass: HomeAssistant, pipeline_id: str, command: Clip) -> Run:
+async def run_command(hass: HomeAssistant, pipeline_id: str, command: Clip) -> Run:
+    """One command through one pipeline from the speech-to-text stage, timed."""
     # HA keeps replies in memory for minutes: "Turned on the light" would come from there.
     await hass.services.async_call(tts.DOMAIN, "clear_cache", blocking=True)
     run = Run()
@@ -141,6 +189,8 @@ async def _run(hass: HomeAssistant, pipeline_id: str, command: Clip) -> Run:
 
     def on_event(event: PipelineEvent) -> None:
         data = event.data or {}
+        if event.type.value in STAGE_EVENTS:
+            run.stages[event.type.value] = time.perf_counter()
         if event.type is PipelineEventType.RUN_START:
             token = data["tts_output"]["token"]
             readers.append(hass.async_create_task(_listen(hass, token, run)))
@@ -164,6 +214,7 @@ async def _run(hass: HomeAssistant, pipeline_id: str, command: Clip) -> Run:
         tts_audio_output={tts.ATTR_PREFERRED_FORMAT: "wav"},
     )
     await asyncio.gather(*readers)
+    run.failed = bool(errors)
     run.done = run.done and not errors
     return run
 
@@ -199,73 +250,100 @@ async def _listen(hass: HomeAssistant, token: str, run: Run) -> None:
                 run.first_audio = time.perf_counter()
 
 
-def _rows(ours: list[Run], peer: list[Run], clips: list[Clip]) -> list[Row]:
+def _rows(ours: list[Run], peer: list[Run], said: list[Command], label: str) -> list[Row]:
     def latencies(runs: list[Run]) -> list[float]:
         return [r.latency for r in runs if not math.isnan(r.latency)]
 
-    def done(runs: list[Run]) -> tuple[float, str]:
-        count = sum(r.done for r in runs)
-        return count / len(runs), f"{count}/{len(runs)}"
+    def count(runs: list[Run], what: str) -> tuple[float, str]:
+        n = sum(bool(getattr(r, what)) for r in runs)
+        return n / len(runs), f"{n}/{len(runs)}"
 
-    label = _LABEL
+    def whole_count(runs: list[Run]) -> tuple[float, str]:
+        n = sum(not r.cut_off and whole(c.parts, r.text) for c, r in zip(said, runs, strict=True))
+        return n / len(runs), f"{n}/{len(runs)}"
+
+    done = {"ours": count(ours, "done"), "peer": count(peer, "done")}
+    whole_ = {"ours": whole_count(ours), "peer": whole_count(peer)}
     return [
+        Row(f"{_LABEL} p50{label}", *_p(latencies(ours), latencies(peer), 50), "ms"),
+        Row(f"{_LABEL} p95{label}", *_p(latencies(ours), latencies(peer), 95), "ms"),
         Row(
-            f"{label} p50",
-            percentile(latencies(ours), 50),
-            percentile(latencies(peer), 50),
-            "ms",
-        ),
-        Row(f"{label} p95", percentile(latencies(ours), 95), percentile(latencies(peer), 95), "ms"),
-        Row(
-            "end to end commands carried out",
-            done(ours)[0],
-            done(peer)[0],
+            f"end to end commands carried out{label}",
+            done["ours"][0],
+            done["peer"][0],
             "n/N",
             lower_is_better=False,
-            ours_text=done(ours)[1],
-            peer_text=done(peer)[1],
+            ours_text=done["ours"][1],
+            peer_text=done["peer"][1],
         ),
         Row(
-            "end to end commands cut off",
+            f"end to end transcripts whole (not cut at a pause){label}",
+            whole_["ours"][0],
+            whole_["peer"][0],
+            "n/N",
+            lower_is_better=False,
+            ours_text=whole_["ours"][1],
+            peer_text=whole_["peer"][1],
+        ),
+        Row(
+            f"end to end commands cut off{label}",
             sum(r.cut_off for r in ours),
             sum(r.cut_off for r in peer),
             "n",
         ),
         Row(
-            "end to end word error rate (transcript in HA)",
-            word_error_rate([(c.text, r.text) for c, r in zip(clips, ours, strict=True)]),
-            word_error_rate([(c.text, r.text) for c, r in zip(clips, peer, strict=True)]),
+            f"end to end word error rate (transcript in HA){label}",
+            word_error_rate([(c.text, r.text) for c, r in zip(said, ours, strict=True)]),
+            word_error_rate([(c.text, r.text) for c, r in zip(said, peer, strict=True)]),
             "%",
         ),
     ]
 
 
-# The goals end to end: first reply audio ≤ 0.5 s after the end of speech (p50) and at most
-# 0.35x the peer's; ≥ 95 % of commands carried out, more than the peer; none cut off.
-E2E_P50_SECONDS = 0.5
-E2E_RATIO = 0.35
-CARRIED_OUT = 0.95
+def _p(ours: list[float], peer: list[float], q: float) -> tuple[float, float]:
+    return percentile(ours, q), percentile(peer, q)
 
 
-def end_to_end_findings(rows: list[Row]) -> list[str]:
-    """Whether the end-to-end goals were met, one sentence each."""
+# The goals end to end (issue 21): first reply audio ≤ 0.4 s after the end of speech (p50, an
+# idle machine) and at most 0.2x the peer's; every command carried out, none cut off. Pinned
+# to one core, one thread each: ours p50 ≤ 0.8 s.
+E2E_P50_SECONDS = 0.4
+E2E_RATIO = 0.2
+CARRIED_OUT = 1.0
+ONE_CORE_P50_SECONDS = 0.8
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def end_to_end_findings(rows: list[Row], where: str = "") -> list[str]:
+    """Whether each set met the end-to-end goals, one sentence each."""
     by_metric = {row.metric: row for row in rows}
-    p50 = by_metric[f"{_LABEL} p50"]
-    done = by_metric["end to end commands carried out"]
-    cut = by_metric["end to end commands cut off"]
-    wer = by_metric["end to end word error rate (transcript in HA)"]
-
-    def verdict(ok: bool) -> str:
-        return "met" if ok else "NOT met"
-
-    return [
-        f"end to end p50 {p50.ours * 1000:.0f} ms (goal ≤ {E2E_P50_SECONDS * 1000:.0f} ms), "
-        f"ours/peer {p50.ratio:.2f} (goal ≤ {E2E_RATIO}): "
-        + verdict(p50.ours <= E2E_P50_SECONDS and p50.ratio <= E2E_RATIO),
-        f"commands carried out {done.ours_text} vs peer {done.peer_text} "
-        f"(goal ≥ {CARRIED_OUT:.0%} and more than the peer): "
-        + verdict(done.ours >= CARRIED_OUT and done.ours > done.peer),
-        f"commands cut off: {cut.ours:g} (goal 0): {verdict(cut.ours == 0)}",
-        f"word error rate through HA {wer.ours:.1%} vs peer {wer.peer:.1%}: "
-        + verdict(wer.ours <= wer.peer),
-    ]
+    lines = []
+    for name in SET_NAMES:
+        label = f", {name} set{where}"
+        p50 = by_metric.get(f"{_LABEL} p50{label}")
+        if p50 is None:
+            continue
+        done = by_metric[f"end to end commands carried out{label}"]
+        cut = by_metric[f"end to end commands cut off{label}"]
+        whole_ = by_metric[f"end to end transcripts whole (not cut at a pause){label}"]
+        if where:
+            lines.append(
+                f"{name} set{where}: p50 {p50.ours * 1000:.0f} ms vs peer "
+                f"{p50.peer * 1000:.0f} ms (ratio {p50.ratio:.2f}; goal ours ≤ "
+                f"{ONE_CORE_P50_SECONDS * 1000:.0f} ms): "
+                + verdict(p50.ours <= ONE_CORE_P50_SECONDS)
+            )
+            continue
+        lines += [
+            f"{name} set: end of speech → first reply audio p50 {p50.ours * 1000:.0f} ms vs peer "
+            f"{p50.peer * 1000:.0f} ms, ratio {p50.ratio:.2f} (goal ≤ "
+            f"{E2E_P50_SECONDS * 1000:.0f} ms idle and ≤ {E2E_RATIO}x the peer): "
+            f"ms {verdict(p50.ours <= E2E_P50_SECONDS)}, ratio {verdict(p50.ratio <= E2E_RATIO)}",
+            f"{name} set: carried out {done.ours_text} vs peer {done.peer_text}, transcripts "
+            f"whole {whole_.ours_text}, cut off {cut.ours:g} (goal: all, none cut off): "
+            + verdict(done.ours >= CARRIED_OUT and cut.ours == 0),
+        ]
+    return lines

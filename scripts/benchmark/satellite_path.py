@@ -20,6 +20,11 @@ audio changes hands:
                    the first sound that starts after the command was said is the reply.
 Carried out: the Kitchen Light in the state the command asked for (set to the opposite
 before). Wake word heard: the satellite logged the detection and started streaming.
+
+Beside each satellite command, in the same house and the same minute, the same command in the
+same voice goes through our pipeline from the speech-to-text stage as pipeline.py feeds it
+(10 ms chunks at real-time pace): the satellite's figures are held to the pipeline's measured
+in the same run (p50 ≤ 1.15x), as machines here differ by 2x from one to the next.
 """
 
 from __future__ import annotations
@@ -47,8 +52,9 @@ from homeassistant.components.assist_pipeline import PipelineEventType
 from homeassistant.components.assist_pipeline.pipeline import KEY_ASSIST_PIPELINE
 from homeassistant.core import HomeAssistant
 
+from custom_components.indoor_voice.const import PIPELINE_NAME
 from scripts.soaking.house import House, soaked_house
-from testbed.assist import KITCHEN_LIGHT, entity_of
+from testbed.assist import KITCHEN_LIGHT, entity_of, pipeline_named
 from testbed.file_mic import CHUNK as MIC_PIECE_SAMPLES
 from testbed.satellite_process import (
     HERE,
@@ -57,12 +63,21 @@ from testbed.satellite_process import (
     SatelliteProcess,
     make_satellite,
 )
-from testbed.speech import trimmed
+from testbed.speech import silence, trimmed
 
-from .corpus import ESPEAK_VOICES, PIPER, PIPER_SLOW, Speaker
+from .corpus import (
+    ESPEAK_VOICES,
+    PIPELINE_LEAD_SECONDS,
+    PIPELINE_TRAIL_SECONDS,
+    PIPER,
+    PIPER_SLOW,
+    Clip,
+    Speaker,
+)
 from .household import Command, async_prepare, carried_out
 from .paths import BENCH
-from .scoring import percentile
+from .pipeline import PHASES, STAGE_EVENTS, phases, run_command
+from .scoring import normalize, percentile
 
 TAP = Path(__file__).with_name("tap.py")
 WAKE = "hey jarvis, "
@@ -99,10 +114,31 @@ class SatelliteRun:
     transcript: str | None = None  # what speech-to-text gave Home Assistant
     response: str | None = None  # the intent's response type, or the pipeline's error code
     reply_bytes: int = 0
+    pipeline_latency: float = math.nan  # the same command through the pipeline alone
+    pipeline_carried_out: bool = False
+    phases: dict[str, float] = field(default_factory=dict)  # pipeline.PHASES, seconds
+    pipeline_phases: dict[str, float] = field(default_factory=dict)
 
     @property
     def latency(self) -> float:
         return self.first_audio - self.speech_end
+
+    @property
+    def said_twice(self) -> bool:
+        """The transcript says the command's opening words more than once (Whisper looped)."""
+        return said_twice(self.text, self.transcript or "")
+
+
+def said_twice(reference: str, transcript: str) -> bool:
+    opening = normalize(reference)[:2]
+    heard = normalize(transcript)
+    return sum(heard[i : i + 2] == opening for i in range(len(heard) - 1)) > 1
+
+
+# The goals through a satellite (issue 21): p50 ≤ 1.15x the pipeline's in the same run,
+# p95 ≤ 700 ms on an idle machine, every command carried out, none said twice.
+SATELLITE_RATIO = 1.15
+SATELLITE_P95_SECONDS = 0.7
 
 
 @dataclass
@@ -117,6 +153,10 @@ class SatelliteFigures:
     def latencies(self) -> list[float]:
         return [r.latency for r in self.runs if not math.isnan(r.latency)]
 
+    @property
+    def pipeline_latencies(self) -> list[float]:
+        return [r.pipeline_latency for r in self.runs if not math.isnan(r.pipeline_latency)]
+
     def count(self, what: Callable[[SatelliteRun], bool]) -> str:
         return f"{sum(map(what, self.runs))}/{len(self.runs)}"
 
@@ -129,6 +169,9 @@ class SatelliteFigures:
             "peer": None,  # no peer satellite to compare with
             "latency_p50_s": percentile(self.latencies, 50),
             "latency_p95_s": percentile(self.latencies, 95),
+            "pipeline_latency_p50_s": percentile(self.pipeline_latencies, 50),
+            "pipeline_latency_p95_s": percentile(self.pipeline_latencies, 95),
+            "said_twice": self.count(lambda r: r.said_twice),
             "carried_out": self.count(lambda r: r.carried_out),
             "wake_heard": self.count(lambda r: r.wake_heard),
             "runs": [{**asdict(r), "latency_s": r.latency} for r in self.runs],
@@ -211,16 +254,23 @@ def _notes(log: Path) -> list[tuple[float, int]]:
 # -- the commands --------------------------------------------------------------------------
 
 
-def clips(quick: bool) -> list[tuple[Command, str, bytes]]:
+def clips(quick: bool) -> list[tuple[Command, str, bytes, Clip]]:
     """("hey jarvis, <command>", voice, 16 kHz PCM) ending at its last audible 10 ms, then
-    zeros to a whole microphone piece."""
+    zeros to a whole microphone piece; and the command alone as the pipeline hears it."""
     speaker = Speaker()
     count = QUICK if quick else len(COMMANDS)
     made = []
     for command, voice in itertools.islice(zip(COMMANDS, VOICES, strict=True), count):
         pcm = trimmed(speaker.say(WAKE + command.text, voice), threshold=AUDIBLE_RMS)
         piece = MIC_PIECE_SAMPLES * 2
-        made.append((command, voice, pcm + bytes(-len(pcm) % piece)))
+        alone = (
+            silence(PIPELINE_LEAD_SECONDS)
+            + speaker.say(command.text, voice)
+            + silence(PIPELINE_TRAIL_SECONDS)
+        )
+        made.append(
+            (command, voice, pcm + bytes(-len(pcm) % piece), Clip(command.text, voice, alone))
+        )
     return made
 
 
@@ -237,13 +287,22 @@ async def measure(quick: bool, progress: Callable[[str], None]) -> SatelliteFigu
     try:
         async with soaked_house(workdir, 1, taps.make) as house:
             progress("engine, satellite and Home Assistant started; the satellite is paired")
-            await _say(house, taps, *said[0])
-            for index, (command, voice, pcm) in enumerate(said):
-                run = await _say(house, taps, command, voice, pcm)
+            pipeline_id = pipeline_named(house.hass, PIPELINE_NAME).id
+            await _say(house, taps, *said[0][:3])
+            await run_command(house.hass, pipeline_id, said[0][3])
+            for index, (command, voice, pcm, alone) in enumerate(said):
+                if index % 2:  # who goes first alternates, as in the pipeline's figures
+                    direct = await _through_pipeline(house.hass, pipeline_id, command, alone)
+                    run = await _say(house, taps, command, voice, pcm)
+                else:
+                    run = await _say(house, taps, command, voice, pcm)
+                    direct = await _through_pipeline(house.hass, pipeline_id, command, alone)
+                run.pipeline_latency, run.pipeline_carried_out, run.pipeline_phases = direct
                 runs.append(run)
                 progress(
                     f"satellite {index + 1}/{len(said)}: {voice} {command.text!r}: "
                     + (f"{run.latency * 1000:.0f} ms" if not math.isnan(run.latency) else "-")
+                    + f" (pipeline {run.pipeline_latency * 1000:.0f} ms)"
                     + f", wake {'heard' if run.wake_heard else 'NOT heard'}"
                     + f", {'carried out' if run.carried_out else 'NOT carried out'}"
                     + f" (heard {run.transcript!r})"
@@ -252,6 +311,17 @@ async def measure(quick: bool, progress: Callable[[str], None]) -> SatelliteFigu
         logging.disable(logging.NOTSET)
         taps.stop()
     return SatelliteFigures(runs, quick, time.monotonic() - began, _load())
+
+
+async def _through_pipeline(
+    hass: HomeAssistant, pipeline_id: str, command: Command, clip: Clip
+) -> tuple[float, bool, dict[str, float]]:
+    """The command alone through our pipeline: its latency, whether it was carried out, and
+    where its time went."""
+    await asyncio.sleep(QUIET_SECONDS)
+    await async_prepare(hass, command)
+    run = await run_command(hass, pipeline_id, clip)
+    return run.latency, run.done and carried_out(hass, command), run.phases
 
 
 async def _say(house: House, taps: Taps, command: Command, voice: str, pcm: bytes) -> SatelliteRun:
@@ -292,7 +362,8 @@ async def _say(house: House, taps: Taps, command: Command, voice: str, pcm: byte
     if reply := taps.speaker_after(run.said_at):
         run.first_audio = reply[0][0]
         run.reply_bytes = sum(n for _, n in reply)
-    run.transcript, run.response = _what_home_assistant_heard(hass, runs_before)
+    run.transcript, run.response, stages = _what_home_assistant_heard(hass, runs_before)
+    run.phases = phases(run.speech_end, run.first_audio, stages)
     return run
 
 
@@ -317,21 +388,27 @@ def _pipeline_runs(hass: HomeAssistant) -> dict[str, Any]:
 
 def _what_home_assistant_heard(
     hass: HomeAssistant, before: set[str]
-) -> tuple[str | None, str | None]:
-    """The transcript and the intent's response type (or the error) of the new run."""
+) -> tuple[str | None, str | None, dict[str, float]]:
+    """The transcript, the intent's response type (or the error) of the new run, and when
+    its stage events came (time.monotonic(), the taps' clock)."""
     transcript = response = None
+    stages: dict[str, float] = {}
+    wall_to_monotonic = time.monotonic() - time.time()
     for run_id, debug in _pipeline_runs(hass).items():
         if run_id in before:
             continue
         for event in debug.events:
             data = event.data or {}
+            if event.type.value in STAGE_EVENTS:
+                at = datetime.datetime.fromisoformat(event.timestamp).timestamp()
+                stages[event.type.value] = at + wall_to_monotonic
             if event.type is PipelineEventType.STT_END:
                 transcript = data.get("stt_output", {}).get("text")
             elif event.type is PipelineEventType.INTENT_END:
                 response = data.get("intent_output", {}).get("response", {}).get("response_type")
             elif event.type is PipelineEventType.ERROR:
                 response = f"error {data.get('code')}"
-    return transcript, response
+    return transcript, response, stages
 
 
 def _load() -> str:
@@ -347,6 +424,7 @@ def report(figures: SatelliteFigures) -> list[str]:
     f = figures
     latencies = f.latencies
     p50, p95 = percentile(latencies, 50), percentile(latencies, 95)
+    pipe50, pipe95 = percentile(f.pipeline_latencies, 50), percentile(f.pipeline_latencies, 95)
     voices = ", ".join(dict.fromkeys(r.voice for r in f.runs))
     lines = [
         "end to end through a real satellite (ours only: no peer satellite to compare with) — "
@@ -356,13 +434,38 @@ def report(figures: SatelliteFigures) -> list[str]:
         f"  end of speech → first reply audio at the satellite's speaker: p50 {p50 * 1000:.0f} ms,"
         f" p95 {p95 * 1000:.0f} ms ({len(latencies)} replies)",
         f"  commands carried out: {f.count(lambda r: r.carried_out)}; wake word heard: "
-        f"{f.count(lambda r: r.wake_heard)}",
+        f"{f.count(lambda r: r.wake_heard)}; said twice: {f.count(lambda r: r.said_twice)}",
+        f"  the same commands through our pipeline alone, in the same run: p50 "
+        f"{pipe50 * 1000:.0f} ms, p95 {pipe95 * 1000:.0f} ms, carried out "
+        f"{f.count(lambda r: r.pipeline_carried_out)}",
+        f"  satellite/pipeline p50 ratio {p50 / pipe50:.2f} (goal ≤ {SATELLITE_RATIO}): "
+        + _verdict(p50 <= SATELLITE_RATIO * pipe50),
+        f"  satellite p95 {p95 * 1000:.0f} ms (goal ≤ {SATELLITE_P95_SECONDS * 1000:.0f} ms "
+        f"idle; load {f.load}): " + _verdict(p95 <= SATELLITE_P95_SECONDS),
+        "  every command carried out, none said twice: "
+        + _verdict(all(r.carried_out and not r.said_twice for r in f.runs)),
+        "  where the time goes (median ms, satellite / pipeline alone): "
+        + "; ".join(
+            f"{name} {_median_ms(f.runs, name, 'phases')} / "
+            f"{_median_ms(f.runs, name, 'pipeline_phases')}"
+            for name in PHASES
+        ),
     ]
     for r in f.runs:
         latency = "-" if math.isnan(r.latency) else f"{r.latency * 1000:.0f} ms"
+        direct = "-" if math.isnan(r.pipeline_latency) else f"{r.pipeline_latency * 1000:.0f} ms"
         lines.append(
-            f"    {r.voice:<15} {r.text!r:<32} {latency:>8}  wake "
+            f"    {r.voice:<15} {r.text!r:<32} {latency:>8} (pipeline {direct:>7})  wake "
             f"{'-' if r.wake_score is None else f'{r.wake_score:.2f}'}  "
             f"{'done' if r.carried_out else 'NOT done'}  heard {r.transcript!r}"
         )
     return lines
+
+
+def _verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def _median_ms(runs: list[SatelliteRun], phase: str, which: str) -> str:
+    values = [getattr(r, which)[phase] for r in runs if phase in getattr(r, which)]
+    return f"{percentile(values, 50) * 1000:.0f}" if values else "-"

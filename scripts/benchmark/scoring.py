@@ -87,5 +87,13 @@ def word_error_rate(pairs: list[tuple[str, str]]) -> float:
     return edits / words if words else 0.0
 
 
+def whole(parts: tuple[str, ...], transcript: str) -> bool:
+    """The transcript holds the end of what was said: at least half the words of its last
+    part (after the last pause), so a sentence cut at a pause is not whole."""
+    heard = set(normalize(transcript))
+    last = normalize(parts[-1])
+    return bool(last) and sum(word in heard for word in last) * 2 >= len(last)
+
+
 def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else float("nan")

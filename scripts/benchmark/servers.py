@@ -34,9 +34,13 @@ class Peers:
         return [self.stt, self.tts, self.wake]
 
 
-def ours() -> Service:
+ONE_CORE = ("taskset", "-c", "0")  # a smaller machine: one core, one thread each
+
+
+def ours(*, one_core: bool = False) -> Service:
     port = free_port()
-    return Service(
+    return _pinned(
+        one_core,
         name="ours",
         argv=[
             OUR_ENGINE,
@@ -46,7 +50,7 @@ def ours() -> Service:
             str(MODELS),
             "--offline",
             "--threads",
-            str(THREADS),
+            str(1 if one_core else THREADS),
         ],
         env=clean_env("ours"),
         cwd=REPO,
@@ -54,17 +58,21 @@ def ours() -> Service:
     )
 
 
-def faster_whisper() -> Service:
+def faster_whisper(*, one_core: bool = False) -> Service:
     port = free_port()
     data = BENCH / "run" / "faster-whisper" / "data"  # empty: nothing is downloaded
     data.mkdir(parents=True, exist_ok=True)
-    return Service(
+    options = whisper_args(data)
+    if one_core:
+        options[options.index("--cpu-threads") + 1] = "1"
+    return _pinned(
+        one_core,
         name="wyoming-faster-whisper",
         argv=[
             str(WHISPER_AND_PIPER.bin / "wyoming-faster-whisper"),
             "--uri",
             f"tcp://{HOST}:{port}",
-            *whisper_args(data),
+            *options,
         ],
         env=clean_env("faster-whisper"),
         cwd=BENCH,
@@ -72,9 +80,10 @@ def faster_whisper() -> Service:
     )
 
 
-def piper() -> Service:
+def piper(*, one_core: bool = False) -> Service:
     port = free_port()
-    return Service(
+    return _pinned(
+        one_core,
         name="wyoming-piper",
         argv=[
             str(WHISPER_AND_PIPER.bin / "wyoming-piper"),
@@ -86,6 +95,17 @@ def piper() -> Service:
         cwd=BENCH,
         port=port,
     )
+
+
+def _pinned(one_core: bool, **service: object) -> Service:
+    """The service as given, or pinned to one core with one thread (onnxruntime, OpenMP and
+    CTranslate2 all read OMP_NUM_THREADS) under its own name."""
+    made = Service(**service)  # type: ignore[arg-type]
+    if one_core:
+        made.name += "-one-core"
+        made.argv = [*ONE_CORE, *made.argv]
+        made.env = {**made.env, "OMP_NUM_THREADS": "1"}
+    return made
 
 
 def wyoming_openwakeword() -> Service:

@@ -52,6 +52,14 @@ def in_turn(index: int, sides: tuple[Side, Side]) -> tuple[Side, Side]:
     return sides if index % 2 == 0 else (sides[1], sides[0])
 
 
+async def warm_up_speech(sides: tuple[Side, Side]) -> None:
+    """One transcript and one reply per side, not measured."""
+    clip = warm_up_clip()
+    for side in sides:
+        await timed_transcript(side.stt_port, clip)
+        await timed_speech(side.tts_port, "Ready when you are.")
+
+
 async def warm_up(sides: tuple[Side, Side]) -> None:
     """One request of each kind, not measured: lazy loading happens here, not in the figures."""
     clip = warm_up_clip()

@@ -118,10 +118,12 @@ async def browser() -> AsyncIterator[Browser]:
         await chromium.close()
 
 
-async def open_as(browser: Browser, house: House, tokens: Tokens) -> Page:
+async def open_as(browser: Browser, house: House, tokens: Tokens, locale: str = "en-US") -> Page:
     """A browser tab logged in as a user (the frontend's stored login, as after "keep me
-    logged in")."""
-    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    logged in"), in a browser set to `locale` (the frontend speaks its language)."""
+    context = await browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale=locale, accept_downloads=True
+    )
     stored = json.dumps(tokens.for_browser(house.base))
     await context.add_init_script(f"window.localStorage.setItem('hassTokens', {stored!r});")
     return await context.new_page()

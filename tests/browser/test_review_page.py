@@ -2,8 +2,9 @@
 
 An administrator agrees to the disclosure in the Household entry's dialog, starts sharing on
 the Voice review page, speaks a command, hears it there, corrects and approves it, exports
-it, then stops sharing: the page, the files and the export are all gone. A user who is not
-an administrator never sees the page and gets nothing from its endpoints.
+and downloads it, then stops sharing: the page, the files and the export are all gone. A user
+who is not an administrator never sees the page and gets nothing from its endpoints. A
+German-speaking administrator reads the page in German.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from playwright.async_api import Browser, Locator, Page, expect
+from playwright.async_api import Browser, FloatRect, Locator, Page, expect
 
 from testbed.speech import espeak, silence
 from tests.browser.conftest import House, open_as, screenshot
@@ -43,8 +44,38 @@ async def _agree_in_the_household_dialog(page: Page, house: House) -> None:
     await screenshot(page, "1-consent-dialog")
     await dialog.get_by_role("button", name="Submit").click()
     await expect(dialog.get_by_text("your consent to disclosure version")).to_be_visible()
+    # The thank-you has a title, and the dialog's help and close buttons sit beside it, not on
+    # its words.
+    title = dialog.get_by_role("heading", name="Consent recorded")
+    await expect(title).to_be_visible()
+    words = [title, dialog.get_by_text("your consent to disclosure version")]
+    buttons = dialog.locator("ha-icon-button:visible")
+    assert await buttons.count() >= 1
+    for button in await buttons.all():
+        for text in words:
+            assert not _overlap(await button.bounding_box(), await _text_box(text))
     await expect(dialog.get_by_text("Start sharing")).to_be_visible()
     await screenshot(page, "2-consent-recorded")
+
+
+async def _text_box(element: Locator) -> FloatRect:
+    """Where an element's words are drawn (a heading's box is as wide as the dialog)."""
+    box: FloatRect = await element.evaluate(
+        """e => { const range = document.createRange(); range.selectNodeContents(e);
+        const b = range.getBoundingClientRect();
+        return {x: b.x, y: b.y, width: b.width, height: b.height}; }"""
+    )
+    return box
+
+
+def _overlap(a: FloatRect | None, b: FloatRect | None) -> bool:
+    assert a is not None and b is not None
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
 
 
 async def _pipeline_id(admin: HomeAssistantSocket) -> str:
@@ -130,14 +161,22 @@ async def _approve_and_delete_many(page: Page, panel: Locator, other: dict[str, 
 
 async def _export(page: Page, panel: Locator, house: House, clip: dict[str, Any]) -> Path:
     await panel.locator("#export").click()
-    message = panel.get_by_role("status")
-    await expect(message).to_contain_text("Exported 1 approved clip to ")
-    bundle = Path((await message.text_content() or "").split(" to ", 1)[1].strip())
-    assert bundle.is_relative_to(house.config_dir / "indoor_voice" / "review" / "exports")
-    with tarfile.open(bundle) as archive:
+    await expect(panel.get_by_role("status")).to_have_text(
+        "Exported 1 approved clip: download it under Exports."
+    )
+    (bundle,) = (house.config_dir / "indoor_voice" / "review" / "exports").glob("*.tar.gz")
+    row = panel.locator(f"#exports tr[data-export='{bundle.name}']")
+    await expect(row).to_contain_text(bundle.name)
+    # Downloaded as the browser saves any file: the bundle itself, under its own name.
+    async with page.expect_download() as started:
+        await row.locator("button.download").click()
+    download = await started.value
+    assert download.suggested_filename == bundle.name
+    saved = Path(await download.path())
+    assert saved.read_bytes() == bundle.read_bytes()
+    with tarfile.open(saved) as archive:
         text = archive.extractfile(f"{clip['id']}.txt")
         assert text is not None and text.read() == f"{CORRECTED}\n".encode()
-    await expect(panel.locator("#exports")).to_contain_text(bundle.name)
     await screenshot(page, "4-review-exported")
     await page.set_viewport_size({"width": 390, "height": 844})  # a phone
     await screenshot(page, "4-review-exported-phone")
@@ -175,7 +214,9 @@ async def test_an_administrator_reviews_a_kept_command_and_stopping_deletes_ever
             await expect(panel.locator("#sharing-state")).to_have_text("Off")
             await expect(panel.locator("#no-clips")).to_be_visible()
             await expect(panel.locator("#no-exports")).to_be_visible()
-            await expect(panel.locator("#consent-log")).to_contain_text("(1 clips, 1 exports)")
+            await expect(panel.locator("#consent-log")).to_contain_text(
+                "Stopped sharing and withdrew consent (1 clip, 1 export deleted)"
+            )
             await screenshot(page, "5-stopped")
             listed = await admin.call("indoor_voice/review/list")
             assert listed == {"sharing": False, "clips": [], "exports": []}
@@ -214,3 +255,24 @@ async def test_a_user_who_is_not_an_administrator_never_sees_the_review(
             else:
                 raise AssertionError(f"{command} answered a user who is not an administrator")
         await visitor.close()
+
+
+async def test_a_german_speaking_administrator_reads_the_page_in_german(
+    house: House, browser: Browser
+) -> None:
+    page = await open_as(browser, house, house.owner, locale="de-DE")
+    await page.goto(f"{house.base}/{PANEL}")
+    panel = page.locator(PANEL)
+    await expect(panel.locator("header")).to_have_text("Sprachaufnahmen prüfen")
+    await expect(panel.locator("#sharing h2")).to_have_text("Teilen")
+    await expect(panel.locator("#sharing-state")).to_have_text("Aus")
+    await expect(panel.locator("#clips h2")).to_have_text("Aufbewahrte Clips (0)")
+    await expect(panel.locator("#no-clips")).to_have_text("Es werden keine Clips aufbewahrt.")
+    await expect(panel.locator("#no-exports")).to_have_text("Keine Exporte.")
+    # Whatever the other tests left in the consent record: German words, German plurals.
+    log = panel.locator("#consent-log")
+    if await log.count():
+        await expect(log.locator("th").first).to_have_text("Wann")
+        await expect(log).not_to_contain_text("clips")
+        await expect(log).to_contain_text("1 Clip, 1 Export gelöscht")
+    await screenshot(page, "7-german")

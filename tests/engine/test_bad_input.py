@@ -161,8 +161,9 @@ async def test_wrongly_typed_fields_are_refused(engine_process: EngineProcess) -
         Event(type="transcribe", data={"transcript_names": "Kitchen"}),
         Event(type="detect", data={"names": [1]}),
         Event(type="synthesize-chunk", data={"text": "no stream open"}),
+        Event(type="transcribe", data={"after_wake_word": "yes"}),
     )
-    assert [a.type for a in answers] == ["error"] * 4
+    assert [a.type for a in answers] == ["error"] * 5
 
 
 async def test_abrupt_disconnects_in_the_middle_of_requests(engine_process: EngineProcess) -> None:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from faster_whisper import WhisperModel
 
-from indoor_voice_engine.decoder import Decoder
+from indoor_voice_engine.decoder import Decoder, said_once
 from testbed.engine_process import MODELS
 from testbed.speech import RATE, espeak, silence
 
@@ -29,3 +29,59 @@ def test_a_command_streamed_from_the_wake_word_is_heard_once(decoder: Decoder, v
     encoded, text = decoder.transcribe(pcm.astype(np.float32) / 32768, "en", "Kitchen Light.", 1)
     assert text.lower().rstrip(".") == "switch on the kitchen light"
     assert encoded.window < 3000  # the short window, not the 30 s fallback
+
+
+def _after_wake(text: str, voice: str, cut: float) -> np.ndarray:
+    """The satellite's stream of "hey jarvis, …": from `cut` seconds in, then a short pause."""
+    said = np.frombuffer(espeak(text, voice), np.int16)
+    pcm = np.concatenate((said[int(cut * RATE) :], np.frombuffer(silence(0.3), np.int16)))
+    return pcm.astype(np.float32) / 32768
+
+
+def _count_encodes(decoder: Decoder, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    encode = decoder._encode
+
+    def counted(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return encode(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(decoder, "_encode", counted)
+    return calls
+
+
+def test_a_stream_said_to_start_at_a_wake_word_is_decoded_once(
+    decoder: Decoder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """en-gb-scotland "switch on the kitchen light" from where the satellite streams it: over
+    the short window without silence first, Whisper says it twice and it is decoded again;
+    told that the stream starts at a wake word, the decoder puts the silence first and
+    decodes it once."""
+    audio = _after_wake("hey jarvis, switch on the kitchen light", "en-gb-scotland", 0.9)
+    encodes = _count_encodes(decoder, monkeypatch)
+
+    _, told = decoder.transcribe(audio, "en", "Kitchen Light.", 1, after_wake_word=True)
+    assert told.lower().rstrip(".") == "switch on the kitchen light"
+    assert len(encodes) == 1
+
+    encodes.clear()
+    _, untold = decoder.transcribe(audio, "en", "Kitchen Light.", 1)
+    assert len(encodes) > 1  # the loop, found and decoded again
+    assert untold.lower().count("switch") == 1
+
+
+@pytest.mark.parametrize(
+    ("heard", "once"),
+    [
+        ("Switch off, Nurkachun Light. Switch off, N", "Switch off, Nurkachun Light."),
+        ("Turn on the light. Turn on the light.", "Turn on the light."),
+        ("Switch on the light. Switch on the light. Switch on the", "Switch on the light."),
+        ("What time is it?", "What time is it?"),
+        ("Turn on the kitchen light and turn on", "Turn on the kitchen light and turn on"),
+        ("Lock the door. Lock", "Lock the door. Lock"),
+        ("Hello. Hello there.", "Hello. Hello there."),
+    ],
+)
+def test_a_loop_that_survives_every_retry_is_said_once(heard: str, once: str) -> None:
+    """Whisper's own words as it looped here; a sentence that merely repeats a word stays."""
+    assert said_once(heard) == once

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import http.server
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,9 +20,9 @@ from indoor_voice_models.catalog import (
     ModelSpec,
     find_spec,
 )
-from indoor_voice_models.download import ModelError, download, ensure, locate
+from indoor_voice_models.download import ModelError, download, ensure, folder, locate
 from indoor_voice_models.piper_voices import source, voice_specs, voices_for_language
-from testbed.engine_process import MODELS
+from testbed.engine_process import MODELS, start_engine
 
 
 class _Files(http.server.SimpleHTTPRequestHandler):
@@ -198,3 +199,110 @@ def test_an_unreachable_source_is_a_clear_error(tmp_path: Path) -> None:
 def test_only_http_sources_are_accepted(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="only http"):
         download(ModelFile("m", "file:///etc/passwd", "0" * 64), tmp_path / "m")
+
+
+def _lay_out(root: Path, served: ModelSpec, base: str, source: Path) -> None:
+    """Serve the real files of a model on the mirror, under its pinned paths."""
+    for file in served.files:
+        path = root / file.url.removeprefix(base + "/")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.symlink_to(source / file.name)
+
+
+def _copy_installed(spec: ModelSpec, data: Path) -> Path:
+    """The seeded model, copied into a data dir of the test's own (to damage it there)."""
+    target = folder(data, spec)
+    target.mkdir(parents=True, exist_ok=True)
+    for file in spec.files:
+        shutil.copyfile(folder(MODELS, spec) / file.name, target / file.name)
+    return target
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_model_cut_short_is_named_and_downloaded_again_verified(
+    mirror: tuple[str, Path, list[str]], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A power cut during a download left half of tiny.en's model.bin."""
+    base, root, requests = mirror
+    spec = find_spec(ModelKind.STT, "tiny.en")
+    assert spec is not None
+    served = _served_from(spec, base)
+    _lay_out(root, served, base, folder(MODELS, spec))
+    installed = _copy_installed(spec, tmp_path / "data")
+    model_bin = installed / "model.bin"
+    with model_bin.open("r+b") as cut:
+        cut.truncate(model_bin.stat().st_size // 2)
+
+    assert ensure(served, [tmp_path / "data"], offline=False) == installed
+    assert [r.rsplit("/", 1)[-1] for r in requests] == ["model.bin"], requests  # only that one
+    assert _sha256(model_bin) == _sha256(folder(MODELS, spec) / "model.bin")
+    assert f"{model_bin} is cut short" in caplog.text
+
+
+def test_a_damaged_model_of_the_right_size_is_never_served(
+    mirror: tuple[str, Path, list[str]], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Same size, other bytes: only its checksum tells. Replaced by a verified download; and
+    when the download is damaged too, the model is refused, not served."""
+    base, root, requests = mirror
+    spec = find_spec(ModelKind.WAKE, "hey_jarvis")
+    assert spec is not None
+    served = _served_from(spec, base)
+    installed = _copy_installed(spec, tmp_path / "data")
+    model = installed / spec.files[0].name
+    genuine = model.read_bytes()
+    model.write_bytes(genuine[:100] + bytes(255 - b for b in genuine[100:200]) + genuine[200:])
+
+    bad = root / served.files[0].url.removeprefix(base + "/")
+    bad.parent.mkdir(parents=True, exist_ok=True)
+    bad.write_bytes(model.read_bytes())  # the source is damaged as well
+    with pytest.raises(ModelError, match="checksum mismatch"):
+        ensure(served, [tmp_path / "data"], offline=False)
+    assert f"{model} is damaged: its SHA256 checksum is not the catalog's" in caplog.text
+
+    bad.unlink()
+    bad.write_bytes(genuine)
+    requests.clear()
+    assert ensure(served, [tmp_path / "data"], offline=False) == installed
+    assert len(requests) == 1
+    assert model.read_bytes() == genuine
+
+
+def test_offline_a_damaged_model_is_named_with_what_is_wrong(
+    mirror: tuple[str, Path, list[str]], tmp_path: Path
+) -> None:
+    base, _, requests = mirror
+    spec = find_spec(ModelKind.STT, "tiny.en")
+    assert spec is not None
+    installed = _copy_installed(spec, tmp_path / "data")
+    (installed / "tokenizer.json").unlink()
+    with (installed / "model.bin").open("r+b") as cut:
+        cut.truncate(1000)
+    with pytest.raises(ModelError) as refused:
+        ensure(_served_from(spec, base), [tmp_path / "data"], offline=True)
+    message = str(refused.value)
+    assert f"{installed / 'model.bin'} is cut short: 1000 of its" in message
+    assert f"{installed / 'tokenizer.json'} is missing" in message
+    assert "--offline" in message
+    assert requests == []
+
+
+def test_the_engine_offline_names_the_damaged_model_the_household_has(tmp_path: Path) -> None:
+    """The issue's case: tiny.en's model.bin cut in half, the engine started offline. It
+    names that file, not a model the household never installed, and does not serve."""
+    spec = find_spec(ModelKind.STT, "tiny.en")
+    assert spec is not None
+    data = tmp_path / "data"
+    installed = _copy_installed(spec, data)
+    for kind in ("tts", "wake"):
+        (data / kind).symlink_to(MODELS / kind)
+    with (installed / "model.bin").open("r+b") as cut:
+        cut.truncate((installed / "model.bin").stat().st_size // 2)
+
+    with pytest.raises(RuntimeError, match="exited with") as stopped:
+        start_engine(tmp_path / "engine", data_dirs=(data,), timeout=120)
+    assert f"{installed / 'model.bin'} is cut short" in str(stopped.value)
+    assert "base-int8" not in str(stopped.value)

@@ -65,3 +65,25 @@ async def test_names_of_the_home_bias_recognition(engine_process: EngineProcess)
     biased = await transcribe(host, port, pcm, transcript_names=["Nyx Lamp", "Kitchen Light"])
     assert "nyx lamp" not in words(plain)
     assert "nyx lamp" in words(biased)
+
+
+@pytest.mark.parametrize(
+    ("voice", "cut"), [("en-gb", 0.9), ("en-gb-scotland", 0.8), ("en-gb-scotland", 1.0)]
+)
+async def test_a_command_streamed_from_a_wake_word_is_said_once(
+    engine_process: EngineProcess, voice: str, cut: float
+) -> None:
+    """A satellite's stream starts where it heard "hey jarvis": the command's first word comes
+    at once, and over such audio Whisper said "switch on the kitchen light" two or three times
+    here. Told so (`after_wake_word`), the engine hears it once."""
+    said = espeak("hey jarvis, switch on the kitchen light", voice)
+    stream = said[int(cut * 16_000) * 2 :] + silence(1.0)
+    text = await transcribe(
+        engine_process.host,
+        engine_process.port,
+        stream,
+        transcript_names=["Kitchen Light"],
+        after_wake_word=True,
+    )
+    assert words(text) == "switch on the kitchen light", text
+    assert "after a wake word" in engine_process.log_text()

@@ -21,14 +21,15 @@ from testbed.processes import REPO
 from tests.support.addon_discovery import async_add_with_one_click_and_speak
 from tests.support.addon_store import (
     StoreAddon,
+    built_addon,
     engine_digests,
     file_digests,
     own_tag,
     store,
     supervisor_build,
 )
-from tests.support.container import EngineContainer, podman, why_no_container
-from tests.support.supervisor import FakeSupervisor, fake_supervisor, start_as_addon
+from tests.support.container import EngineContainer, why_no_container
+from tests.support.supervisor import FakeSupervisor, fake_supervisor, running_addon
 
 pytestmark = pytest.mark.models
 
@@ -52,10 +53,8 @@ def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def built(addon: StoreAddon, clone: Path) -> Iterator[str]:
     """The add-on built by the Supervisor's rules from the household's clone."""
-    done = supervisor_build(ARCH, clone_into=clone, tag=own_tag("addon-build"))
-    assert done.returncode == 0, done.stderr[-6000:]
-    yield done.stdout.split()[-1]
-    podman("rmi", done.stdout.split()[-1])
+    with built_addon(ARCH, clone_into=clone, tag=own_tag("addon-build")) as image:
+        yield image
 
 
 @pytest.fixture(scope="module")
@@ -68,12 +67,9 @@ def supervisor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeSupervi
 def installed(
     built: str, supervisor: FakeSupervisor, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[EngineContainer]:
-    container = start_as_addon(
-        built, "indoor-voice-addon-build", supervisor, tmp_path_factory.mktemp("installed")
-    )
-    yield container
-    container.stop()
-    podman("rm", container.name)
+    folder = tmp_path_factory.mktemp("installed")
+    with running_addon(built, "indoor-voice-addon-build", supervisor, folder) as container:
+        yield container
 
 
 async def test_a_household_installs_the_add_on_with_nothing_published(

@@ -1,7 +1,11 @@
-"""When a command is over, decided from the engine's events (the recognizer faked: the
-end-to-end stories are in test_end_of_speech.py)."""
+"""When a command is over, decided from the engine's events and what this home can be told:
+Home Assistant's own sentence templates, in en, de, fr and es, filled with the home's names
+(Home Assistant's recognizer stands aside here; the end-to-end stories are in
+test_end_of_speech.py)."""
 
 from __future__ import annotations
+
+from functools import cache
 
 import pytest
 from homeassistant.components.assist_pipeline.vad import VadSensitivity
@@ -9,55 +13,195 @@ from homeassistant.components.assist_pipeline.vad import VadSensitivity
 from custom_components.indoor_voice.engines.endpointing import (
     EndOfCommand,
     SatellitePauses,
+    Verdict,
+    async_verdict,
     pauses_for,
-    unfinished,
 )
+from custom_components.indoor_voice.sentences.automaton import CommandAutomaton
+from custom_components.indoor_voice.sentences.templates import load
+from custom_components.indoor_voice.sentences.words import Words
 
-COMMANDS = {"Turn on the kitchen light."}
+# Each home's names, in its own language: two lights, a lock, two areas.
+HOMES: dict[str, dict[str, list[str]]] = {
+    "en": {
+        "light": ["Kitchen Light", "Hallway Light"],
+        "lock": ["Front Door"],
+        "area": ["Kitchen", "Hallway"],
+    },
+    "de": {"light": ["Küchenlicht", "Flurlampe"], "lock": ["Haustür"], "area": ["Küche", "Flur"]},
+    "fr": {
+        "light": ["Lampe Cuisine", "Lampe Couloir"],
+        "lock": ["Porte"],
+        "area": ["Cuisine", "Couloir"],
+    },
+    "es": {
+        "light": ["Luz Cocina", "Luz Pasillo"],
+        "lock": ["Puerta"],
+        "area": ["Cocina", "Pasillo"],
+    },
+}
+
+BEGINNINGS = [
+    ("en", "turn"),
+    ("en", "the kitchen"),
+    ("en", "Turn on the"),
+    ("en", "Turn on the kitchen"),  # the Kitchen, or the Kitchen Light?
+    ("en", "Set the hallway light to"),
+    ("en", "Set the hallway light to 2"),  # "to" heard as "2", or "to 2 … percent"
+    ("en", "Set the hallway light to fifty"),  # "fifty … percent"
+    ("en", "Set a timer for"),
+    ("de", "Schalte das"),
+    ("de", "Schalte das Küchenlicht"),
+    ("fr", "Allume la"),
+    ("fr", "Allume la lampe"),
+    ("fr", "Règle la lampe couloir à 50"),
+    ("es", "Enciende la"),
+    ("es", "Enciende la luz"),
+    ("es", "Pon la luz pasillo al"),
+]
+WHOLE = [
+    ("en", "Turn on the kitchen light."),
+    ("en", "Set the hallway light to 50%."),
+    ("en", "Set the hallway light to fifty percent."),
+    ("en", "Lock the front door."),
+    ("en", "What time is it?"),
+    ("de", "Schalte das Küchenlicht ein."),
+    ("de", "Schließe die Haustür ab."),
+    ("de", "Wie spät ist es?"),
+    ("fr", "Allume la lampe cuisine."),
+    ("fr", "Règle la lampe couloir à 50 %."),
+    ("fr", "Quelle heure est-il ?"),
+    ("es", "Enciende la luz cocina."),
+    ("es", "Pon la luz pasillo al 50%."),
+    ("es", "¿Qué hora es?"),
+]
+FREE = [
+    ("en", "What is the capital of France?"),
+    ("en", "I think it will rain tomorrow."),
+    ("de", "Was ist die Hauptstadt von Frankreich?"),
+    ("fr", "Quelle est la capitale de la France ?"),
+    ("es", "¿Cuál es la capital de Francia?"),
+]
 
 
-async def is_command(text: str) -> bool:
-    return text in COMMANDS
+@cache
+def home(language: str) -> CommandAutomaton:
+    names = HOMES[language]
+    templates = load(language)
+    assert templates is not None
+    values = {
+        "name": names["light"] + names["lock"],
+        "name|light": names["light"],
+        "name|lock": names["lock"],
+        "area": names["area"],
+        "floor": [],
+    }
+    return CommandAutomaton(templates, values, Words(language))
 
 
-def ender(sensitivity: str = "default") -> EndOfCommand:
-    return EndOfCommand(is_command, pauses_for(sensitivity))
+async def not_recognized(text: str) -> bool:
+    return False
 
 
-@pytest.mark.parametrize("text", ["", "Turn on the", "Set the light to", "Lock the front,"])
-def test_words_that_cannot_end_a_command(text: str) -> None:
-    assert unfinished(text)
+async def verdict(language: str, text: str) -> Verdict:
+    commands = home(language)
+    return await async_verdict(text, commands.words, commands, not_recognized)
 
 
-@pytest.mark.parametrize(
-    "text", ["Turn on the kitchen light.", "What is the capital of France?", "Set it to 50%."]
-)
-def test_words_that_can(text: str) -> None:
-    assert not unfinished(text)
+@pytest.mark.parametrize(("language", "text"), BEGINNINGS)
+async def test_the_beginning_of_a_command_of_this_home_goes_on(language: str, text: str) -> None:
+    assert await verdict(language, text) is Verdict.GOING_ON
+
+
+@pytest.mark.parametrize(("language", "text"), WHOLE)
+async def test_a_whole_command_of_this_home_is_complete(language: str, text: str) -> None:
+    assert await verdict(language, text) is Verdict.COMPLETE
+
+
+@pytest.mark.parametrize(("language", "text"), FREE)
+async def test_a_question_or_a_free_sentence_is_open(language: str, text: str) -> None:
+    assert await verdict(language, text) is Verdict.OPEN
+
+
+async def test_a_name_this_home_does_not_have_begins_nothing() -> None:
+    """The home decides: "the garage light" is nothing here, "the kitchen light" is."""
+    assert not home("en").read("Turn on the garage light").begins
+    assert home("en").read("Turn on the kitchen light").whole
+
+
+async def test_home_assistants_recognizer_may_complete_a_command() -> None:
+    """A command Home Assistant recognises whole ends at once, even one our automaton does
+    not know; never one that still ends in a number."""
+
+    async def recognized(text: str) -> bool:
+        return True
+
+    commands = home("en")
+    opened = await async_verdict("Make it cosy in here.", commands.words, commands, recognized)
+    assert opened is Verdict.COMPLETE
+    number = await async_verdict("Dim it to 2", commands.words, commands, recognized)
+    assert number is Verdict.GOING_ON
+
+
+async def test_a_language_without_sentences_still_waits_for_numbers_and_short_beginnings() -> None:
+    words = Words("en")
+    assert await async_verdict("Set it to 2", words, None, not_recognized) is Verdict.GOING_ON
+    assert await async_verdict("Turn", words, None, not_recognized) is Verdict.GOING_ON
+    assert await async_verdict("Is it raining now?", words, None, not_recognized) is Verdict.OPEN
+
+
+def test_numbers_are_one_word_in_digits_or_in_words() -> None:
+    assert Words("en").split("Set it to fifty-five %.") == ["set", "it", "to", "#", "%"]
+    assert Words("en").split("Set it to 55 percent") == ["set", "it", "to", "#", "percent"]
+    assert Words("de").split("Auf einundzwanzig Grad") == ["auf", "#", "grad"]
+    assert Words("fr").split("À vingt-et-un degrés") == ["à", "#", "degrés"]
+
+
+def ender(*verdicts: Verdict, sensitivity: str = "default") -> EndOfCommand:
+    said = iter(verdicts)
+
+    async def judge(text: str) -> Verdict:
+        return next(said)
+
+    return EndOfCommand(judge, pauses_for(sensitivity))
 
 
 async def test_a_complete_command_ends_at_once() -> None:
-    end = ender()
+    end = ender(Verdict.COMPLETE)
     assert not await end.over("voice-started", {"timestamp": 300})
     partial = {"text": "Turn on the kitchen light.", "speech_end_ms": 2100}
     assert await end.over("partial-transcript", partial)
     assert end.reason == "command"
 
 
-async def test_an_unfinished_command_waits_for_the_long_pause() -> None:
-    end = ender()
+async def test_a_command_going_on_waits_for_the_long_pause() -> None:
+    end = ender(Verdict.GOING_ON)
     assert not await end.over("partial-transcript", {"text": "Turn on the", "speech_end_ms": 900})
     assert not await end.over("voice-stopped", {"timestamp": 900, "pause_ms": 810})
     assert await end.over("voice-stopped", {"timestamp": 900, "pause_ms": 1500})
     assert end.reason == "long pause"
 
 
-async def test_anything_else_ends_after_the_pause() -> None:
-    end = ender()
+async def test_an_open_sentence_ends_after_the_end_pause_never_sooner() -> None:
+    end = ender(Verdict.OPEN)
     question = {"text": "What is the capital of France?", "speech_end_ms": 2000}
     assert not await end.over("partial-transcript", question)
     assert await end.over("voice-stopped", {"timestamp": 2000, "pause_ms": 810})
     assert end.reason == "pause"
+
+
+async def test_a_pause_whose_words_are_not_decoded_yet_waits_for_them() -> None:
+    """On a busy machine the partial may come after the end pause: nothing ends before the
+    words are known; then an open sentence ends, a beginning waits on."""
+    end = ender(Verdict.OPEN)
+    assert not await end.over("voice-stopped", {"timestamp": 2000, "pause_ms": 810})
+    assert await end.over("partial-transcript", {"text": "Is it raining", "speech_end_ms": 2000})
+    assert end.reason == "pause"
+
+    end = ender(Verdict.GOING_ON)
+    assert not await end.over("voice-stopped", {"timestamp": 900, "pause_ms": 810})
+    assert not await end.over("partial-transcript", {"text": "Turn on the", "speech_end_ms": 900})
+    assert await end.over("voice-stopped", {"timestamp": 900, "pause_ms": 1500})
 
 
 @pytest.mark.parametrize("sensitivity", list(VadSensitivity))

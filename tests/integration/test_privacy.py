@@ -40,8 +40,8 @@ from testbed.engine_process import EngineProcess
 from testbed.speech import espeak, read_wav, silence
 from testbed.wyoming_client import detect, transcribe
 
-SWITCH = "switch.indoor_voice_household_share_recordings_for_review"
-SENSOR = "sensor.indoor_voice_household_clips_waiting_for_review"
+SWITCH = "switch.household_share_recordings_for_review"
+SENSOR = "sensor.household_clips_waiting_for_review"
 STT_ENTITY = "stt.indoor_voice_engine_127_0_0_1_speech_to_text"
 COMMAND = "turn on the kitchen light"
 TWO_COMMANDS = ("lock the front door", "turn off the living room lamp")
@@ -52,6 +52,8 @@ DISCLOSURE_SHA256 = {
     1: "7188e60f4a372ba5bbd68b40c6d1c172b052dd4f9b0fe0f6e28c8765ead58791",
     # 2: says what an export is and where it goes
     2: "a5d915f5b1dfd7c79ce451ada0f97f6b62bb3a6f4d67911e54afa7ebeaf0b315",
+    # 3: says that administrators can download exports, and that stopping withdraws consent
+    3: "8b21c053577ebf7f28b709cbafb7e8f2cf2a3a74cf7c74c6026325c205e8dd52",
 }
 
 

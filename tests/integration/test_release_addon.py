@@ -17,8 +17,8 @@ import pytest
 from homeassistant.core import HomeAssistant
 
 from tests.support.addon_discovery import async_add_with_one_click_and_speak
-from tests.support.addon_store import engine_digests, own_tag, supervisor_build
-from tests.support.container import EngineContainer, podman, why_no_container
+from tests.support.addon_store import built_addon, engine_digests, own_tag, supervisor_build
+from tests.support.container import EngineContainer, why_no_container
 from tests.support.release import (
     Distributions,
     LocalIndex,
@@ -26,7 +26,7 @@ from tests.support.release import (
     given_distributions,
     local_index,
 )
-from tests.support.supervisor import FakeSupervisor, fake_supervisor, start_as_addon
+from tests.support.supervisor import FakeSupervisor, fake_supervisor, running_addon
 
 pytestmark = pytest.mark.models
 
@@ -50,11 +50,9 @@ def index(
 
 @pytest.fixture(scope="module")
 def built(index: LocalIndex) -> Iterator[str]:
-    tag = own_tag("release-addon")
-    done = supervisor_build(ARCH, tag=tag, ENGINE_SOURCE="index", ENGINE_INDEX_URL=index.url)
-    assert done.returncode == 0, done.stderr[-6000:]
-    yield done.stdout.split()[-1]
-    podman("rmi", done.stdout.split()[-1])
+    overrides = {"ENGINE_SOURCE": "index", "ENGINE_INDEX_URL": index.url}
+    with built_addon(ARCH, tag=own_tag("release-addon"), **overrides) as image:
+        yield image
 
 
 @pytest.fixture(scope="module")
@@ -67,12 +65,9 @@ def supervisor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeSupervi
 def installed(
     built: str, supervisor: FakeSupervisor, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[EngineContainer]:
-    container = start_as_addon(
-        built, "indoor-voice-release", supervisor, tmp_path_factory.mktemp("installed")
-    )
-    yield container
-    container.stop()
-    podman("rm", container.name)
+    folder = tmp_path_factory.mktemp("installed")
+    with running_addon(built, "indoor-voice-release", supervisor, folder) as container:
+        yield container
 
 
 async def test_a_released_version_installs_that_versions_wheel(

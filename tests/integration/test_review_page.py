@@ -15,7 +15,11 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator, WebSocketGenerator
 
 from custom_components.indoor_voice.const import DOMAIN
-from custom_components.indoor_voice.privacy.review_panel import AUDIO_URL, PANEL_URL_PATH
+from custom_components.indoor_voice.privacy.review_panel import (
+    AUDIO_URL,
+    EXPORT_URL,
+    PANEL_URL_PATH,
+)
 from testbed.speech import read_wav
 from tests.integration.test_privacy import SWITCH, _household, _share, _speak_to_stt
 
@@ -51,6 +55,50 @@ async def test_nobody_else_hears_a_clip(
     visitor = await hass_client(hass_read_only_access_token)
     assert (await visitor.get(url)).status == HTTPStatus.FORBIDDEN
     assert (await (await hass_client_no_auth()).get(url)).status == HTTPStatus.UNAUTHORIZED
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+async def test_an_administrator_downloads_an_export_that_no_cache_keeps(
+    home: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    hass_client_no_auth: ClientSessionGenerator,
+    hass_admin_user: Any,
+    hass_read_only_access_token: str,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    clip_id = await _clip_id(home, hass_client, hass_admin_user.id)
+    admin = await hass_ws_client(home)
+    await admin.send_json_auto_id(
+        {"type": "indoor_voice/review/update", "clip_id": clip_id, "status": "approved"}
+    )
+    await admin.receive_json()
+    await admin.send_json_auto_id({"type": "indoor_voice/review/export"})
+    exported = (await admin.receive_json())["result"]
+    bundle = Path(exported["path"])
+    assert exported["name"] == bundle.name
+    config_dir = Path(home.config.config_dir)
+    before = _files(config_dir)
+
+    url = EXPORT_URL.format(name=bundle.name)
+    answer = await (await hass_client()).get(url, auto_decompress=False)
+    assert answer.status == HTTPStatus.OK
+    assert "no-store" in answer.headers["Cache-Control"]
+    assert answer.headers["Content-Disposition"] == f'attachment; filename="{bundle.name}"'
+    assert answer.content_type == "application/gzip"
+    assert "Content-Encoding" not in answer.headers  # saved as the bundle, not unpacked
+    assert await answer.read() == bundle.read_bytes()
+    assert _files(config_dir) == before  # a download writes nothing
+
+    visitor = await hass_client(hass_read_only_access_token)
+    assert (await visitor.get(url)).status == HTTPStatus.FORBIDDEN
+    assert (await (await hass_client_no_auth()).get(url)).status == HTTPStatus.UNAUTHORIZED
+    # Only a bundle sharing keeps: no other file of the review folder, nothing outside it.
+    for name in ("review-export-0.tar.gz", f"{clip_id}.wav", f"..%2F{clip_id}.json"):
+        missing = await (await hass_client()).get(EXPORT_URL.format(name=name))
+        assert missing.status in {HTTPStatus.NOT_FOUND, HTTPStatus.BAD_REQUEST}, name
 
 
 async def test_the_page_is_in_the_sidebar_of_administrators_only(core: HomeAssistant) -> None:

@@ -9,6 +9,8 @@ import contextlib
 from typing import Any
 
 import numpy as np
+from homeassistant.components.assist_pipeline import PipelineEventType
+from homeassistant.components.assist_pipeline.pipeline import KEY_ASSIST_PIPELINE
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.const import CONF_HOST, CONF_PORT, STATE_UNAVAILABLE
 from homeassistant.core import Event, HomeAssistant, callback
@@ -85,6 +87,34 @@ async def test_hey_jarvis_turn_on_the_kitchen_light(
     reply = await _heard_reply(engine_process, satellite)
     assert sounds_like(reply, "turned on the light"), reply
     assert _device(entry).audio_chunks_before_wake == 0
+
+
+async def test_a_command_streamed_from_the_wake_word_is_heard_once(
+    core: HomeAssistant,
+    living_room: tuple[SatelliteProcess, ConfigEntry],
+    kitchen: str,
+    engine_process: EngineProcess,
+) -> None:
+    """The satellite streams from its wake word, so the command starts at once; the
+    integration tells the engine so (`after_wake_word`), and Whisper says it once (en-gb:
+    "Switch on the kitchen light. Switch on the kitchen light." over such audio before)."""
+    satellite, entry = living_room
+    told_before = engine_process.log_text().count("after a wake word")
+    await satellite.microphone.hear(
+        silence(1.0) + espeak("hey jarvis, switch on the kitchen light", "en-gb") + silence(2.0)
+    )
+    await wait_for(lambda: core.states.get(kitchen).state == "on", "the kitchen light")
+    await wait_for(lambda: core.states.get(_entity(core, entry)).state == "idle", "the satellite")
+
+    heard = [
+        (event.data or {}).get("stt_output", {}).get("text", "")
+        for runs in core.data[KEY_ASSIST_PIPELINE].pipeline_debug.values()
+        for run in runs.values()
+        for event in run.events
+        if event.type is PipelineEventType.STT_END
+    ]
+    assert len(heard) == 1 and heard[0].lower().count("kitchen light") == 1, heard
+    assert engine_process.log_text().count("after a wake word") == told_before + 1
 
 
 async def test_before_the_wake_word_not_a_byte_reaches_home_assistant(

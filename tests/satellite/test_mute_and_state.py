@@ -7,10 +7,11 @@ import stat
 from pathlib import Path
 
 import pytest
+from wyoming.event import Event
 from wyoming.info import Info
 from wyoming.wake import Detect
 
-from indoor_voice_link.protocol import set_mute
+from indoor_voice_link.protocol import SET_WAKE_SENSITIVITY, set_mute, set_wake_sensitivity
 from testbed.satellite_process import SatelliteProcess, led_command, wait_for
 from testbed.speech import espeak, silence
 
@@ -119,3 +120,25 @@ async def test_led_commands_follow_what_the_satellite_does(
         return record.read_text().split() if record.exists() else []
 
     await wait_for(lambda: shown() == ["idle", "listening", "muted"], "the LED commands")
+
+
+async def test_a_wrong_wake_sensitivity_is_refused_and_a_wake_is_reported(
+    satellite: SatelliteProcess, paired: HomeAssistant
+) -> None:
+    async with paired.session(satellite) as session:
+        await session.run()
+        await session.info()
+        assert session.received[-1].data["satellite"]["wake_sensitivity"] == "default"
+        for wrong in ("loud", 3, None):
+            await session.send(Event(SET_WAKE_SENSITIVITY, {"wake_sensitivity": wrong}))
+            error = await session.next("error")
+            assert error.data["code"] == "invalid"
+        await session.send(set_wake_sensitivity("strict"))
+        info_event = await session.next("info")
+        assert info_event.data["satellite"]["wake_sensitivity"] == "strict"
+
+        satellite.microphone.say(espeak(WAKE) + silence(1.0))
+        decision = await session.next("wake-decision")
+        assert decision.data["accepted"] is True and decision.data["threshold"] == 0.75
+        assert decision.data["name"] == "hey_jarvis" and decision.data["score"] >= 0.75
+        assert session.types(session.position(decision))[:2] == ["wake-decision", "run-pipeline"]

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 from wyoming.audio import AudioChunk, AudioStart, AudioStop
+from wyoming.error import Error
 from wyoming.timer import TimerCancelled, TimerStarted
 
 from indoor_voice_link.protocol import chime, listen, set_volume
 from testbed.satellite_process import FileSpeaker, SatelliteProcess, led_command, wait_for
 from testbed.speech import espeak, silence
-from tests.support.sound_checks import CHIME_HZ, rings, rms, tone_windows
+from tests.support.sound_checks import CHIME_HZ, rings, rms, sounds_an_error, tone_windows
 
 from .conftest import StartSatellite
 from .home_assistant import HomeAssistant, Session
@@ -171,3 +172,24 @@ async def test_the_wake_word_also_ends_the_ringing_and_starts_nothing(
         assert len(speaker.audio) == rung, "it rang on after the wake word"
         await session.sync()
         assert "run-pipeline" not in session.types()
+
+
+async def test_a_failed_command_sounds_the_error_tone_and_only_then(
+    satellite: SatelliteProcess, paired: HomeAssistant
+) -> None:
+    """Home Assistant's error for the command in flight (its engine died, say) is heard; an
+    error with no command of the satellite's in flight is not."""
+    speaker = satellite.speaker
+    async with paired.session(satellite) as session:
+        await session.run()
+        await session.send(Error(text="engine gone", code="stt-stream-failed").event())
+        await session.sync()
+        await asyncio.sleep(1.0)
+        assert speaker.audio == b"", "an error with no command made a sound"
+
+        await session.send(listen())
+        await session.next("audio-chunk")
+        await session.send(Error(text="engine gone", code="stt-stream-failed").event())
+        await session.next("audio-stop")
+        await wait_for(lambda: sounds_an_error(speaker.audio, RATE), "the error tone")
+        assert not rings(speaker.audio, RATE)

@@ -8,12 +8,14 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from testbed.processes import REPO
-from tests.support.container import CONTAINER
+from tests.support.container import CONTAINER, podman
 
 SUPERVISOR_BUILD = REPO / "scripts" / "supervisor-build"
 STAND_IN_BASE = "localhost/indoor-voice-base:bookworm"  # scripts/container base
@@ -94,3 +96,17 @@ def engine_digests(image: str) -> dict[str, str]:
 
 def file_digests(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.py"))}
+
+
+@contextmanager
+def built_addon(
+    arch: str = "amd64", clone_into: Path | None = None, tag: str | None = None, **overrides: str
+) -> Iterator[str]:
+    """`supervisor_build` that must succeed: the image's name, removed afterwards."""
+    done = supervisor_build(arch, clone_into=clone_into, tag=tag, **overrides)
+    assert done.returncode == 0, done.stderr[-6000:]
+    image = done.stdout.split()[-1]
+    try:
+        yield image
+    finally:
+        podman("rmi", image)

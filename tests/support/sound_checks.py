@@ -6,6 +6,7 @@ import numpy as np
 
 ALARM_HZ = 2_000.0
 CHIME_HZ = 880.0
+ERROR_HZ = 330.0  # the error tone's second, lower note
 
 
 def _samples(pcm: bytes) -> np.ndarray:
@@ -38,3 +39,8 @@ def tone_windows(pcm: bytes, rate: int, hz: float, window: float = 0.05) -> int:
 def rings(pcm: bytes, rate: int) -> bool:
     """The satellite's timer alarm is in this audio (at least one beep)."""
     return tone_windows(pcm, rate, ALARM_HZ) >= 2
+
+
+def sounds_an_error(pcm: bytes, rate: int) -> bool:
+    """The satellite's error tone is in this audio."""
+    return tone_windows(pcm, rate, ERROR_HZ) >= 2

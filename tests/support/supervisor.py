@@ -17,7 +17,7 @@ from typing import Any
 
 from testbed.engine_process import MODELS
 from testbed.processes import REPO
-from tests.support.container import EngineContainer, free_port, start_container
+from tests.support.container import EngineContainer, free_port, podman, start_container
 
 ADDON_HOST = "indoor-voice-engine"  # the add-on's host name on the Supervisor's network
 TOKEN = "f3a6c0e1d2b4"  # noqa: S105 - a made-up Supervisor token
@@ -90,3 +90,16 @@ def start_as_addon(
             *("-v", f"{MODELS.resolve()}:/data/models:ro"),
         ),
     )
+
+
+@contextmanager
+def running_addon(
+    image: str, name: str, supervisor: FakeSupervisor, workdir: Path
+) -> Iterator[EngineContainer]:
+    """`start_as_addon`, stopped and removed afterwards."""
+    container = start_as_addon(image, name, supervisor, workdir)
+    try:
+        yield container
+    finally:
+        container.stop()
+        podman("rm", container.name)

@@ -1,12 +1,18 @@
-"""Our own end of a spoken command, sooner than a generic voice activity detector.
+"""Our own end of a spoken command, sooner than a generic voice activity detector, and
+never by cutting the speaker off.
 
 The engine tells us, while audio still flows, what it heard after each short pause and how
-long the speaker has been quiet. The command ends:
-- as soon as a partial transcript is a complete command of this home (Home Assistant's own
-  intent recognizer, its exposed entities and areas, matches it whole);
-- after the sensitivity's end pause otherwise, unless the words so far are clearly
-  unfinished ("turn on the"), which get the long pause;
-- at the hard limits (no speech at all, a command too long) whatever was heard.
+long the speaker has been quiet. Each partial transcript gets a verdict from what this home
+can be told (sentences/: Home Assistant's own sentence templates for the pipeline's
+language, filled with the home's names), so no language needs a word list of its own:
+- COMPLETE, a whole command of this home (or Home Assistant's recognizer matches it): the
+  command ends at once;
+- GOING_ON, the beginning of one ("turn on the", "the kitchen" of "Kitchen Light"), fewer
+  than three words, or a number at the end ("to … fifty" heard as "2 … 50", "fifty …
+  percent"): the command ends only after the long pause;
+- OPEN, neither (a question, a free sentence): it ends after the end pause, never shorter
+  than Home Assistant's own for the sensitivity, so free text is transcribed whole.
+Hard limits (no speech at all, a command too long) end it whatever was heard.
 
 "Finished speaking" sensitivity keeps its meaning: relaxed waits long enough for a slow
 speaker even when the words so far already make a command.
@@ -15,15 +21,17 @@ speaker even when the words so far already make a command.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
+from enum import StrEnum
 from typing import Any
 
 from homeassistant.components.assist_pipeline.vad import VadSensitivity
 from homeassistant.util.hass_dict import HassKey
 
 from ..const import DOMAIN
+from ..sentences.automaton import CommandAutomaton
+from ..sentences.words import NUMBER, Words
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -46,43 +54,6 @@ PAUSES = {
     # A slow speaker: pauses of a second inside a command are theirs to make.
     VadSensitivity.RELAXED: Pauses(partial_ms=600, end_ms=1300, long_ms=2000),
 }
-
-# Words a command does not end with: "turn on the", "set the light to", "lock the front".
-_DANGLING = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "to",
-        "on",
-        "off",
-        "in",
-        "of",
-        "and",
-        "at",
-        "for",
-        "my",
-        "set",
-        "turn",
-        "switch",
-        "is",
-        "are",
-        "what",
-        "open",
-        "close",
-        "lock",
-        "unlock",
-        "start",
-        "stop",
-        "by",
-        "with",
-        "from",
-        "into",
-        "up",
-        "down",
-        "please",
-    ]
-)
 
 
 def pauses_for(sensitivity: str) -> Pauses:
@@ -125,19 +96,49 @@ def request_data(pauses: Pauses) -> dict[str, Any]:
     return {"endpointing": asdict(pauses)}
 
 
-def unfinished(text: str) -> bool:
-    """Words that cannot be the end of a command: nothing yet, or a dangling last word."""
-    words = re.findall(r"[a-z0-9'%]+", text.lower())
-    return not words or words[-1] in _DANGLING or text.rstrip().endswith((",", "-", "…"))
+class Verdict(StrEnum):
+    """What a partial transcript is, for the end of the command."""
+
+    COMPLETE = "complete"
+    GOING_ON = "going on"
+    OPEN = "open"
+
+
+_FEWEST_WORDS = 3  # "turn", "the kitchen": too few to be anything yet
+
+
+async def async_verdict(
+    text: str,
+    words: Words,
+    commands: CommandAutomaton | None,
+    recognizes: Callable[[str], Awaitable[bool]],
+) -> Verdict:
+    """The verdict on a partial transcript; `commands` is None in a language Home Assistant
+    has no sentences for, `recognizes` is Home Assistant's own recognizer."""
+    said = words.split(text)
+    if not said:
+        return Verdict.GOING_ON
+    reading = commands.read(text) if commands is not None else None
+    whole = reading is not None and reading.whole
+    if said[-1] == NUMBER and not (whole and reading is not None and not reading.goes_on):
+        return Verdict.GOING_ON  # "set the light to 2" may be "… to fifty percent"
+    if reading is not None and reading.inside_value:
+        return Verdict.GOING_ON  # "turn on the kitchen": the kitchen, or the kitchen light?
+    if whole or await recognizes(text):
+        return Verdict.COMPLETE
+    if (reading is not None and reading.begins) or len(said) < _FEWEST_WORDS:
+        return Verdict.GOING_ON
+    return Verdict.OPEN
 
 
 class EndOfCommand:
     """Decides, event by event from the engine, whether the command is over."""
 
-    def __init__(self, is_command: Callable[[str], Awaitable[bool]], pauses: Pauses) -> None:
-        self._is_command = is_command
+    def __init__(self, judge: Callable[[str], Awaitable[Verdict]], pauses: Pauses) -> None:
+        self._judge = judge
         self._pauses = pauses
-        self._partial: tuple[int, str] | None = None  # (speech end ms, text)
+        self._verdict: tuple[int, Verdict] | None = None  # (speech end ms, of the last partial)
+        self._paused_at: int | None = None  # speech end of a pause that reached `end_ms`
         self.speech_started = False
         self.partials = 0
         self.reason: str | None = None
@@ -147,24 +148,25 @@ class EndOfCommand:
         if event_type == "voice-started":
             self.speech_started = True
         elif event_type == "partial-transcript":
-            text = str(data.get("text") or "")
-            self._partial = (int(data.get("speech_end_ms") or 0), text)
+            speech_end = int(data.get("speech_end_ms") or 0)
+            verdict = await self._judge(str(data.get("text") or ""))
+            self._verdict = (speech_end, verdict)
             self.partials += 1
-            if text and not unfinished(text) and await self._is_command(text):
+            _LOGGER.debug("Partial transcript %d: %s", self.partials, verdict)
+            if verdict is Verdict.COMPLETE:
                 return self._end("command")
-            _LOGGER.debug("Partial transcript %d is no complete command", self.partials)
+            if verdict is Verdict.OPEN and self._paused_at == speech_end:
+                return self._end("pause")  # the end pause came before this partial did
         elif event_type == "voice-stopped":
             pause = int(data.get("pause_ms") or 0)
             if pause >= self._pauses.long_ms:
                 return self._end("long pause")
-            partial = self._partial
-            if (
-                partial is not None
-                and partial[0] == data.get("timestamp")
-                and unfinished(partial[1])
-            ):
-                return False  # "turn on the …": the rest is coming
-            return self._end("pause")
+            speech_end = int(data.get("timestamp") or 0)
+            if self._verdict is None or self._verdict[0] != speech_end:
+                self._paused_at = speech_end  # its partial is still being decoded
+                return False
+            if self._verdict[1] is Verdict.OPEN:
+                return self._end("pause")
         return False
 
     def _end(self, reason: str) -> bool:

@@ -17,6 +17,14 @@ SET_MUTE: Final = "set-mute"  # data {"muted": bool}; the satellite answers with
 SET_VOLUME: Final = "set-volume"  # data {"volume": 0..1}; the satellite answers with `info`
 LISTEN: Final = "listen"  # stream a command now, without a wake word (a reply is expected); {}
 CHIME: Final = "chime"  # play the satellite's own chime before the next sound; data {}
+SET_WAKE_SENSITIVITY: Final = "set-wake-sensitivity"  # data {"wake_sensitivity": a level}
+
+# A household's wake sensitivity: how readily the satellite wakes (its threshold per level is
+# the satellite's; PROTOCOL.md)
+WAKE_SENSITIVITIES: Final = ("relaxed", "default", "strict")
+
+# Satellite -> Home Assistant
+WAKE_DECISION: Final = "wake-decision"  # a wake word heard, or nearly: see PROTOCOL.md
 
 # Extra data on the satellite's `run-pipeline`, for choosing between satellites
 WAKE_WORD_SCORE: Final = "wake_word_score"  # float 0..1, the classifier's score
@@ -27,6 +35,13 @@ SND_FORMAT: Final = "snd_format"  # {"rate", "width", "channels"} the speaker pl
 MUTED: Final = "muted"  # bool
 VOLUME: Final = "volume"  # float 0..1
 STOP_WORDS: Final = "stop_words"  # list of str: the words that end a ringing timer or a reply
+WAKE_SENSITIVITY: Final = "wake_sensitivity"  # one of WAKE_SENSITIVITIES
+
+# Data of `wake-decision`
+NAME: Final = "name"  # the wake word
+SCORE: Final = "score"  # its peak score, 0..1
+ACCEPTED: Final = "accepted"  # bool: it woke the satellite
+THRESHOLD: Final = "threshold"  # the score it needed
 
 # Extra data on the satellite's `run-pipeline` after `listen`, and on `played`
 FOLLOW_UP: Final = "follow_up"  # true: this command answers Home Assistant, no wake word
@@ -51,3 +66,14 @@ def listen() -> Event:
 
 def chime() -> Event:
     return Event(CHIME, {})
+
+
+def set_wake_sensitivity(level: str) -> Event:
+    return Event(SET_WAKE_SENSITIVITY, {WAKE_SENSITIVITY: level})
+
+
+def wake_decision(name: str, score: float, accepted: bool, threshold: float) -> Event:
+    return Event(
+        WAKE_DECISION,
+        {NAME: name, SCORE: round(score, 3), ACCEPTED: accepted, THRESHOLD: threshold},
+    )

@@ -17,7 +17,9 @@ from ..const import DOMAIN
 # sharing stops until the household acknowledges the new text. The test suite holds the
 # text's hash so a changed text cannot ship without a new version.
 # 2: says what an export is, where it is written, and that it goes with the clips.
-DISCLOSURE_VERSION = 2
+# 3: says that administrators can download exports, and that every way to stop withdraws
+#    consent.
+DISCLOSURE_VERSION = 3
 
 ISSUE_DISCLOSURE_CHANGED = "disclosure_changed"
 

@@ -25,7 +25,7 @@ class HouseholdEntity(Entity):
         self._attr_translation_key = key
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, HOUSEHOLD_UNIQUE_ID)},
-            name="Indoor Voice household",
+            translation_key=HOUSEHOLD_UNIQUE_ID,  # "Household", as its entry is called
             manufacturer="Indoor Voice",
             model="Privacy choices",
             entry_type=DeviceEntryType.SERVICE,

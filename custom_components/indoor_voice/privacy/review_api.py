@@ -1,7 +1,8 @@
-"""Reviewing kept clips: admin-only websocket commands and services, no URL of any kind.
+"""Reviewing kept clips: admin-only websocket commands and services.
 
 Nothing here sends anything anywhere: export writes a bundle of approved clips into the
-review folder's `exports/`, on this machine, where retention and revocation delete it.
+review folder's `exports/`, on this machine, where retention and revocation delete it (an
+administrator downloads it from there: review_panel.py).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ async def async_export(hass: HomeAssistant) -> dict[str, Any]:
     review = hass.data[DATA_HOUSEHOLD].review
     path, count = await hass.async_add_executor_job(review.export, dt_util.utcnow())
     _LOGGER.info("Exported %d approved review clips", count)
-    return {"path": str(path), "clips": count}
+    return {"path": str(path), "name": path.name, "clips": count}
 
 
 @callback

@@ -39,6 +39,10 @@ class ClipNotFound(HomeAssistantError):
     """No clip with that id."""
 
 
+class ExportNotFound(HomeAssistantError):
+    """No export bundle with that name."""
+
+
 @dataclass
 class Clip:
     id: str
@@ -60,6 +64,7 @@ class Export:
     path: str
     created: str
     bytes: int
+    name: str  # the file's name, by which an administrator downloads it
 
 
 class ReviewStore:
@@ -176,8 +181,15 @@ class ReviewStore:
         for bundle in folder.glob("*.tar.gz"):
             stat = bundle.stat()
             created = datetime.fromtimestamp(stat.st_mtime, dt_util.UTC).isoformat()
-            found.append(Export(str(bundle), created, stat.st_size))
+            found.append(Export(str(bundle), created, stat.st_size, bundle.name))
         return sorted(found, key=lambda e: e.created)
+
+    def export_path(self, name: str) -> Path:
+        """An existing bundle, by the name `exports()` gives it (never a path of its own)."""
+        for bundle in self.exports():
+            if bundle.name == name:
+                return Path(bundle.path)
+        raise ExportNotFound(name)
 
     def export(self, now: datetime) -> tuple[Path, int]:
         """Write approved clips (audio, corrected transcript, manifest) as a .tar.gz bundle in

@@ -1,10 +1,12 @@
 // Indoor Voice: the "Voice review" page (administrators only).
 // A plain web component, served by the integration itself: no build step, nothing from the
 // internet. Data comes through the integration's admin-only websocket commands; a clip's
-// audio from its admin-only endpoint, fetched with the user's login into a blob that lives
-// only in this page (never a shareable URL, never cached).
+// audio and an export from admin-only endpoints, fetched with the user's login into a blob
+// that lives only in this page (never a shareable URL, never cached). Its words are the
+// integration's translations (review-i18n.js), in the user's language.
 
 import { card, el, exportsCard, sharingCard } from "./review-cards.js";
+import { Words } from "./review-i18n.js";
 import { STYLE } from "./review-style.js";
 
 class IndoorVoiceReview extends HTMLElement {
@@ -18,13 +20,17 @@ class IndoorVoiceReview extends HTMLElement {
     this._audio = new Map(); // clip id -> object URL, while the page shows it
     this._message = null;
     this._loading = false;
+    this._words = new Words();
   }
 
   set hass(hass) {
     const first = !this._hass;
+    const language = hass.language || "en";
+    const relabel = !first && language !== this._language;
     this._hass = hass;
+    this._language = language;
     if (this._menu) this._menu.hass = hass;
-    if (first) this.refresh();
+    if (first || relabel) this.refresh();
   }
 
   get hass() {
@@ -53,6 +59,10 @@ class IndoorVoiceReview extends HTMLElement {
     if (this._loading) return;
     this._loading = true;
     try {
+      if (this._words.language !== this._language || !this._wordsLoaded) {
+        this._words = await Words.load(this._hass, this._language);
+        this._wordsLoaded = true;
+      }
       const [data, consent] = await Promise.all([
         this._hass.callWS({ type: "indoor_voice/review/list" }),
         this._hass.callWS({ type: "indoor_voice/review/consent" }),
@@ -69,7 +79,7 @@ class IndoorVoiceReview extends HTMLElement {
         }
       }
     } catch (err) {
-      this._message = { error: true, text: `Could not load the review data: ${err.message || err}` };
+      this._message = { error: true, text: this._words.t("load_failed", { error: err.message || err }) };
     } finally {
       this._loading = false;
     }
@@ -102,7 +112,7 @@ class IndoorVoiceReview extends HTMLElement {
         cache: "no-store",
       });
       if (!response.ok) {
-        this._message = { error: true, text: `Could not load the audio (${response.status})` };
+        this._message = { error: true, text: this._words.t("audio_failed", { status: response.status }) };
         this._render();
         return;
       }
@@ -125,12 +135,12 @@ class IndoorVoiceReview extends HTMLElement {
         for (const clip of clips) await this._update(clip, { status: "approved", ...this._correction(clip) });
         this._selected.clear(); // done with them: the next choice starts from nothing
       },
-      () => `Approved ${clips.length} clip${clips.length === 1 ? "" : "s"}.`,
+      () => this._words.tp("approved", clips.length),
     );
   }
 
   _deleteClips(clips) {
-    if (!clips.length || !confirm(`Delete ${clips.length} clip${clips.length === 1 ? "" : "s"} for good?`)) return;
+    if (!clips.length || !confirm(this._words.tp("delete_confirm", clips.length))) return;
     return this._run(
       async () => {
         for (const clip of clips) {
@@ -138,35 +148,47 @@ class IndoorVoiceReview extends HTMLElement {
         }
         this._selected.clear();
       },
-      () => `Deleted ${clips.length} clip${clips.length === 1 ? "" : "s"}.`,
+      () => this._words.tp("deleted", clips.length),
     );
   }
 
   _export() {
     return this._run(
       () => this._hass.callWS({ type: "indoor_voice/review/export" }),
-      (result) =>
-        `Exported ${result.clips} approved clip${result.clips === 1 ? "" : "s"} to ${result.path}`,
+      (result) => this._words.tp("exported", result.clips),
     );
   }
 
+  /** An export, saved by the browser: fetched with the user's login, never cached. */
+  async _download(bundle) {
+    try {
+      const response = await this._hass.fetchWithAuth(
+        `/api/indoor_voice/review/exports/${encodeURIComponent(bundle.name)}`,
+        { cache: "no-store" },
+      );
+      if (!response.ok) throw new Error(this._words.t("download_failed", { status: response.status }));
+      const url = URL.createObjectURL(await response.blob());
+      const link = el("a", { href: url, download: bundle.name, style: "display:none" });
+      this.shadowRoot.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60000); // once the browser has saved it
+    } catch (err) {
+      this._message = { error: true, text: err.message || String(err) };
+      this._render();
+    }
+  }
+
   _setSharing(enabled) {
-    if (
-      !enabled &&
-      !confirm("Stop sharing? Every kept clip, transcript and export is deleted now, for good.")
-    )
-      return;
+    if (!enabled && !confirm(this._words.t("stop_confirm"))) return;
     return this._run(
       () => this._hass.callWS({ type: "indoor_voice/review/sharing", enabled }),
-      () =>
-        enabled
-          ? "Sharing is on: voice commands are kept for review from now on."
-          : "Sharing is off. Every clip, transcript and export was deleted.",
+      () => this._words.t(enabled ? "sharing_started" : "sharing_stopped"),
     );
   }
 
   _when(iso) {
-    const language = this._hass.locale?.language || this._hass.language;
+    const language = this._hass.locale?.language || this._language;
     return new Date(iso).toLocaleString(language, { dateStyle: "medium", timeStyle: "short" });
   }
 
@@ -183,12 +205,12 @@ class IndoorVoiceReview extends HTMLElement {
       this._menu.hass = this._hass;
       this._menu.narrow = this._narrow;
     }
-    return el("header", {}, this._menu, el("div", { class: "title" }, "Voice review"));
+    return el("header", {}, this._menu, el("div", { class: "title" }, this._words.t("panel_title")));
   }
 
   _main() {
     if (!this._data) {
-      return el("main", {}, this._message && this._messageBox(), el("p", { class: "muted" }, "Loading…"));
+      return el("main", {}, this._message && this._messageBox(), el("p", { class: "muted" }, this._words.t("loading")));
     }
     return el("main", {}, this._message && this._messageBox(), sharingCard(this), this._clipsCard(), exportsCard(this));
   }
@@ -198,13 +220,14 @@ class IndoorVoiceReview extends HTMLElement {
   }
 
   _clipsCard() {
+    const w = this._words;
     const clips = [...this._data.clips].reverse(); // newest first
     const selected = this._selectedClips();
     const approved = this._data.clips.filter((clip) => clip.status === "approved").length;
     const allSelected = clips.length > 0 && selected.length === clips.length;
     return card(
       "clips",
-      `Kept clips (${clips.length})`,
+      w.t("kept_clips", { count: clips.length }),
       el(
         "div",
         { class: "row" },
@@ -221,20 +244,21 @@ class IndoorVoiceReview extends HTMLElement {
               this._render();
             },
           }),
-          "Select all",
+          w.t("select_all"),
         ),
         el("span", { class: "spacer" }),
-        el("button", { id: "approve-selected", disabled: !selected.length, onclick: () => this._approveSelected() }, `Approve selected (${selected.length})`),
-        el("button", { class: "danger", id: "delete-selected", disabled: !selected.length, onclick: () => this._deleteClips(selected) }, `Delete selected (${selected.length})`),
-        el("button", { class: "primary", id: "export", disabled: !approved, onclick: () => this._export() }, `Export approved (${approved})`),
+        el("button", { id: "approve-selected", disabled: !selected.length, onclick: () => this._approveSelected() }, w.t("approve_selected", { count: selected.length })),
+        el("button", { class: "danger", id: "delete-selected", disabled: !selected.length, onclick: () => this._deleteClips(selected) }, w.t("delete_selected", { count: selected.length })),
+        el("button", { class: "primary", id: "export", disabled: !approved, onclick: () => this._export() }, w.t("export_approved", { count: approved })),
       ),
       clips.length
         ? clips.map((clip) => this._clipRow(clip))
-        : el("p", { class: "muted empty", id: "no-clips" }, "No clips are kept."),
+        : el("p", { class: "muted empty", id: "no-clips" }, w.t("no_clips")),
     );
   }
 
   _clipRow(clip) {
+    const w = this._words;
     const slot = el("span", { class: "player" });
     if (this._audio.has(clip.id)) slot.append(el("audio", { controls: true, src: this._audio.get(clip.id), "data-clip": clip.id }));
     const text = clip.corrected ?? clip.transcript;
@@ -243,7 +267,7 @@ class IndoorVoiceReview extends HTMLElement {
       { class: "clip", "data-clip": clip.id },
       el("input", {
         type: "checkbox",
-        "aria-label": "Select",
+        "aria-label": w.t("select"),
         checked: this._selected.has(clip.id),
         onchange: (ev) => {
           if (ev.target.checked) this._selected.add(clip.id);
@@ -258,32 +282,32 @@ class IndoorVoiceReview extends HTMLElement {
           "div",
           { class: "row meta" },
           el("span", {}, this._when(clip.created)),
-          el("span", { class: "muted" }, `${clip.seconds.toFixed(1)} s`),
-          el("span", { class: `chip ${clip.status}` }, clip.status === "approved" ? "Approved" : "Waiting for review"),
+          el("span", { class: "muted" }, w.t("seconds", { seconds: clip.seconds.toLocaleString(w.language, { maximumFractionDigits: 1, minimumFractionDigits: 1 }) })),
+          el("span", { class: `chip ${clip.status}` }, w.t(clip.status === "approved" ? "status_approved" : "status_pending")),
           el("span", { class: "spacer" }),
           slot,
           !this._audio.has(clip.id) &&
             el("button", { class: "play", onclick: () => this._play(clip, slot).catch((err) => {
-              this._message = { error: true, text: `Could not play the clip: ${err.message || err}` };
+              this._message = { error: true, text: w.t("play_failed", { error: err.message || err }) };
               this._render();
-            }) }, "▶ Play"),
+            }) }, `▶ ${w.t("play")}`),
         ),
         el("div", { class: "row", style: "margin-top:8px" },
           el("input", {
             type: "text",
             "data-clip": clip.id,
             value: this._drafts.get(clip.id) ?? text,
-            "aria-label": "Transcript",
+            "aria-label": w.t("transcript"),
             style: "flex:1;min-width:200px",
             oninput: (ev) => this._drafts.set(clip.id, ev.target.value),
           }),
-          el("button", { class: "save", onclick: () => this._run(() => this._update(clip, this._correction(clip)), () => "Saved the transcript.") }, "Save"),
+          el("button", { class: "save", onclick: () => this._run(() => this._update(clip, this._correction(clip)), () => w.t("saved")) }, w.t("save")),
           clip.status !== "approved" &&
-            el("button", { class: "primary approve", onclick: () => this._run(() => this._update(clip, { status: "approved", ...this._correction(clip) }), () => "Approved the clip.") }, "Approve"),
-          el("button", { class: "danger delete", onclick: () => this._deleteClips([clip]) }, "Delete"),
+            el("button", { class: "primary approve", onclick: () => this._run(() => this._update(clip, { status: "approved", ...this._correction(clip) }), () => w.tp("approved", 1)) }, w.t("approve")),
+          el("button", { class: "danger delete", onclick: () => this._deleteClips([clip]) }, w.t("delete")),
         ),
         clip.corrected !== null && clip.corrected !== undefined && clip.corrected !== clip.transcript &&
-          el("div", { class: "muted heard" }, `Heard: “${clip.transcript}”`),
+          el("div", { class: "muted heard" }, w.t("heard", { transcript: clip.transcript })),
       ),
     );
   }

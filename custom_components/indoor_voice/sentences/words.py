@@ -1,0 +1,78 @@
+"""Words as both a transcript and a template say them.
+
+Whisper writes "50%", "fifty percent" or "Fifty percent." for the same words; a template
+writes "{brightness}[%| percent]". Both sides are normalised alike: case folded, punctuation
+dropped, "%" a word of its own, and every number, in digits or in the language's own words
+(spelled out by unicode-rbnf from CLDR's rules, as hassil does), the one word "#".
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from unicode_rbnf import RbnfEngine
+
+NUMBER = "#"
+_MAX_SPELLED = 100  # percentages, minutes, degrees: what a spoken command holds
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)?|%|#|[^\W_]+(?:'[^\W_]+)*")
+
+
+class Words:
+    """The normaliser of one language."""
+
+    def __init__(self, language: str) -> None:
+        self._spelled = _spelled_numbers(language)
+        self._longest = max((len(words) for words in self._spelled), default=0)
+
+    def split(self, text: str) -> list[str]:
+        """The words of a text, numbers as `NUMBER`."""
+        # Whisper may write the typographic apostrophe, templates write the plain one.
+        tokens = _TOKEN.findall(text.casefold().replace("\u2019", "'"))
+        words: list[str] = []
+        i = 0
+        while i < len(tokens):
+            if tokens[i][0].isdigit():
+                words.append(NUMBER)
+                i += 1
+                continue
+            for length in range(min(self._longest, len(tokens) - i), 0, -1):
+                if tuple(tokens[i : i + length]) in self._spelled:
+                    words.append(NUMBER)
+                    i += length
+                    break
+            else:
+                words.append(tokens[i])
+                i += 1
+        return words
+
+    def chunk(self, text: str) -> str:
+        """A piece of a template, which may end inside a word ("light" of "light[s]"): its
+        words joined by single spaces, with a space kept where it began or ended with one."""
+        body = " ".join(self.split(text))
+        if not body:
+            return " " if text.strip() != text or (text and not text.strip()) else ""
+        head = " " if text[:1].isspace() or body.startswith("%") else ""
+        tail = " " if text[-1:].isspace() else ""
+        return head + body + tail
+
+
+@lru_cache(maxsize=8)
+def _spelled_numbers(language: str) -> frozenset[tuple[str, ...]]:
+    """0 to 100 in the language's words, every form CLDR knows ("vingt-et-un", "une")."""
+    try:
+        engine = RbnfEngine.for_language(language.split("-")[0])
+    except (ValueError, KeyError, OSError):
+        return frozenset()
+    spelled: set[tuple[str, ...]] = set()
+    for number in range(_MAX_SPELLED + 1):
+        try:
+            result = engine.format_number(number)
+        except (ValueError, KeyError):
+            continue
+        texts = getattr(result, "text_by_ruleset", None) or {"": getattr(result, "text", "")}
+        for text in texts.values():
+            words = tuple(_TOKEN.findall(str(text).casefold()))
+            if words and not words[0][0].isdigit():
+                spelled.add(words)
+    return frozenset(spelled)
