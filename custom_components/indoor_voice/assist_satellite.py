@@ -9,7 +9,6 @@ timers of the satellite's device go to the satellite (satellites/timers.py).
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import AsyncGenerator, Coroutine
 from functools import partial
@@ -100,9 +99,8 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
         self.async_on_remove(lambda: arbiter.unregister(self._entry.entry_id))
         self.async_on_remove(self._device.async_listen(self._watch_pipeline))
         for index in range(MAX_ACTIVE_WAKE_WORDS):
-            self.async_on_remove(
-                partial(self.hass.data[DATA_GUARD].async_watch_only, None, self._watcher(index))
-            )
+            user = f"{self.entity_id}#{index}"
+            self.async_on_remove(partial(self.hass.data[DATA_GUARD].async_watch_only, None, user))
         if self.registry_entry is not None and self.registry_entry.device_id is not None:
             self._timers = SatelliteTimers(
                 self.hass, self.registry_entry.device_id, self._link.delivered, self._background
@@ -338,24 +336,10 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
 
     @callback
     def _watch_pipeline(self) -> None:
-        """Keep the local-only guard watching the pipelines this satellite uses: one per
-        wake word it may listen for."""
-        current = self._pipeline_index
-        try:
-            for index in range(MAX_ACTIVE_WAKE_WORDS):
-                self._pipeline_index = index
-                pipeline_id = None
-                with contextlib.suppress(RuntimeError, assist_pipeline.PipelineNotFound):
-                    pipeline_id = assist_pipeline.async_get_pipeline(
-                        self.hass, self._resolve_pipeline()
-                    ).id
-                self.hass.data[DATA_GUARD].async_watch_only(pipeline_id, self._watcher(index))
-        finally:
-            self._pipeline_index = current
-
-    def _watcher(self, index: int) -> str:
-        """Who relies on the pipeline of the `index`th wake word, for the guard."""
-        return self.entity_id if index == 0 else f"{self.entity_id} {pipeline_key(index)}"
+        """Keep the local-only guard watching the pipeline of each wake word."""
+        chosen = pipeline_run.chosen_pipelines(self.hass, self._entry.entry_id)
+        for index, pipeline_id in enumerate(chosen):
+            self.hass.data[DATA_GUARD].async_watch_only(pipeline_id, f"{self.entity_id}#{index}")
 
     async def async_will_remove_from_hass(self) -> None:
         if self._link.connected:
