@@ -9,9 +9,9 @@ timers of the satellite's device go to the satellite (satellites/timers.py).
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import AsyncGenerator, Coroutine
+from functools import partial
 from typing import Any
 
 from homeassistant.components import assist_pipeline, ffmpeg, tts
@@ -95,9 +95,10 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
         arbiter = self.hass.data[DATA_ARBITER]
         arbiter.register(self._entry.entry_id)
         self.async_on_remove(lambda: arbiter.unregister(self._entry.entry_id))
-        self.async_on_remove(
-            lambda: self.hass.data[DATA_GUARD].async_watch_only(None, self.entity_id)
-        )
+        self.async_on_remove(self._device.async_listen(self._watch_pipeline))
+        for index in range(MAX_ACTIVE_WAKE_WORDS):
+            user = f"{self.entity_id}#{index}"
+            self.async_on_remove(partial(self.hass.data[DATA_GUARD].async_watch_only, None, user))
         if self.registry_entry is not None and self.registry_entry.device_id is not None:
             self._timers = SatelliteTimers(
                 self.hass, self.registry_entry.device_id, self._link.delivered, self._background
@@ -179,8 +180,10 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
         """Run the pipeline for a command; `hearing` is None for an answer Home Assistant asked
         for (no wake word, so nothing for the arbiter to judge)."""
         try:
-            if hearing is not None:
-                self._choose_pipeline(wake_word_name)
+            if hearing is not None:  # not an answer: the wake word picks the pipeline
+                self._pipeline_index = pipeline_run.pipeline_index(
+                    wake_word_name, self._device.active_wake_words, MAX_ACTIVE_WAKE_WORDS
+                )
             self._watch_pipeline()
             pipeline = assist_pipeline.async_get_pipeline(self.hass, self._resolve_pipeline())
             if stages := await async_non_local_stages(self.hass, pipeline):
@@ -310,28 +313,16 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
             self.hass, Platform.SELECT, self._entry.entry_id, pipeline_key(self._pipeline_index)
         )
 
-    @callback
-    def _choose_pipeline(self, wake_word_name: str | None) -> None:
-        """The second active wake word starts the second pipeline; anything else the first.
-        An answer Home Assistant asked for (no wake word) stays with the pipeline asking."""
-        if wake_word_name is None:
-            return
-        active = self._device.active_wake_words
-        self._pipeline_index = (
-            active.index(wake_word_name) if wake_word_name in active[:MAX_ACTIVE_WAKE_WORDS] else 0
-        )
-
     @property
     def vad_sensitivity_entity_id(self) -> str | None:
         return entity_id_of(self.hass, Platform.SELECT, self._entry.entry_id, "vad_sensitivity")
 
     @callback
     def _watch_pipeline(self) -> None:
-        """Keep the local-only guard watching the pipeline this satellite uses."""
-        pipeline_id = None
-        with contextlib.suppress(RuntimeError, assist_pipeline.PipelineNotFound):
-            pipeline_id = assist_pipeline.async_get_pipeline(self.hass, self._resolve_pipeline()).id
-        self.hass.data[DATA_GUARD].async_watch_only(pipeline_id, self.entity_id)
+        """Keep the local-only guard watching the pipeline of each wake word."""
+        chosen = pipeline_run.chosen_pipelines(self.hass, self._entry.entry_id)
+        for index, pipeline_id in enumerate(chosen):
+            self.hass.data[DATA_GUARD].async_watch_only(pipeline_id, f"{self.entity_id}#{index}")
 
     async def async_will_remove_from_hass(self) -> None:
         if self._link.connected:

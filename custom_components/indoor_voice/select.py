@@ -53,6 +53,10 @@ class SatellitePipelineSelect(SatelliteEntity, AssistPipelineSelect):
         SatelliteEntity.__init__(self, entry, key)
         self._attr_current_option = PIPELINE_NAME
 
+    async def async_select_option(self, option: str) -> None:
+        await super().async_select_option(option)
+        self._device.async_update()  # the satellite has the guard watch its new pipeline
+
     async def async_added_to_hass(self) -> None:
         await super().async_added_to_hass()
         if self._attr_current_option not in self.options:

@@ -224,3 +224,29 @@ async def test_a_satellite_refuses_to_stream_into_a_pipeline_that_leaves_the_hou
         convert(satellite.speaker.audio, 22050, 2, 1) + silence(1),
     )
     assert sounds_like(heard, REFUSAL), heard
+
+
+async def test_the_pipeline_of_a_satellites_second_wake_word_is_watched_too(
+    core: HomeAssistant,
+    engine_loaded: MockConfigEntry,
+    cloud_stt: str,
+    start_satellite: StartSatellite,
+) -> None:
+    """The second wake word's pipeline is set to one with cloud speech-to-text: the repair
+    names it at once, before anyone speaks, and goes when the choice is undone."""
+    ours = _our_pipeline(core)
+    cloudy = await assist_pipeline.async_create_default_pipeline(
+        core, cloud_stt, ours.tts_engine, "Cloudy"
+    )
+    assert cloudy is not None
+    entry = await add_satellite(core, await start_satellite())
+    second = satellite_entity_id(core, entry, "select", "pipeline_2")
+    issue_id = f"non_local_pipeline_{cloudy.id}"
+    assert ir.async_get(core).async_get_issue(DOMAIN, issue_id) is None
+
+    for option, flagged in (("Cloudy", True), (PIPELINE_NAME, False)):
+        await core.services.async_call(
+            "select", "select_option", {"entity_id": second, "option": option}, blocking=True
+        )
+        await core.async_block_till_done()
+        assert (ir.async_get(core).async_get_issue(DOMAIN, issue_id) is not None) is flagged

@@ -6,10 +6,13 @@ transcript or the reply's text."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncGenerator
 
 from homeassistant.components import assist_pipeline
 from homeassistant.components.assist_pipeline import PipelineEvent, PipelineEventType
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant, callback
 from wyoming.asr import Transcript
 from wyoming.audio import AudioChunk, AudioChunkConverter
 from wyoming.error import Error
@@ -17,7 +20,8 @@ from wyoming.event import Event
 from wyoming.pipeline import PipelineStage, RunPipeline
 from wyoming.vad import VoiceStarted, VoiceStopped
 
-from ..const import PIPELINE_FORMAT
+from ..const import MAX_ACTIVE_WAKE_WORDS, PIPELINE_FORMAT
+from ..entries import entity_id_of, pipeline_key
 from ..link import protocol
 from .arbiter import Hearing
 
@@ -45,6 +49,31 @@ def wake_word_name(run_pipeline: Event) -> str | None:
     """
     name = run_pipeline.data.get("wake_word_name")
     return name if isinstance(name, str) else None
+
+
+def pipeline_index(wake_word_name: str | None, active: list[str], most: int) -> int:
+    """Which of the satellite's pipelines a wake word starts: the second active wake word
+    the second pipeline (and so on, up to `most`); any other, the first."""
+    return active.index(wake_word_name) if wake_word_name in active[:most] else 0
+
+
+@callback
+def chosen_pipelines(hass: HomeAssistant, entry_id: str) -> list[str | None]:
+    """The id of the pipeline each wake word's select of a satellite names, in order
+    (None while a select or its pipeline does not exist)."""
+    chosen: list[str | None] = []
+    for index in range(MAX_ACTIVE_WAKE_WORDS):
+        select = entity_id_of(hass, Platform.SELECT, entry_id, pipeline_key(index))
+        state = hass.states.get(select) if select else None
+        pipeline_id = None
+        if state is not None:
+            named = [
+                p.id for p in assist_pipeline.async_get_pipelines(hass) if p.name == state.state
+            ]
+            with contextlib.suppress(assist_pipeline.PipelineNotFound):
+                pipeline_id = named[0] if named else assist_pipeline.async_get_pipeline(hass).id
+        chosen.append(pipeline_id)
+    return chosen
 
 
 def hearing(run_pipeline: Event, satellite: str) -> Hearing | None:
