@@ -56,14 +56,31 @@ class Scored:
         return 100 * self.cpu_seconds / self.negative_seconds
 
 
-def score(side: str, split: str, max_minutes: float | None) -> Scored:
+def score(side: str, split: str, max_minutes: float | None, shards: int = 4) -> Scored:
+    """Score in `shards` processes at once (one stream each: CPU per stream is unchanged)."""
     python = OUR_PYTHON if side == "ours" else PYOPEN_WAKEWORD.bin / "python"
-    argv = [str(python), str(_SCRIPT), side, str(wake_data.DATA / split)]
-    if max_minutes is not None:
-        argv.append(str(max_minutes))
-    env = {**os.environ, "PYTHONPATH": str(REPO), "OMP_NUM_THREADS": "1"}
-    result = subprocess.run(argv, capture_output=True, text=True, check=True, env=env)
-    return Scored(**json.loads(result.stdout))
+    limit = "all" if max_minutes is None else str(max_minutes)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    processes = [
+        subprocess.Popen(
+            [str(python), str(_SCRIPT), side, str(wake_data.DATA / split), limit, f"{n}/{shards}"],
+            stdout=subprocess.PIPE,
+            env=env,
+        )
+        for n in range(shards)
+    ]
+    parts = []
+    for process in processes:
+        out, _ = process.communicate()
+        if process.returncode != 0:
+            raise RuntimeError(f"scoring {split} with {side} failed")
+        parts.append(json.loads(out))
+    return Scored(
+        positives=[p for part in parts for p in part["positives"]],
+        negatives={k: v for part in parts for k, v in part["negatives"].items()},
+        negative_seconds=sum(part["negative_seconds"] for part in parts),
+        cpu_seconds=sum(part["cpu_seconds"] for part in parts),
+    )
 
 
 def measure(say: Callable[[str], None], peer_minutes: float | None) -> list[str]:

@@ -5,7 +5,8 @@ A rise is a run of scores of at least 0.2 (our detector's near-miss floor); its 
 a threshold is compared with. Recording rises once lets every threshold be evaluated after.
 Only the standard library, numpy and the detector are imported here.
 
-Usage: python wake_peaks.py ours|peer SET_DIR [MAX_NEGATIVE_MINUTES]
+Usage: python wake_peaks.py ours|peer SET_DIR MAX_NEGATIVE_MINUTES|all SHARD/SHARDS
+(shard 0 also scores the positives; the others only their share of the negative files)
 """
 
 from __future__ import annotations
@@ -93,18 +94,24 @@ def _cpu() -> float:
 
 def main() -> None:
     side, folder = sys.argv[1], Path(sys.argv[2])
-    limit = float(sys.argv[3]) * 60 * 16_000 if len(sys.argv) > 3 else float("inf")
+    limit = float("inf") if sys.argv[3] == "all" else float(sys.argv[3]) * 60 * 16_000
+    shard, shards = (int(n) for n in sys.argv[4].split("/"))
     peaks = ours() if side == "ours" else peer()
-    positives_audio = np.fromfile(folder / "positives.raw", dtype=np.int16)
-    index = json.loads((folder / "positives.json").read_text())
-    positives = [
-        peaks(positives_audio[clip["offset"] : clip["offset"] + clip["length"]]) for clip in index
-    ]
+    positives: list[Peaks] = []
+    if shard == 0:
+        audio = np.fromfile(folder / "positives.raw", dtype=np.int16)
+        index = json.loads((folder / "positives.json").read_text())
+        positives = [
+            peaks(audio[clip["offset"] : clip["offset"] + clip["length"]]) for clip in index
+        ]
     negatives: dict[str, Peaks] = {}
     seconds = 0.0
     cpu_before = _cpu()
-    for name in sorted(json.loads((folder / "negatives.json").read_text())):
-        if seconds * 16_000 >= limit:
+    names = sorted(json.loads((folder / "negatives.json").read_text()))
+    for number, name in enumerate(names):
+        if number % shards != shard:
+            continue
+        if seconds * 16_000 * shards >= limit:
             break
         samples = np.fromfile(folder / name, dtype=np.int16)
         negatives[name] = peaks(samples)
