@@ -16,7 +16,7 @@ from statistics import median
 from testbed.peers import WHISPER_AND_PIPER, InstallError, ensure
 
 from . import corpus as corpus_module
-from . import satellite_path, servers, stop_word
+from . import satellite_path, servers, stop_word, wake_only
 from .clients import StdinWake, WakeClient, WyomingWake
 from .corpus import REPLIES, Corpus
 from .paths import BENCH
@@ -65,6 +65,17 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--one-core-only",
         action="store_true",
         help="only end to end with ours and the peers pinned to one core (~5 min, quick ~1)",
+    )
+    parser.add_argument(
+        "--wake-only",
+        action="store_true",
+        help="only wake words on the generated sets of scripts/wake-data: heard, false wakes "
+        "an hour, CPU per stream, ours by sensitivity against pyopen-wakeword",
+    )
+    parser.add_argument(
+        "--peer-minutes",
+        type=float,
+        help="with --wake-only: score only this many minutes of negatives with the peer",
     )
     parser.add_argument(
         "--satellite-only",
@@ -479,6 +490,9 @@ def main(argv: list[str]) -> int:
         return satellite_only(args)
     if args.one_core_only:
         return one_core_only(args)
+    if args.wake_only:
+        print("\n".join(wake_only.measure(say, args.peer_minutes)))
+        return 0
     say("Peers in .bench/ (installed once)")
     try:
         candidates = install_peers(args.wake_peer)
