@@ -81,6 +81,9 @@ ESPEAK_VOICES = {"de": "de", "fr": "fr-fr", "es": "es", "nl": "nl", "it": "it", 
 # espeak-ng's voice of the language said two ways: (label, words a minute, pitch 0-99).
 DELIVERIES = (("150 wpm, pitch 50", 150, 50), ("175 wpm, pitch 70", 175, 70))
 _BEFORE, _AFTER = 0.5, 4.0  # seconds of silence around a command; each side takes what it needs
+# A run whose speech-to-text failed may never open its reply stream: such a run is given up
+# after this long and counted as not carried out.
+_RUN_TIMEOUT = 90.0
 
 
 @dataclass(frozen=True)
@@ -384,18 +387,27 @@ async def measure_language(
                 ]
                 clips = [_clip(language, s) for s in said]
                 for side in sides:  # the engine loads base, downloads the voice; HA its intents
-                    await run_command(hass, pipelines[side], clips[0])
+                    await _run(hass, pipelines[side], clips[0])
                 for index, (one, clip) in enumerate(zip(said, clips, strict=True)):
                     for side in in_turn(index, sides):  # type: ignore[arg-type]
                         await settle()
                         await async_set_all(hass, lights, one.command.before)
-                        run = await run_command(hass, pipelines[side], clip)
+                        run = await _run(hass, pipelines[side], clip)
                         one.runs[side] = run
                         one.done[side] = carried_out(hass, one.command, run)
-                    progress(f"{language} {index + 1}/{len(said)}")
+                    progress(f"{language} {index + 1}/{len(said)}: {_heard(one)}")
                 return LanguageResult(language, commands, said)
             finally:
                 await hass.async_stop(force=True)
+
+
+async def _run(hass: HomeAssistant, pipeline_id: str, clip: Clip) -> Run:
+    """One command through one pipeline; a run that never ends is a failed one."""
+    try:
+        async with asyncio.timeout(_RUN_TIMEOUT):
+            return await run_command(hass, pipeline_id, clip)
+    except TimeoutError:
+        return Run(failed=True, text="(no answer)")
 
 
 def _clip(language: str, said: Said) -> Clip:
@@ -413,6 +425,7 @@ async def measure(
     try:
         for language in LANGUAGES:
             results.append(await measure_language(language, ports, quick, progress))
+            progress(row(results[-1]))
     finally:
         logging.disable(logging.NOTSET)
     return results
@@ -447,6 +460,29 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
 
+def row(result: LanguageResult) -> str:
+    """The language's line of the table."""
+    if result.error:
+        return f"| {result.language} | - | - | - | - | not measured: {result.error} |"
+    ours, total = result.carried_out("ours")
+    peer, _ = result.carried_out("peer")
+    p50 = {side: result.p50(side) for side in ("ours", "peer")}
+    ratio = p50["ours"] / p50["peer"] if p50["peer"] else math.nan
+    goals = ", ".join(f"{name} {verdict(ok)}" for name, ok in result.goals())
+    return (
+        f"| {result.language} | {result.word_error_rate('ours'):.1%} / "
+        f"{result.word_error_rate('peer'):.1%} | {ours}/{total} / {peer}/{total} | "
+        f"{p50['ours'] * 1000:.0f} / {p50['peer'] * 1000:.0f} ms | {ratio:.2f} | {goals} |"
+    )
+
+
+def _heard(said: Said) -> str:
+    """What each side heard, and whether the command was carried out."""
+    return "; ".join(
+        f"{side} {'✓' if said.done[side] else '✗'} {run.text!r}" for side, run in said.runs.items()
+    )
+
+
 def report(results: list[LanguageResult], load: str) -> list[str]:
     """The per-language table, then the goals with PASS/MISS."""
     lines = [
@@ -460,29 +496,14 @@ def report(results: list[LanguageResult], load: str) -> list[str]:
         "| end of speech → first reply audio p50 ours / peer | ratio | goals |",
         "| --- | ---: | ---: | ---: | ---: | --- |",
     ]
-    for result in results:
-        if result.error:
-            lines.append(f"| {result.language} | - | - | - | - | not measured: {result.error} |")
-            continue
-        ours, total = result.carried_out("ours")
-        peer, _ = result.carried_out("peer")
-        p50 = {side: result.p50(side) for side in ("ours", "peer")}
-        ratio = p50["ours"] / p50["peer"] if p50["peer"] else math.nan
-        goals = ", ".join(f"{name} {verdict(ok)}" for name, ok in result.goals())
-        lines.append(
-            f"| {result.language} | {result.word_error_rate('ours'):.1%} / "
-            f"{result.word_error_rate('peer'):.1%} | {ours}/{total} / {peer}/{total} | "
-            f"{p50['ours'] * 1000:.0f} / {p50['peer'] * 1000:.0f} ms | {ratio:.2f} | {goals} |"
-        )
+    lines.extend(row(result) for result in results)
     lines.append("")
     for result in results:
         for said in result.said:
             if not all(said.done.values()):
-                heard = "; ".join(
-                    f"{side} {'✓' if said.done[side] else '✗'} {run.text!r}"
-                    for side, run in said.runs.items()
+                lines.append(
+                    f"{result.language} {said.command.text!r} ({said.voice}): {_heard(said)}"
                 )
-                lines.append(f"{result.language} {said.command.text!r} ({said.voice}): {heard}")
     return lines
 
 
