@@ -148,7 +148,12 @@ class LanguageResult:
                     "reference": s.command.text,
                     "voice": s.voice,
                     **{
-                        side: {"transcript": r.text, "latency_s": r.latency, "done": s.done[side]}
+                        side: {
+                            "transcript": r.text,
+                            "latency_s": r.latency,
+                            "done": s.done[side],
+                            "cut_off": r.cut_off,
+                        }
                         for side, r in s.runs.items()
                     },
                 }
@@ -479,7 +484,9 @@ def row(result: LanguageResult) -> str:
 def _heard(said: Said) -> str:
     """What each side heard, and whether the command was carried out."""
     return "; ".join(
-        f"{side} {'✓' if said.done[side] else '✗'} {run.text!r}" for side, run in said.runs.items()
+        f"{side} {'✓' if said.done[side] else '✗'} {run.text!r}"
+        + (" (cut off)" if run.cut_off else "")
+        for side, run in said.runs.items()
     )
 
 
