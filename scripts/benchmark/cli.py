@@ -77,6 +77,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="only per language (de, fr, es, nl, it, en) through Home Assistant's pipeline, "
         "ours against wyoming-faster-whisper on Whisper base (~25 min, quick ~10)",
     )
+    parser.add_argument(
+        "--language",
+        action="append",
+        choices=languages.LANGUAGES,
+        help="with --languages-only: only this language (repeatable; default: all)",
+    )
     return parser.parse_args(argv)
 
 
@@ -491,7 +497,9 @@ def main(argv: list[str]) -> int:
     if args.one_core_only:
         return one_core_only(args)
     if args.languages_only:
-        return languages.languages_only(args.quick, None if args.no_json else args.json, _load)
+        return languages.languages_only(
+            args.quick, None if args.no_json else args.json, _load, args.language
+        )
     say("Peers in .bench/ (installed once)")
     try:
         candidates = install_peers(args.wake_peer)

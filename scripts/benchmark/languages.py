@@ -23,7 +23,7 @@ import asyncio
 import logging
 import math
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, zip_longest
 from pathlib import Path
@@ -422,13 +422,16 @@ def _clip(language: str, said: Said) -> Clip:
 
 
 async def measure(
-    ports: dict[str, int], quick: bool, progress: Callable[[str], None]
+    ports: dict[str, int],
+    quick: bool,
+    progress: Callable[[str], None],
+    only: Sequence[str] | None = None,
 ) -> list[LanguageResult]:
-    """Every language in turn."""
+    """Every language (of `only`) in turn."""
     results = []
     logging.disable(logging.WARNING)  # HA's notes on custom integrations
     try:
-        for language in LANGUAGES:
+        for language in only or LANGUAGES:
             results.append(await measure_language(language, ports, quick, progress))
             progress(row(results[-1]))
     finally:
@@ -436,7 +439,9 @@ async def measure(
     return results
 
 
-async def run(quick: bool, progress: Callable[[str], None]) -> list[LanguageResult]:
+async def run(
+    quick: bool, progress: Callable[[str], None], only: Sequence[str] | None = None
+) -> list[LanguageResult]:
     """Start our engine (with the voice mirror) and the peers, measure, stop them."""
     # Started and checked as the other figures' servers are (cli imports this module).
     from .cli import start  # noqa: PLC0415
@@ -452,7 +457,7 @@ async def run(quick: bool, progress: Callable[[str], None]) -> list[LanguageResu
                 await start(services)
                 ours, whisper, tts = services
                 ports = {"ours": ours.tcp_port, "stt": whisper.tcp_port, "tts": tts.tcp_port}
-                return await measure(ports, quick, progress)
+                return await measure(ports, quick, progress, only)
             finally:
                 for service in services:
                     service.stop()
@@ -518,12 +523,17 @@ def to_json(results: list[LanguageResult]) -> dict[str, Any]:
     return {result.language: result.to_json() for result in results}
 
 
-def languages_only(quick: bool, json_path: Path | None, load: Callable[[], str]) -> int:
+def languages_only(
+    quick: bool,
+    json_path: Path | None,
+    load: Callable[[], str],
+    only: Sequence[str] | None = None,
+) -> int:
     """`scripts/bench --languages-only`: the per-language table alone; the rest of the JSON
     file is kept."""
     ensure(WHISPER_AND_PIPER)
     print("==> Per language through Home Assistant's pipeline, ours and the peer", flush=True)
-    results = asyncio.run(run(quick, lambda text: print(f"    {text}", flush=True)))
+    results = asyncio.run(run(quick, lambda text: print(f"    {text}", flush=True), only))
     print()
     print("\n".join(report(results, load())))
     if json_path is not None:
