@@ -38,6 +38,7 @@ MIN_WINDOW_FRAMES = 1000  # 10 s
 _SPARE_FRAMES = 100  # 1 s of silence after the audio, at least
 _PROMPT_TOKENS = 223  # Whisper's prompt window, less the start token
 _TOKENS_PER_SECOND = 8  # far above speech; a bound on runaway repetition
+_MAX_TOKENS = 448  # Whisper's text context: the prompt, the start tokens and what is said
 _LEAD_IN_SAMPLES = 8000  # 0.5 s of silence before the first sound, at least
 _QUIET = 60 / 32768  # about -55 dBFS, as stt.py's floor
 
@@ -121,11 +122,14 @@ class Decoder:
 
     def _generate(self, encoded: Encoded, beam_size: int) -> str:
         seconds = encoded.frames / 100
+        # CTranslate2 counts the prompt of names and the start tokens in max_length: what is
+        # said gets its own allowance on top of them.
+        said = int(seconds * _TOKENS_PER_SECOND) + 16
         result = self._model.model.generate(
             encoded.output,
             [encoded.start],
             beam_size=beam_size,
-            max_length=int(seconds * _TOKENS_PER_SECOND) + 16,
+            max_length=min(_MAX_TOKENS, len(encoded.start) + said),
             suppress_blank=True,
             suppress_tokens=[-1],
         )[0]

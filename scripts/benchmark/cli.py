@@ -16,7 +16,7 @@ from statistics import median
 from testbed.peers import WHISPER_AND_PIPER, InstallError, ensure
 
 from . import corpus as corpus_module
-from . import satellite_path, servers, stop_word, wake_only
+from . import languages, satellite_path, servers, stop_word, wake_only
 from .clients import StdinWake, WakeClient, WyomingWake
 from .corpus import REPLIES, Corpus
 from .paths import BENCH
@@ -81,6 +81,18 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--satellite-only",
         action="store_true",
         help="only end to end through a real satellite (~2 min); its key in the JSON file",
+    )
+    parser.add_argument(
+        "--languages-only",
+        action="store_true",
+        help="only per language (de, fr, es, nl, it, en) through Home Assistant's pipeline, "
+        "ours against wyoming-faster-whisper on Whisper base (~25 min, quick ~10)",
+    )
+    parser.add_argument(
+        "--language",
+        action="append",
+        choices=languages.LANGUAGES,
+        help="with --languages-only: only this language (repeatable; default: all)",
     )
     return parser.parse_args(argv)
 
@@ -301,11 +313,16 @@ async def run(args: argparse.Namespace, corpus: Corpus, wake_candidates: list[st
     satellite = await satellite_path.measure(args.quick, progress)
     print()
     print("\n".join(satellite_path.report(satellite)))
+    say("Per language through Home Assistant's pipeline, ours and the peer")
+    per_language = await languages.run(args.quick, progress)
+    print()
+    print("\n".join(languages.report(per_language, _load())))
     if not args.no_json:
         write_json(
             args.json,
             rows,
-            details(args, version_info, results) | {"satellite": satellite.to_json()},
+            details(args, version_info, results)
+            | {"satellite": satellite.to_json(), "languages": languages.to_json(per_language)},
         )
         print(f"\nresults: {args.json}")
     return 0
@@ -493,6 +510,10 @@ def main(argv: list[str]) -> int:
     if args.wake_only:
         print("\n".join(wake_only.measure(say, args.peer_minutes)))
         return 0
+    if args.languages_only:
+        return languages.languages_only(
+            args.quick, None if args.no_json else args.json, _load, args.language
+        )
     say("Peers in .bench/ (installed once)")
     try:
         candidates = install_peers(args.wake_peer)

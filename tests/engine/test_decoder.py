@@ -85,3 +85,23 @@ def test_a_stream_said_to_start_at_a_wake_word_is_decoded_once(
 def test_a_loop_that_survives_every_retry_is_said_once(heard: str, once: str) -> None:
     """Whisper's own words as it looped here; a sentence that merely repeats a word stays."""
     assert said_once(heard) == once
+
+
+# A home with many names: Whisper's prompt holds about a hundred tokens of them.
+_MANY_NAMES = ", ".join(
+    f"{room} {thing}"
+    for room in ("Kitchen", "Hallway", "Porch", "Bedroom", "Office", "Garage", "Attic", "Cellar")
+    for thing in ("Light", "Lamp", "Fan", "Blinds")
+)
+
+
+@pytest.mark.parametrize("voice", ["en-us", "en-gb"])
+def test_a_long_prompt_of_names_never_cuts_a_short_command_short(
+    decoder: Decoder, voice: str
+) -> None:
+    """The prompt of the home's names does not count against the length of what is said:
+    a two-second command comes back whole (it came back as its first word, or as an error,
+    when a prompt of names was longer than the command's own allowance of tokens)."""
+    pcm = np.frombuffer(silence(0.3) + espeak("switch on the kitchen light", voice), np.int16)
+    _encoded, text = decoder.transcribe(pcm.astype(np.float32) / 32768, "en", _MANY_NAMES, 1)
+    assert text.lower().rstrip(".,") == "switch on the kitchen light"
