@@ -18,12 +18,18 @@ class DisclosureChangedFlow(RepairsFlow):
     """The disclosure changed while sharing was on: read it, then agree again or not."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> RepairsFlowResult:
+        """The dashboard starts the flow with the issue's id as input: show the disclosure."""
+        return await self.async_step_consent()
+
+    async def async_step_consent(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
         household = self.hass.data[DATA_HOUSEHOLD]
         if user_input is not None:
             await async_apply_consent(household, user_input)
             return self.async_create_entry(data={})
         return self.async_show_form(
-            step_id="init",
+            step_id="consent",
             data_schema=consent_schema(household),
             description_placeholders=consent_placeholders(),
         )

@@ -27,6 +27,7 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator, WebSocketGenerator
 
@@ -332,6 +333,7 @@ async def test_a_new_disclosure_pauses_sharing_until_agreed_again(
     hass_admin_user: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    assert await async_setup_component(home, "repairs", {})
     await _share(home, hass_client, hass_admin_user.id)
     monkeypatch.setattr(
         household_module, "DISCLOSURE_VERSION", DISCLOSURE_VERSION + 1
@@ -344,8 +346,21 @@ async def test_a_new_disclosure_pauses_sharing_until_agreed_again(
     with pytest.raises(ServiceValidationError):
         await _turn_switch(home, on=True)
 
-    await _consent(home, hass_client)  # agree to the new text
+    # Agree to the new text where the repair asks: the Repairs dashboard's calls.
+    http = await hass_client()
+    started = await http.post(
+        "/api/repairs/issues/fix", json={"handler": DOMAIN, "issue_id": "disclosure_changed"}
+    )
+    form = await started.json()
+    assert (form["type"], form["step_id"]) == ("form", "consent"), form
+    done = await http.post(
+        f"/api/repairs/issues/fix/{form['flow_id']}",
+        json={"acknowledge": True, "retention_days": 30, "max_size_mb": 200},
+    )
+    assert (await done.json())["type"] == "create_entry"
+    await home.async_block_till_done()
     assert ir.async_get(home).async_get_issue(DOMAIN, "disclosure_changed") is None
+    assert _household(home).consent_log[-1]["action"] == "granted"
     await _turn_switch(home, on=True)
     assert home.states.get(SWITCH).state == "on"
 
