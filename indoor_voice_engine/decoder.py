@@ -15,9 +15,10 @@ and the full 30 s had to be decoded again. So a loop is first decoded again over
 window with the silence before the first sound topped up to 0.5 s (63 cuts of three
 commands in three accents: 5 loops with 0.3 s, none with 0.4 or 0.5 s); only audio that
 looped is changed, since more silence changes what Whisper hears in other audio too.
-A client that knows its stream starts right after a wake word says so (`after_wake_word`
-in `transcribe`): that audio gets the silence before it at once, without a first decode
-that loops. Whisper also restarts a command it has said and stops halfway ("Switch off,
+Not before every decode of a satellite's stream either: such a stream often begins with the
+wake word's last sound, which Whisper leaves out at the very start of the audio but, with
+silence before it, hears as a word ("Turn off occasion Light" for "turn off the kitchen
+light"). Whisper also restarts a command it has said and stops halfway ("Switch off,
 Nurkachun Light. Switch off, N"): that counts as a loop too, and whatever still repeats
 itself after every retry is cut back to its first saying, so no command is said twice.
 The encoder output is kept for scoring candidate commands (candidates.py).
@@ -74,15 +75,10 @@ class Decoder:
         language: str | None,
         prompt: str | None,
         beam_size: int,
-        *,
-        after_wake_word: bool = False,
     ) -> tuple[Encoded, str]:
         """float32 16 kHz audio to text, over a short window; when that made Whisper loop
         ("turn on the light turn on the light"), again with silence before the speech, and
-        over the full 30 s if it still loops. Audio that starts right after a wake word
-        gets the silence at once."""
-        if after_wake_word:
-            audio = _with_lead_in(audio)
+        over the full 30 s if it still loops."""
         features = self._model.feature_extractor(audio)
         encoded = self._encode(features, language, prompt, full=False)
         text = self._generate(encoded, beam_size)

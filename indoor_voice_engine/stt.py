@@ -88,9 +88,7 @@ class SpeechToText:
         language = whisper_language(request.language) if self.multilingual else "en"
         audio = samples.astype(np.float32) / 32768.0
         beam_size = request.beam_size or self.beam_size
-        encoded, text = self._decoder.transcribe(
-            audio, language, _prompt(request), beam_size, after_wake_word=request.after_wake_word
-        )
+        encoded, text = self._decoder.transcribe(audio, language, _prompt(request), beam_size)
         if request.candidates:
             text = pick(self._decoder, encoded, text, request.candidates)
         return text

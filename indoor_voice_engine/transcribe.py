@@ -7,8 +7,8 @@ of the wrong type is refused with an `error`, the connection stays usable):
   candidates                          the home's commands (candidates.py)
   endpointing                         pauses for endpointing events (endpoint.py)
   after_wake_word                     true when the stream starts right after a wake word
-                                      (a satellite's command): the audio gets silence before
-                                      it at once, so Whisper does not say it twice (decoder.py)
+                                      (a satellite's command); noted in the debug log, the
+                                      audio is decoded as any other (decoder.py says why)
 
 Nothing a client sends is written anywhere or logged.
 """

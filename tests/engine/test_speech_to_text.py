@@ -75,7 +75,8 @@ async def test_a_command_streamed_from_a_wake_word_is_said_once(
 ) -> None:
     """A satellite's stream starts where it heard "hey jarvis": the command's first word comes
     at once, and over such audio Whisper said "switch on the kitchen light" two or three times
-    here. Told so (`after_wake_word`), the engine hears it once."""
+    here. The engine hears it once (a loop is decoded again, then cut to its first saying), and
+    notes in its debug log that it was told the stream starts at a wake word."""
     said = espeak("hey jarvis, switch on the kitchen light", voice)
     stream = said[int(cut * 16_000) * 2 :] + silence(1.0)
     text = await transcribe(
