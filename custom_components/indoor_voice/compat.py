@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from homeassistant.components import intent, stt
+from homeassistant.components.assist_pipeline import select as pipeline_select
 from homeassistant.components.conversation import ConversationInput
 from homeassistant.components.conversation.agent_manager import async_get_agent
 from homeassistant.components.intent.const import TIMER_DATA
@@ -137,3 +138,10 @@ __all__ = [
     "async_unload_platforms",
     "vol",
 ]
+
+
+def pipeline_devices(hass: HomeAssistant) -> dict[str, Any]:
+    """Home Assistant's register of the devices that have a pipeline select (device id →
+    its domain and unique id prefix); its key moved modules in 2025.10."""
+    devices: dict[str, Any] = hass.data[pipeline_select.KEY_ASSIST_PIPELINE].pipeline_devices
+    return devices

@@ -16,6 +16,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from . import compat
 from .const import DOMAIN, MAX_ACTIVE_WAKE_WORDS, PIPELINE_NAME, EntryKind
 from .entries import kind_of, pipeline_key
 from .link.protocol import WAKE_SENSITIVITIES
@@ -52,6 +53,7 @@ class SatellitePipelineSelect(SatelliteEntity, AssistPipelineSelect):
             self.entity_description = replace(self.entity_description, key=key, translation_key=key)
         SatelliteEntity.__init__(self, entry, key)
         self._attr_current_option = PIPELINE_NAME
+        self._index = index
 
     async def async_select_option(self, option: str) -> None:
         await super().async_select_option(option)
@@ -62,6 +64,14 @@ class SatellitePipelineSelect(SatelliteEntity, AssistPipelineSelect):
         if self._attr_current_option not in self.options:
             self._attr_current_option = self.options[0]  # "preferred"
             self.async_write_ha_state()
+        if self._index and self.registry_entry and (device_id := self.registry_entry.device_id):
+            # Each pipeline select registers the device with Home Assistant's pipeline data
+            # and takes it away when removed, before 2025.10 with a `pop` that fails for the
+            # second one: put it back just before this one's removal takes it (callbacks run
+            # last-registered first), so neither removal logs an error.
+            devices = compat.pipeline_devices(self.hass)
+            registered = devices[device_id]
+            self.async_on_remove(lambda: devices.setdefault(device_id, registered) and None)
 
 
 class SatelliteVadSelect(SatelliteEntity, VadSensitivitySelect):
