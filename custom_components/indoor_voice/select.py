@@ -71,7 +71,11 @@ class SatellitePipelineSelect(SatelliteEntity, AssistPipelineSelect):
             # last-registered first), so neither removal logs an error.
             devices = compat.pipeline_devices(self.hass)
             registered = devices[device_id]
-            self.async_on_remove(lambda: devices.setdefault(device_id, registered) and None)
+
+            def put_back() -> None:
+                devices.setdefault(device_id, registered)
+
+            self.async_on_remove(put_back)
 
 
 class SatelliteVadSelect(SatelliteEntity, VadSensitivitySelect):
