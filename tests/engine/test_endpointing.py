@@ -47,7 +47,9 @@ def of_type(events: list[Event], kind: str) -> list[dict[str, object]]:
 async def test_partial_transcript_and_pauses_while_streaming(
     engine_process: EngineProcess,
 ) -> None:
-    audio = silence(0.3) + espeak("turn on the kitchen light") + silence(2.0)
+    # Silence long enough after the speech for the partial's decode to finish before the
+    # stream ends, on a busy machine too.
+    audio = silence(0.3) + espeak("turn on the kitchen light") + silence(4.0)
     heard, text = await stream_and_listen(engine_process, audio, endpointing=ENDPOINTING)
 
     assert heard[0].type == "voice-started"
