@@ -141,4 +141,5 @@ async def test_a_wrong_wake_sensitivity_is_refused_and_a_wake_is_reported(
         decision = await session.next("wake-decision")
         assert decision.data["accepted"] is True and decision.data["threshold"] == 0.75
         assert decision.data["name"] == "hey_jarvis" and decision.data["score"] >= 0.75
+        await session.next("run-pipeline")  # the command starts right after the report
         assert session.types(session.position(decision))[:2] == ["wake-decision", "run-pipeline"]
