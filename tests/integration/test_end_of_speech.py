@@ -38,7 +38,7 @@ async def speak(hass: HomeAssistant, audio: bytes) -> tuple[list[PipelineEvent],
     mic = Microphone(audio)
     pipeline = pipeline_named(hass, PIPELINE_NAME).id
     events = await async_voice_command(hass, pipeline, mic, PipelineStage.STT)
-    await hass.async_block_till_done()  # the spoken reply's loading, before the test ends
+    await hass.async_block_till_done(wait_background_tasks=True)  # the reply's loading too
     errors = [e.data for e in events if e.type is PipelineEventType.ERROR]
     assert not errors, errors
     return events, mic
