@@ -22,9 +22,12 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wyoming.event import Event
+
+if TYPE_CHECKING:
+    from .stt import Heard
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -91,13 +94,13 @@ class Endpointer:
             ms = (last_loud + 1) * FRAME_MS
             self._emit(Event("voice-stopped", {"timestamp": ms, "pause_ms": paused * FRAME_MS}))
 
-    def partial(self, last_loud: int, guess: asyncio.Future[str]) -> None:
+    def partial(self, last_loud: int, guess: asyncio.Future[Heard]) -> None:
         """Send the decode of the speech up to `last_loud` once it is done, unless the
         client spoke again meanwhile (it would end a command that is still going on)."""
         ms = (last_loud + 1) * FRAME_MS
 
         async def send_when_done() -> None:
-            text = await asyncio.shield(guess)  # finish() may still want it
+            text = (await asyncio.shield(guess)).free  # finish() may still want the guess
             if self._last_loud != last_loud:
                 return
             self._partials += 1

@@ -85,13 +85,30 @@ class SpeechToText:
 
     def transcribe(self, samples: np.ndarray, request: Request) -> str:
         """Transcribe 16 kHz int16 samples. Blocking: run it in an executor."""
+        return self.hear(samples, request).text
+
+    def hear(self, samples: np.ndarray, request: Request) -> Heard:
+        """What Whisper heard freely, and the transcript (a candidate command as likely, or
+        that). Blocking: run it in an executor."""
         language = whisper_language(request.language) if self.multilingual else "en"
         audio = samples.astype(np.float32) / 32768.0
         beam_size = request.beam_size or self.beam_size
-        encoded, text = self._decoder.transcribe(audio, language, _prompt(request), beam_size)
-        if request.candidates:
-            text = pick(self._decoder, encoded, text, request.candidates)
-        return text
+        encoded, free = self._decoder.transcribe(audio, language, _prompt(request), beam_size)
+        text = (
+            pick(self._decoder, encoded, free, request.candidates) if request.candidates else free
+        )
+        return Heard(free, text)
+
+
+@dataclass(frozen=True)
+class Heard:
+    """A decode: `free` is what Whisper heard; `text` the transcript, where a whole candidate
+    command may stand for it. A partial transcript reports `free`: over audio cut at a pause,
+    a shorter whole command scores as likely as the words so far ("The Hallway Light." for
+    "Set the hallway light to"), and would end a command that goes on."""
+
+    free: str
+    text: str
 
 
 def whisper_language(language: str | None) -> str | None:
@@ -141,7 +158,7 @@ class Utterance:
         self._last_loud = -1
         self._loud_count = 0
         # (the last loud frame when the guess started, the guess)
-        self._speculation: tuple[int, asyncio.Future[str]] | None = None
+        self._speculation: tuple[int, asyncio.Future[Heard]] | None = None
         self.speculative_hits = 0
         self.speculations = 0
         self._finished = False
@@ -180,13 +197,13 @@ class Utterance:
         if self._endpointer:
             self._endpointer.pause(paused, self._last_loud)
 
-    def _decode(self, end: int) -> asyncio.Future[str]:
+    def _decode(self, end: int) -> asyncio.Future[Heard]:
         """Transcribe samples [0, end): all of it, untrimmed (trimming costs accuracy)."""
         if len(self._chunks) > 1:
             self._chunks = [np.concatenate(self._chunks)]
         audio = self._chunks[0][:end].copy()
         loop = asyncio.get_running_loop()
-        return loop.run_in_executor(self._executor, self._stt.transcribe, audio, self._request)
+        return loop.run_in_executor(self._executor, self._stt.hear, audio, self._request)
 
     def _speculate(self) -> None:
         """Speech, then a pause: decode what we have while the client is still streaming."""
@@ -207,7 +224,7 @@ class Utterance:
             self._endpointer.partial(self._last_loud, guess)
             guess.add_done_callback(self._guessed)
 
-    def _guessed(self, _guess: asyncio.Future[str]) -> None:
+    def _guessed(self, _guess: asyncio.Future[Heard]) -> None:
         """A guess is done; if the client spoke again and paused meanwhile, guess again."""
         if self._finished or self._speculation is None or self._speculation[0] == self._last_loud:
             return
@@ -228,9 +245,9 @@ class Utterance:
         if self._speculation is not None and self._speculation[0] == self._last_loud:
             # Nothing but silence since the guess was started: the guess is the answer.
             self.speculative_hits += 1
-            text = await self._speculation[1]
+            text = (await self._speculation[1]).text
         else:
-            text = await self._decode(self._samples)
+            text = (await self._decode(self._samples)).text
         _LOGGER.debug(
             "Transcribed %.1f s of audio (%d characters) %.0f ms after the end of the stream%s%s",
             self.seconds,
