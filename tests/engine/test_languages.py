@@ -154,14 +154,15 @@ async def test_online_the_multilingual_model_is_advertised_before_it_is_download
 
 
 async def test_endpointing_works_in_german(engine_process: EngineProcess) -> None:
-    """The end of a German command is told as it happens, with German partials: nothing in
-    the engine's endpointing or its choice among the home's commands assumes English."""
+    """The end of a German command is told as it happens, with German partials (what Whisper
+    heard so far), and the transcript is the home's command: nothing in the engine's
+    endpointing or its choice among the home's commands assumes English."""
     command = HOMES["de"][0]
-    audio = silence(0.3) + espeak(command, voice="de") + silence(2.0)
+    audio = silence(0.3) + espeak(command, voice="de") + silence(4.0)
     heard, text = await stream_and_listen(
         engine_process, audio, language="de", endpointing=ENDPOINTING, candidates=HOMES["de"]
     )
     partials = of_type(heard, "partial-transcript")
-    assert partials and said(str(partials[-1]["text"])) == said(command), partials
+    assert partials and "licht in der küche" in said(str(partials[-1]["text"])), partials
     assert [s["pause_ms"] for s in of_type(heard, "voice-stopped")] == [810, 1500]
     assert said(text) == said(command)
