@@ -32,9 +32,10 @@ VOICES = {
 }
 
 
-def _lay_out(root: Path, voice: str) -> list[Any]:
+def lay_out_voice(root: Path, voice: str, *, tamper: bool = False) -> list[Any]:
     """Joe's model under `voice`'s path, with a config in its language; the list's entries
-    for its files (path, size, MD5)."""
+    for its files (path, size, MD5 of the genuine file). `tamper` serves a model with one
+    bit flipped."""
     language = voice.split("-")[0]
     path = f"{language.split('_')[0]}/{language}/{voice.split('-')[1]}/medium"
     folder = root / "piper-voices" / path
@@ -47,7 +48,10 @@ def _lay_out(root: Path, voice: str) -> list[Any]:
     }
     files = []
     for name, content in contents.items():
-        (folder / name).write_bytes(content)
+        served = content
+        if tamper and name.endswith(".onnx"):
+            served = content[:1000] + bytes([content[1000] ^ 1]) + content[1001:]
+        (folder / name).write_bytes(served)
         files.append([f"{path}/{name}", len(content), hashlib.md5(content).hexdigest()])  # noqa: S324
     return files
 
@@ -74,7 +78,7 @@ def voice_mirror(workdir: Path, languages: list[str]) -> Iterator[Path]:
             "country_english": country,
             "quality": "medium",
             "speakers": 1,
-            "files": _lay_out(root, voice),
+            "files": lay_out_voice(root, voice),
         }
         for voice, language, country in (VOICES[code] for code in languages)
     }

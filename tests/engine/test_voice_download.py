@@ -11,7 +11,6 @@ digests are computed here from those files, as scripts/piper-voices makes the re
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import http.server
 import json
 import threading
@@ -28,9 +27,9 @@ from wyoming.error import Error
 from wyoming.tts import Synthesize, SynthesizeVoice
 
 from testbed.engine_process import MODELS, EngineProcess, running_engine
+from testbed.voice_mirror import lay_out_voice
 from testbed.wyoming_client import TIMEOUT, describe
 
-JOE = MODELS / "tts" / "en_US-joe-medium"
 GERMAN = "de_DE-thorsten-medium"
 FRENCH = "fr_FR-siwis-medium"
 
@@ -77,29 +76,6 @@ def mirror(tmp_path: Path) -> Iterator[Mirror]:
         thread.join()
 
 
-def _lay_out(mirror: Mirror, voice: str, *, tamper: bool = False) -> list[Any]:
-    """Joe's model under `voice`'s path, with a config in `voice`'s language; returns the
-    list's entries for its files (path, size, MD5 of the genuine file)."""
-    language = voice.split("-")[0]
-    path = f"{language.split('_')[0]}/{language}/{voice.split('-')[1]}/medium"
-    folder = mirror.root / "piper-voices" / path
-    folder.mkdir(parents=True)
-    config = json.loads((JOE / "en_US-joe-medium.onnx.json").read_text(encoding="utf-8"))
-    config["language"] = {"code": language}
-    contents = {
-        f"{voice}.onnx": (JOE / "en_US-joe-medium.onnx").read_bytes(),
-        f"{voice}.onnx.json": json.dumps(config).encode(),
-    }
-    files = []
-    for name, content in contents.items():
-        served = content
-        if tamper and name.endswith(".onnx"):
-            served = content[:1000] + bytes([content[1000] ^ 1]) + content[1001:]
-        (folder / name).write_bytes(served)
-        files.append([f"{path}/{name}", len(content), hashlib.md5(content).hexdigest()])  # noqa: S324
-    return files
-
-
 def _voice_list(tmp_path: Path, mirror: Mirror, *, tamper: bool = False) -> Path:
     voices = {
         voice: {
@@ -109,7 +85,7 @@ def _voice_list(tmp_path: Path, mirror: Mirror, *, tamper: bool = False) -> Path
             "country_english": country,
             "quality": "medium",
             "speakers": 1,
-            "files": _lay_out(mirror, voice, tamper=tamper),
+            "files": lay_out_voice(mirror.root, voice, tamper=tamper),
         }
         for voice, language, country in (
             (GERMAN, "German", "Germany"),
