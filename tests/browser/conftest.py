@@ -14,7 +14,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 import pytest_socket
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page, async_playwright, expect
 
 from testbed.engine_process import EngineProcess
 from testbed.processes import REPO
@@ -38,6 +38,11 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = REPO / ".screenshots"  # git-ignored: for reviewers
+# Home Assistant's frontend is a large app: on a busy 2-core machine its first render of the
+# sidebar or a panel can take well over Playwright's default 5 s. What the tests wait for
+# still has to appear; it is only given the time a slow machine needs.
+PAGE_TIMEOUT_MS = 30_000
+expect.set_options(timeout=PAGE_TIMEOUT_MS)
 
 
 @dataclass
@@ -126,6 +131,7 @@ async def open_as(browser: Browser, house: House, tokens: Tokens, locale: str = 
     )
     stored = json.dumps(tokens.for_browser(house.base))
     await context.add_init_script(f"window.localStorage.setItem('hassTokens', {stored!r});")
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
     return await context.new_page()
 
 
