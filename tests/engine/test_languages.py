@@ -160,7 +160,12 @@ async def test_endpointing_works_in_german(engine_process: EngineProcess) -> Non
     command = HOMES["de"][0]
     audio = silence(0.3) + espeak(command, voice="de") + silence(4.0)
     heard, text = await stream_and_listen(
-        engine_process, audio, language="de", endpointing=ENDPOINTING, candidates=HOMES["de"]
+        engine_process,
+        audio,
+        until_partial=lambda partial: "licht in der küche" in said(partial),
+        language="de",
+        endpointing=ENDPOINTING,
+        candidates=HOMES["de"],
     )
     partials = of_type(heard, "partial-transcript")
     assert partials and "licht in der küche" in said(str(partials[-1]["text"])), partials
