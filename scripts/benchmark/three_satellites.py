@@ -30,7 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from homeassistant.components import tts
+from homeassistant.components.assist_pipeline import PipelineEventType
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
 
 from scripts.soaking.house import House, soaked_house
 from testbed.assist import THREE_ROOMS, async_setup_three_rooms, entity_of
@@ -42,7 +44,16 @@ from testbed.speech import trimmed
 from .corpus import PIPER, PIPER_SLOW, Speaker
 from .household import Command, async_prepare, carried_out
 from .paths import BENCH, REPO, programs_python
-from .satellite_path import _BUSY, AUDIBLE_RMS, COMMAND_TIMEOUT, QUIET_SECONDS, WAKE, Taps, _load
+from .satellite_path import (
+    _BUSY,
+    AUDIBLE_RMS,
+    COMMAND_TIMEOUT,
+    QUIET_SECONDS,
+    WAKE,
+    Taps,
+    _load,
+    _pipeline_runs,
+)
 from .scoring import percentile
 
 ROOMS = tuple(THREE_ROOMS)
@@ -71,6 +82,9 @@ class Said:
     speech_end: float = math.nan
     first_audio: float = math.nan
     carried_out: bool = False
+    heard: str | None = None  # what the conversation agent got from this satellite's run
+    alone_latency: float = math.nan  # the same command said alone, right after the round
+    alone_carried_out: bool = False
 
     @property
     def latency(self) -> float:
@@ -86,12 +100,11 @@ class ThreeFigures:
     fingerprints: dict[str, float] = field(default_factory=dict)
     date: str = field(default_factory=lambda: datetime.datetime.now().isoformat("T", "seconds"))
 
-    def latencies(self, room: str | None = None) -> list[float]:
+    def latencies(self, room: str | None = None, *, alone: bool = False) -> list[float]:
+        found = [s.alone_latency if alone else s.latency for s in self.said]
+        rooms = [s.room for s in self.said]
         return [
-            s.latency
-            for r in self.rounds
-            for s in r
-            if (room is None or s.room == room) and not math.isnan(s.latency)
+            t for t, r in zip(found, rooms, strict=True) if room in (None, r) and not math.isnan(t)
         ]
 
     @property
@@ -108,6 +121,8 @@ class ThreeFigures:
             "carried_out": f"{sum(s.carried_out for s in self.said)}/{len(self.said)}",
             "latency_p50_s": percentile(self.latencies(), 50),
             "latency_p95_s": percentile(self.latencies(), 95),
+            "alone_latency_p50_s": percentile(self.latencies(alone=True), 50),
+            "alone_latency_p95_s": percentile(self.latencies(alone=True), 95),
             "per_satellite": {
                 room: {
                     "p50_s": percentile(self.latencies(room), 50),
@@ -164,12 +179,15 @@ async def measure(quick: bool, progress: Callable[[str], None]) -> ThreeFigures:
             await _round(house, taps, clips[0])
             for index, clip in enumerate(clips[1:]):
                 said = await _round(house, taps, clip)
+                for room, one in enumerate(said):
+                    alone = (await _round(house, taps, clip, only=room))[0]
+                    one.alone_latency, one.alone_carried_out = alone.latency, alone.carried_out
                 rounds.append(said)
                 progress(
                     f"round {index + 1}/{count}: "
                     + "; ".join(
                         f"{s.room} ({s.voice}) "
-                        + ("-" if math.isnan(s.latency) else f"{s.latency * 1000:.0f} ms")
+                        + f"{_ms(s.latency)} (alone {_ms(s.alone_latency)})"
                         + ("" if s.carried_out else " NOT carried out")
                         for s in said
                     )
@@ -183,29 +201,52 @@ async def measure(quick: bool, progress: Callable[[str], None]) -> ThreeFigures:
 
 
 async def _round(
-    house: House, taps: list[Taps], clips: list[tuple[Command, str, bytes]]
+    house: House,
+    taps: list[Taps],
+    clips: list[tuple[Command, str, bytes]],
+    only: int | None = None,
 ) -> list[Said]:
+    """The three commands at once; with `only`, that room's command alone."""
     hass = house.hass
+    rooms = range(len(ROOMS)) if only is None else [only]
     entities = [entity_of(hass, entry, "assist_satellite") for entry in house.entries]
-    for command, _, _ in clips:
-        await async_prepare(hass, command)
+    for room in rooms:
+        await async_prepare(hass, clips[room][0])
     await hass.services.async_call(tts.DOMAIN, "clear_cache", blocking=True)
     await _quiet(hass, entities, taps)
+    runs_before = set(_pipeline_runs(hass))
     said_at = time.monotonic()
-    for satellite, (_, _, pcm) in zip(house.satellites, clips, strict=True):
-        satellite.microphone.say(pcm)
-    longest = max(len(pcm) for _, _, pcm in clips) / 2 / 16_000
+    for room in rooms:
+        house.satellites[room].microphone.say(clips[room][2])
+    longest = max(len(clips[room][2]) for room in rooms) / 2 / 16_000
     await asyncio.sleep(longest)
     await _quiet(hass, entities, taps, said_at + longest + COMMAND_TIMEOUT)
+    heard = _heard_by_device(hass, runs_before)
     said = []
-    for tap, (command, voice, _), room in zip(taps, clips, ROOMS, strict=True):
-        one = Said(room, voice, command.text, carried_out=carried_out(hass, command))
+    for index in rooms:
+        tap, entry, (command, voice, _) = taps[index], house.entries[index], clips[index]
+        one = Said(ROOMS[index], voice, command.text, carried_out=carried_out(hass, command))
+        devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+        one.heard = next((heard[d.id] for d in devices if d.id in heard), None)
         if sound := tap.sound_after(said_at):
             one.speech_end = sound[-1]
         if reply := tap.speaker_after(said_at):
             one.first_audio = reply[0][0]
         said.append(one)
     return said
+
+
+def _heard_by_device(hass: HomeAssistant, before: set[str]) -> dict[str, str]:
+    """The transcript each satellite's new run handed the conversation agent, by device id."""
+    heard = {}
+    for run_id, debug in _pipeline_runs(hass).items():
+        if run_id in before:
+            continue
+        for event in debug.events:
+            data = event.data or {}
+            if event.type is PipelineEventType.INTENT_START and data.get("device_id"):
+                heard[data["device_id"]] = str(data.get("intent_input"))
+    return heard
 
 
 async def _quiet(
@@ -257,6 +298,13 @@ def report(figures: ThreeFigures) -> list[str]:
         f"  end of speech → first reply audio at each satellite's speaker: overall p50 "
         f"{_ms(percentile(f.latencies(), 50))}, p95 {_ms(percentile(f.latencies(), 95))}",
     ]
+    alone50 = percentile(f.latencies(alone=True), 50)
+    lines.append(
+        f"  the same commands said one at a time, right after each round: p50 {_ms(alone50)}, "
+        f"p95 {_ms(percentile(f.latencies(alone=True), 95))}, carried out "
+        f"{sum(s.alone_carried_out for s in f.said)}/{len(f.said)}; at once / alone p50 "
+        f"{percentile(f.latencies(), 50) / alone50:.2f}"
+    )
     for room in ROOMS:
         lines.append(
             f"    {room:<8} p50 {_ms(percentile(f.latencies(room), 50))}, "
@@ -279,7 +327,8 @@ def report(figures: ThreeFigures) -> list[str]:
         lines.append(
             f"    round {index + 1}: "
             + "; ".join(
-                f"{s.room} {s.voice} {_ms(s.latency)} {'done' if s.carried_out else 'NOT done'}"
+                f"{s.room} {s.voice} {_ms(s.latency)} (alone {_ms(s.alone_latency)}) "
+                + ("done" if s.carried_out else f"NOT done (heard {s.heard!r})")
                 for s in said
             )
         )

@@ -26,8 +26,8 @@ FLOOR_DB = -96  # the floor of 16-bit audio
 MAX_PITCH_HZ = 400
 MAX_LAG_FRAMES = 8  # 160 ms: two 80 ms wake steps
 SAME_SHAPE = 0.88  # loudness correlation from which two hearings may be one utterance
-SAME_PITCH = 0.2  # ... and the share of voiced frames whose pitch must agree
-_PITCH_TOLERANCE = 0.06  # octaves (about 4 %): reverberation and noise blur a pitch this much
+SAME_PITCH = 0.3  # ... and the share of frames voiced in both whose pitch must agree
+_PITCH_TOLERANCE = 0.1  # octaves (about 7 %): reverberation and noise blur a pitch this much
 _QUIET_DB = 40  # frames this far under the loudest are room noise, alike in every room
 
 _T = TypeVar("_T")  # the satellite runs on Python 3.11: no PEP 695 generics here
@@ -105,11 +105,10 @@ def _correlation(x: Sequence[float], y: Sequence[float]) -> float:
 
 
 def _pitch_agreement(x: Sequence[int], y: Sequence[int]) -> float:
-    """Of the frames voiced in either, the share voiced in both at the same pitch."""
-    either = sum(1 for p, q in zip(x, y, strict=True) if p or q)
-    if either == 0:
+    """Of the frames voiced in both, the share at the same pitch (0 if none is: a voice's
+    pitch is what tells two people apart). Echo and distance hide the voice in some frames
+    of one room, so frames voiced in one only do not count; they never change its pitch."""
+    both = [(p, q) for p, q in zip(x, y, strict=True) if p and q]
+    if not both:
         return 0.0
-    agree = sum(
-        1 for p, q in zip(x, y, strict=True) if p and q and abs(math.log2(p / q)) < _PITCH_TOLERANCE
-    )
-    return agree / either
+    return sum(1 for p, q in both if abs(math.log2(p / q)) < _PITCH_TOLERANCE) / len(both)
