@@ -237,15 +237,27 @@ async def _round(
 
 
 def _heard_by_device(hass: HomeAssistant, before: set[str]) -> dict[str, str]:
-    """The transcript each satellite's new run handed the conversation agent, by device id."""
+    """What each satellite's new run handed the conversation agent and what came back (the
+    response type, or the error), by device id."""
     heard = {}
     for run_id, debug in _pipeline_runs(hass).items():
         if run_id in before:
             continue
+        device = text = None
+        answer = "no answer"
         for event in debug.events:
             data = event.data or {}
             if event.type is PipelineEventType.INTENT_START and data.get("device_id"):
-                heard[data["device_id"]] = str(data.get("intent_input"))
+                device, text = data["device_id"], str(data.get("intent_input"))
+            elif event.type is PipelineEventType.INTENT_END:
+                response = data.get("intent_output", {}).get("response", {})
+                answer = str(response.get("response_type"))
+                if answer == "error":
+                    answer += f" {response.get('data', {}).get('code')}"
+            elif event.type is PipelineEventType.ERROR:
+                answer = f"error {data.get('code')}"
+        if device is not None:
+            heard[device] = f"{text} -> {answer}"
     return heard
 
 

@@ -26,7 +26,7 @@ FLOOR_DB = -96  # the floor of 16-bit audio
 MAX_PITCH_HZ = 400
 MAX_LAG_FRAMES = 8  # 160 ms: two 80 ms wake steps
 SAME_SHAPE = 0.88  # loudness correlation from which two hearings may be one utterance
-SAME_PITCH = 0.3  # ... and the share of frames voiced in both whose pitch must agree
+SAME_PITCH = 0.2  # ... and the share of frames voiced in both whose pitch must agree
 _PITCH_TOLERANCE = 0.1  # octaves (about 7 %): reverberation and noise blur a pitch this much
 _QUIET_DB = 40  # frames this far under the loudest are room noise, alike in every room
 
