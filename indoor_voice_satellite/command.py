@@ -14,7 +14,14 @@ from wyoming.event import Event
 from wyoming.pipeline import PipelineStage, RunPipeline
 from wyoming.wake import Detection
 
-from indoor_voice_link.protocol import FOLLOW_UP, SND_FORMAT, SPEECH_LEVEL, WAKE_WORD_SCORE
+from indoor_voice_link.protocol import (
+    FOLLOW_UP,
+    SND_FORMAT,
+    SPEECH_LEVEL,
+    WAKE_PRINT,
+    WAKE_WORD_SCORE,
+)
+from indoor_voice_link.wake_print import WakePrint
 from indoor_voice_models.wake import WakeHit
 
 from .audio import MIC_FORMAT
@@ -47,7 +54,13 @@ class CommandStream:
         self._samples += len(audio) // MIC_FORMAT.width
         return self._samples >= self._max_samples and self.end("the command was too long")
 
-    def start(self, hit: WakeHit | None, snd_format: AudioFormat, speech_level: float) -> None:
+    def start(
+        self,
+        hit: WakeHit | None,
+        snd_format: AudioFormat,
+        speech_level: float,
+        fingerprint: WakePrint | None = None,
+    ) -> None:
         """Ask Home Assistant to run its pipeline from speech-to-text, and stream.
 
         Without a wake word it is a follow-up: Home Assistant asked for an answer.
@@ -66,6 +79,8 @@ class CommandStream:
         else:
             run.data[WAKE_WORD_SCORE] = round(hit.score, 4)
             run.data[SPEECH_LEVEL] = speech_level
+            if fingerprint is not None:
+                run.data[WAKE_PRINT] = fingerprint.to_dict()
             self._send(run)
             self._send(Detection(name=hit.name, timestamp=timestamp).event())
         self._send(AudioStart(**MIC_FORMAT.to_dict(), timestamp=timestamp).event())

@@ -281,7 +281,8 @@ class Satellite:
         self._start_command(None)
 
     def _start_command(self, hit: WakeHit | None) -> None:
-        self._command.start(hit, self._snd_format, self._wake.speech_level())
+        fingerprint = self._wake.fingerprint() if hit else None  # a follow-up has no wake word
+        self._command.start(hit, self._snd_format, self._wake.speech_level(), fingerprint)
         self._awaiting_reply = True
         if self._awake_sound:
             self._speaker.play(self._awake_sound, ducks=False)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from indoor_voice_link.wake_print import WakePrint
 from indoor_voice_models.catalog import WAKE_FEATURES, ModelKind, find_spec, wake_specs
 from indoor_voice_models.download import ModelError, ensure
 from indoor_voice_models.wake import STEP_SAMPLES, WakeHit
@@ -18,6 +19,8 @@ from indoor_voice_models.wake_words import (
     installed_wake_words,
     load_wake_words,
 )
+
+from .wake_print import wake_print
 
 _LEVEL_WINDOW = 16 * STEP_SAMPLES  # the audio the classifiers judged: 16 steps, 1.28 s
 _SILENCE_DBFS = -96.0  # the floor of 16-bit audio
@@ -72,6 +75,11 @@ class WakeListener:
         if rms == 0:
             return _SILENCE_DBFS
         return round(max(_SILENCE_DBFS, 20 * math.log10(rms / 32768)), 1)
+
+    def fingerprint(self) -> WakePrint:
+        """The last 1.28 s's loudness and pitch: to tell this wake word, heard in other rooms
+        too, from another person's at the same moment (nothing of the audio itself)."""
+        return wake_print(self._recent)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)

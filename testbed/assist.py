@@ -62,6 +62,26 @@ async def async_setup_kitchen(hass: HomeAssistant) -> str:
     return KITCHEN_LIGHT
 
 
+THREE_ROOMS = {
+    "kitchen": KITCHEN_LIGHT,
+    "hallway": "light.hallway_light",
+    "bedroom": "light.bedroom_light",
+}
+
+
+async def async_setup_three_rooms(hass: HomeAssistant) -> str:
+    """A home with a Kitchen, a Hallway and a Bedroom Light (switched, as the kitchen's);
+    returns the kitchen's, as async_setup_kitchen does."""
+    booleans = {f"{room}_power": {} for room in THREE_ROOMS}
+    assert await async_setup_component(hass, "input_boolean", {"input_boolean": booleans})
+    lights = [switched_light(f"{room.title()} Light", room) for room in THREE_ROOMS]
+    assert await async_setup_component(hass, "template", {"template": [{"light": lights}]})
+    await hass.async_block_till_done()
+    for light in THREE_ROOMS.values():
+        assert hass.states.get(light) is not None, light
+    return KITCHEN_LIGHT
+
+
 async def async_add_service(hass: HomeAssistant, domain: str, host: str, port: int) -> ConfigEntry:
     """Add a speech service the way a household does: the integration's form, host and port."""
     flow = await hass.config_entries.flow.async_init(domain, context={"source": "user"})

@@ -41,7 +41,7 @@ from .const import MAX_ACTIVE_WAKE_WORDS
 from .entries import entity_id_of, pipeline_key
 from .privacy.local_guard import DATA_GUARD, REFUSAL, Stage, async_non_local_stages
 from .satellites import pipeline_run
-from .satellites.arbiter import DATA_ARBITER, Hearing
+from .satellites.arbiter import DATA_ARBITER, Hearing, Verdict
 from .satellites.connection import SatelliteLink
 from .satellites.conversation_turns import Turns
 from .satellites.device import SatelliteConfigEntry, WakeDecision
@@ -190,8 +190,10 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
                 await self._refuse(pipeline.name, stages)
                 return
             phrase = self._device.phrase(wake_word_name) if hearing else None
-            arbiter = self.hass.data[DATA_ARBITER]
-            if phrase and hearing and not await arbiter.async_contest(phrase, hearing):
+            verdict = Verdict.ANSWER
+            if phrase and hearing:
+                verdict = await self.hass.data[DATA_ARBITER].async_contest(phrase, hearing)
+            if verdict is Verdict.STAND_DOWN:
                 _LOGGER.debug(
                     "%s stands down: another satellite heard it better", self._entry.title
                 )
@@ -202,7 +204,8 @@ class IndoorVoiceSatellite(SatelliteEntity, AssistSatelliteEntity):
                 audio_stream=self._command_stream(),
                 start_stage=pipeline_run.start_stage(run),
                 end_stage=pipeline_run.end_stage(run),
-                wake_word_phrase=phrase,
+                # Home Assistant would take a second person's same phrase for a duplicate
+                wake_word_phrase=phrase if verdict is Verdict.ANSWER else None,
             )
         except (HomeAssistantError, link.LinkError, OSError) as err:
             _LOGGER.warning("Voice command from %s failed: %s", self._entry.title, err)

@@ -16,7 +16,7 @@ from statistics import median
 from testbed.peers import WHISPER_AND_PIPER, InstallError, ensure
 
 from . import corpus as corpus_module
-from . import languages, satellite_path, servers, stop_word, wake_only
+from . import languages, satellite_path, servers, stop_word, three_satellites, wake_only
 from .clients import StdinWake, WakeClient, WyomingWake
 from .corpus import REPLIES, Corpus
 from .paths import BENCH
@@ -81,6 +81,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--satellite-only",
         action="store_true",
         help="only end to end through a real satellite (~2 min); its key in the JSON file",
+    )
+    parser.add_argument(
+        "--three-satellites-only",
+        action="store_true",
+        help="only three satellites hearing three people at the same moment (~3 min, quick "
+        "~1), and the wake word fingerprints that tell them apart; its key in the JSON file",
     )
     parser.add_argument(
         "--languages-only",
@@ -313,6 +319,10 @@ async def run(args: argparse.Namespace, corpus: Corpus, wake_candidates: list[st
     satellite = await satellite_path.measure(args.quick, progress)
     print()
     print("\n".join(satellite_path.report(satellite)))
+    say("Three satellites hearing three people at the same moment (ours only)")
+    three = await three_satellites.measure(args.quick, progress)
+    print()
+    print("\n".join(three_satellites.report(three)))
     say("Per language through Home Assistant's pipeline, ours and the peer")
     per_language = await languages.run(args.quick, progress)
     print()
@@ -322,7 +332,11 @@ async def run(args: argparse.Namespace, corpus: Corpus, wake_candidates: list[st
             args.json,
             rows,
             details(args, version_info, results)
-            | {"satellite": satellite.to_json(), "languages": languages.to_json(per_language)},
+            | {
+                "satellite": satellite.to_json(),
+                "three_satellites": three.to_json(),
+                "languages": languages.to_json(per_language),
+            },
         )
         print(f"\nresults: {args.json}")
     return 0
@@ -478,6 +492,18 @@ def satellite_only(args: argparse.Namespace) -> int:
     return 0
 
 
+def three_satellites_only(args: argparse.Namespace) -> int:
+    """Three satellites at once alone; the rest of the JSON file is kept."""
+    say("Three satellites hearing three people at the same moment (ours only)")
+    figures = asyncio.run(three_satellites.measure(args.quick, progress))
+    print()
+    print("\n".join(three_satellites.report(figures)))
+    if not args.no_json:
+        update_json(args.json, "three_satellites", figures.to_json())
+        print(f"\nresults: {args.json} (key 'three_satellites')")
+    return 0
+
+
 def one_core_only(args: argparse.Namespace) -> int:
     """The one-core figures alone; the rest of the JSON file is kept."""
     ensure(WHISPER_AND_PIPER)
@@ -505,6 +531,8 @@ def main(argv: list[str]) -> int:
         return 0
     if args.satellite_only:
         return satellite_only(args)
+    if args.three_satellites_only:
+        return three_satellites_only(args)
     if args.one_core_only:
         return one_core_only(args)
     if args.wake_only:

@@ -12,7 +12,7 @@ import contextlib
 import os
 import tempfile
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -173,10 +173,12 @@ async def soaked_house(
     workdir: Path,
     satellites: int,
     make: Callable[[Path], SatelliteProcess] = make_satellite,
+    setup_home: Callable[[HomeAssistant], Awaitable[str]] = async_setup_kitchen,
 ) -> AsyncIterator[House]:
     """Everything started, added to Home Assistant the way a household adds it, paired.
 
-    `make` makes each satellite from its folder (scripts/bench taps its microphone and speaker).
+    `make` makes each satellite from its folder (scripts/bench taps its microphone and speaker);
+    `setup_home` makes the home's entities and returns the light the soak switches.
     """
     engine = await asyncio.to_thread(start_engine, workdir, port=free_port())
     started: list[SatelliteProcess] = []
@@ -190,7 +192,7 @@ async def soaked_house(
                 try:
                     hass.data.pop(loader.DATA_CUSTOM_COMPONENTS)  # this repo's custom_components
                     assert await async_setup_component(hass, "homeassistant", {})
-                    light = await async_setup_kitchen(hass)
+                    light = await setup_home(hass)
                     await async_add_service(hass, DOMAIN, engine.host, engine.port)
                     entries = [await add_satellite(hass, satellite) for satellite in started]
                     yield House(hass, engine, started, entries, light)

@@ -12,6 +12,7 @@ from wyoming.tts import Synthesize
 from wyoming.vad import VoiceStopped
 
 from indoor_voice_link.protocol import stand_down
+from indoor_voice_link.wake_print import WakePrint
 from testbed.engine_process import EngineProcess
 from testbed.satellite_process import SatelliteProcess, wait_for
 from testbed.speech import espeak, silence, wav_bytes
@@ -48,6 +49,7 @@ async def test_no_audio_reaches_home_assistant_before_the_wake_word(
         assert run.data["wake_word_name"] == "hey_jarvis"
         assert 0.5 <= run.data["wake_word_score"] <= 1.0
         assert -96.0 < run.data["speech_level"] < 0.0
+        assert WakePrint.from_data(run.data["wake_print"]) is not None
         assert run.data["snd_format"] == {"rate": 22050, "width": 2, "channels": 1}
         await session.next("audio-start")
         assert session.types(started)[:3] == ["run-pipeline", "detection", "audio-start"]

@@ -29,6 +29,7 @@ WAKE_DECISION: Final = "wake-decision"  # a wake word heard, or nearly: see PROT
 # Extra data on the satellite's `run-pipeline`, for choosing between satellites
 WAKE_WORD_SCORE: Final = "wake_word_score"  # float 0..1, the classifier's score
 SPEECH_LEVEL: Final = "speech_level"  # float dBFS (RMS) of the wake word audio, <= 0
+WAKE_PRINT: Final = "wake_print"  # the wake word's fingerprint (wake_print.py), a list of ints
 SND_FORMAT: Final = "snd_format"  # {"rate", "width", "channels"} the speaker plays
 
 # Extra data in `info` -> "satellite"

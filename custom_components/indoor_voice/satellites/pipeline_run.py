@@ -22,7 +22,7 @@ from wyoming.vad import VoiceStarted, VoiceStopped
 
 from ..const import MAX_ACTIVE_WAKE_WORDS, PIPELINE_FORMAT
 from ..entries import entity_id_of, pipeline_key
-from ..link import protocol
+from ..link import protocol, wake_print
 from .arbiter import Hearing
 
 _STAGES = {
@@ -86,6 +86,7 @@ def hearing(run_pipeline: Event, satellite: str) -> Hearing | None:
         satellite=satellite,
         score=float(data.get(protocol.WAKE_WORD_SCORE) or 0.0),
         level=float(data.get(protocol.SPEECH_LEVEL) or -96.0),
+        fingerprint=wake_print.WakePrint.from_data(data.get(protocol.WAKE_PRINT)),
     )
 
 
