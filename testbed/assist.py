@@ -135,11 +135,12 @@ async def microphone(pcm: bytes) -> AsyncIterator[bytes]:
 
 
 class Microphone:
-    """A microphone at real-time pace, 10 ms at a time; knows how much of the audio was
-    taken before the listener stopped listening."""
+    """A microphone at real-time pace (`stretch` times slower), 10 ms at a time; knows how
+    much of the audio was taken before the listener stopped listening."""
 
-    def __init__(self, pcm: bytes) -> None:
+    def __init__(self, pcm: bytes, stretch: float = 1.0) -> None:
         self.pcm = pcm
+        self.stretch = stretch
         self.taken = 0  # bytes
 
     @property
@@ -147,7 +148,7 @@ class Microphone:
         return self.taken / 2 / RATE
 
     async def stream(self) -> AsyncIterator[bytes]:
-        async for chunk in paced(self.pcm, 10):
+        async for chunk in paced(self.pcm, 10, self.stretch):
             self.taken += len(chunk)
             yield chunk
 

@@ -49,18 +49,19 @@ def espeak(
         )
 
 
-async def paced(pcm: bytes, chunk_ms: int = 10) -> AsyncIterator[bytes]:
-    """16 kHz 16-bit mono audio in chunks at real-time pace, against the clock (no drift).
+async def paced(pcm: bytes, chunk_ms: int = 10, stretch: float = 1.0) -> AsyncIterator[bytes]:
+    """16 kHz 16-bit mono audio in chunks at real-time pace, against the clock (no drift);
+    `stretch` times slower for a machine busier than its cores (testbed.busy).
 
     Ends once the last chunk's duration has passed, as a real microphone would.
     """
     step = RATE * chunk_ms // 1000 * 2
     started = time.perf_counter()
     for index, offset in enumerate(range(0, len(pcm), step)):
-        if (wait := started + index * chunk_ms / 1000 - time.perf_counter()) > 0:
+        if (wait := started + index * chunk_ms / 1000 * stretch - time.perf_counter()) > 0:
             await asyncio.sleep(wait)
         yield pcm[offset : offset + step]
-    if (wait := started + len(pcm) / 2 / RATE - time.perf_counter()) > 0:
+    if (wait := started + len(pcm) / 2 / RATE * stretch - time.perf_counter()) > 0:
         await asyncio.sleep(wait)
 
 

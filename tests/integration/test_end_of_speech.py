@@ -27,6 +27,7 @@ from testbed.assist import (
     switched_light,
     vad_end_seconds,
 )
+from testbed.busy import oversubscription
 from testbed.engine_process import EngineProcess
 from testbed.satellite_process import SatelliteProcess, wait_for
 from testbed.speech import convert, espeak, pause, silence
@@ -34,8 +35,10 @@ from testbed.wyoming_client import synthesize
 from tests.integration.conftest import satellite_entity_id
 
 
-async def speak(hass: HomeAssistant, audio: bytes) -> tuple[list[PipelineEvent], Microphone]:
-    mic = Microphone(audio)
+async def speak(
+    hass: HomeAssistant, audio: bytes, stretch: float = 1.0
+) -> tuple[list[PipelineEvent], Microphone]:
+    mic = Microphone(audio, stretch)
     pipeline = pipeline_named(hass, PIPELINE_NAME).id
     events = await async_voice_command(hass, pipeline, mic, PipelineStage.STT)
     await hass.async_block_till_done(wait_background_tasks=True)  # the reply's loading too
@@ -54,7 +57,9 @@ async def test_a_command_ends_before_home_assistants_vad_would_end_it(
     core: HomeAssistant, engine_loaded: MockConfigEntry, kitchen: str
 ) -> None:
     audio = silence(0.5) + espeak("turn on the kitchen light") + silence(4.0)
-    events, mic = await speak(core, audio)
+    # Where the command ends is a matter of how soon its words are understood: on a busy
+    # machine the microphone is as much slower as everything else is.
+    events, mic = await speak(core, audio, stretch=oversubscription())
 
     assert core.states.get(kitchen).state == "on"
     assert "kitchen light" in heard(events)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import shlex
 import sys
 import time
 
 import pytest
 
+from testbed.busy import oversubscription
 from testbed.satellite_process import HERE, SatelliteProcess, wait_for
 from tests.conftest import StartSatellite
 
@@ -19,9 +19,9 @@ STOP_DEADLINE = 1.0  # the promise; a stop takes about 0.2 s here
 
 
 def _deadline() -> float:
-    """The promise, on a machine with more work than cores stretched as the wait for a core
-    stretches everything (a stop that hangs waits on a timeout and shows on any machine)."""
-    return STOP_DEADLINE * max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
+    """The promise, stretched on a busy machine (a stop that hangs waits on a timeout and
+    shows on any machine)."""
+    return STOP_DEADLINE * oversubscription()
 
 
 def _stop_seconds(satellite: SatelliteProcess) -> float:
