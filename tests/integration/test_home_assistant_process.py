@@ -10,19 +10,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
+import pytest_socket
 
 from testbed.assist import KITCHEN_LIGHT, switched_light
 from testbed.engine_process import EngineProcess
-from testbed.satellite_process import SatelliteProcess, wait_for
+from testbed.satellite_process import SatelliteProcess, make_satellite, wait_for
 from testbed.speech import espeak, silence
-from tests.conftest import StartSatellite
 from tests.integration.conftest import speak
 from tests.support.ha_websocket import CommandFailed, HomeAssistantSocket
 from tests.support.home_assistant_process import (
@@ -63,7 +63,6 @@ class House:
     """A running Home Assistant process, its owner's login, the engine and a satellite."""
 
     home: HomeAssistantProcess
-    session: aiohttp.ClientSession
     token: str  # the owner's access token
     satellite: SatelliteProcess
 
@@ -74,9 +73,21 @@ class House:
     async def rest(self, method: str, path: str, **body: Any) -> Any:
         url = f"{self.home.base}/api/{path}"
         headers = {"Authorization": f"Bearer {self.token}"}
-        async with self.session.request(method, url, json=body or None, headers=headers) as r:
-            assert r.status == 200, f"{method} {path}: {r.status} {await r.text()}"
-            return await r.json()
+        async with (
+            aiohttp.ClientSession() as session,
+            session.request(method, url, json=body or None, headers=headers) as answer,
+        ):
+            assert answer.status == 200, f"{method} {path}: {answer.status} {await answer.text()}"
+            return await answer.json()
+
+    async def admin_call(self, message_type: str, **data: Any) -> Any:
+        """A websocket command, as the frontend sends it."""
+        async with aiohttp.ClientSession() as session:
+            socket = await HomeAssistantSocket.connect(session, self.home.base, self.token)
+            try:
+                return await socket.call(message_type, **data)
+            finally:
+                await socket.close()
 
     async def state(self, entity_id: str) -> str | None:
         """None while Home Assistant does not answer (it is down, or still starting)."""
@@ -123,11 +134,18 @@ class House:
             max_size_mb=200,
         )
         assert result.get("reason") == "consent_recorded", result
-        socket = await HomeAssistantSocket.connect(self.session, self.home.base, self.token)
-        try:
-            assert (await socket.call("indoor_voice/review/sharing", enabled=True))["sharing"]
-        finally:
-            await socket.close()
+        assert (await self.admin_call("indoor_voice/review/sharing", enabled=True))["sharing"]
+
+    async def serving(self) -> str:
+        """Home Assistant up (started again if a test before left it down), the satellite
+        connected and idle; its entity."""
+        assert self.home.process is not None
+        if self.home.process.poll() is not None:
+            await asyncio.to_thread(self.home.launch)
+        await self.home.async_wait_ready(self.token)
+        entity = await self.satellite_entity()
+        await self.wait_for_state(entity, "idle", "the satellite")
+        return entity
 
     def kept(self) -> list[str]:
         """The review folder's files, by kind; a clip is kept whole: its audio and its record."""
@@ -140,31 +158,43 @@ class House:
         return sorted(p.suffix for p in files)
 
 
-@pytest.fixture
-async def house(
-    tmp_path: Path, engine_process: EngineProcess, start_satellite: StartSatellite
-) -> AsyncIterator[House]:
-    """Home Assistant with Indoor Voice on the engine and one satellite, paired."""
-    satellite = await start_satellite()
-    home = await asyncio.to_thread(start_home_assistant, tmp_path / "home", CONFIGURATION)
+async def _set_up(
+    home: HomeAssistantProcess, engine: EngineProcess, satellite: SatelliteProcess
+) -> House:
+    await home.async_wait_ready()
+    async with aiohttp.ClientSession() as session:
+        owner = await home.async_onboard(session, "Alex")
+    house = House(home, owner.access_token, satellite)
+    # Since 2026.10 Home Assistant keeps http: from YAML as a trial that reverts unless an
+    # administrator keeps it: keep it, as they would (the port must hold over restarts).
+    with contextlib.suppress(CommandFailed):  # no such command, or nothing to keep
+        await house.admin_call("http/config/promote")
+    await house.add(engine.host, engine.port)
+    code = await asyncio.to_thread(satellite.pairing_code)
+    await house.add(satellite.host, satellite.port, code)
+    await house.serving()
+    return house
+
+
+@pytest.fixture(scope="module")
+def house(
+    tmp_path_factory: pytest.TempPathFactory, engine_process: EngineProcess
+) -> Iterator[House]:
+    """Home Assistant with Indoor Voice on the engine and one satellite, paired; one for the
+    module (each start of Home Assistant costs seconds)."""
+    # Set up once for the module, before the tests' own socket_enabled: loopback only.
+    pytest_socket.socket_allow_hosts(["127.0.0.1"])
+    pytest_socket.enable_socket()
+    workdir = tmp_path_factory.mktemp("home-assistant-process")
+    satellite = make_satellite(workdir / "satellite")
+    satellite.launch()
+    home = start_home_assistant(workdir / "home", CONFIGURATION)
     try:
-        await home.async_wait_ready()
-        async with aiohttp.ClientSession() as session:
-            owner = await home.async_onboard(session, "Alex")
-            house = House(home, session, owner.access_token, satellite)
-            socket = await HomeAssistantSocket.connect(session, home.base, owner.access_token)
-            # Since 2026.10 Home Assistant keeps http: from YAML as a trial that reverts unless
-            # an administrator keeps it: keep it, as they would (the port must hold over restarts).
-            with contextlib.suppress(CommandFailed):  # no such command, or nothing to keep
-                await socket.call("http/config/promote")
-            await socket.close()
-            await house.add(engine_process.host, engine_process.port)
-            code = await asyncio.to_thread(satellite.pairing_code)
-            await house.add(satellite.host, satellite.port, code)
-            await house.wait_for_state(await house.satellite_entity(), "idle", "the satellite")
-            yield house
+        yield asyncio.run(_set_up(home, engine_process, satellite))
     finally:
-        await asyncio.to_thread(home.stop)
+        home.stop()
+        satellite.stop()
+    assert "PRIVATE KEY" not in satellite.log_text()
     # Nothing of ours went wrong, or blocked Home Assistant's event loop (which its test
     # harness does not check), in this Home Assistant's own log.
     ours = [line for line in home.output().splitlines() if "indoor_voice" in line]
@@ -179,7 +209,7 @@ async def test_a_home_assistant_stopped_while_a_command_streams_keeps_nothing_ha
     house: House,
 ) -> None:
     satellite = house.satellite
-    entity = await house.satellite_entity()
+    entity = await house.serving()
     await house.start_sharing()
     connections = _connections(satellite)
 
@@ -209,7 +239,7 @@ async def test_a_home_assistant_killed_while_a_timer_runs_leaves_it_ringing_unti
     house: House,
 ) -> None:
     satellite = house.satellite
-    entity = await house.satellite_entity()
+    entity = await house.serving()
     connections = _connections(satellite)
 
     await speak(satellite, "hey jarvis, set a timer for five seconds", quiet_before=0.5)
