@@ -8,7 +8,6 @@ A command is carried out when the kitchen light reaches the state the command as
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import tempfile
 import time
@@ -81,10 +80,8 @@ class House:
 
     def pids(self) -> dict[str, int]:
         found = {"home assistant": os.getpid()}
-        if self.engine.process is not None:  # strace, which runs the engine as its child
-            children = Path(f"/proc/{self.engine.process.pid}/task/{self.engine.process.pid}")
-            with contextlib.suppress(OSError, IndexError):  # none while it is restarted
-                found["engine"] = int((children / "children").read_text().split()[0])
+        if (engine := self.engine.engine_pid()) is not None:  # none while it is restarted
+            found["engine"] = engine
         for index, satellite in enumerate(self.satellites):
             assert satellite.process is not None
             found[f"satellite {index}"] = satellite.process.pid
