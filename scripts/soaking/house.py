@@ -159,9 +159,14 @@ class House:
         await wait_for(lambda: entry.runtime_data.connected, "the satellite to reconnect")
         while not (await self.say_command(index)).carried_out:
             pass
-        # The first command carried out that began after the restart: the probe, or one that
-        # another satellite said while the probe waited its turn.
-        back = min(c.ended for c in self.commands if c.started >= serving and c.carried_out)
+        # The first command carried out once the process served again: the probe, or one that
+        # another satellite said while the probe waited its turn (which may have begun while
+        # the process was still starting: its wake word and speech reached the process after).
+        back = min(
+            c.ended
+            for c in self.commands
+            if c.started >= stopped and c.ended >= serving and c.carried_out
+        )
         return back - stopped, back - serving
 
 
