@@ -1,7 +1,7 @@
 """A process's resident memory over a soak: does it climb, or only move about?
 
-One sample tells little: the engine's RSS moves by a few percent from minute to minute as
-the allocator keeps, then returns, what a long decode needed. So the soak samples every
+One sample tells little: the engine's RSS is up to 20 MiB higher while a command is being
+decoded than between commands. So the soak samples every
 process every half minute and, after a warm-up window, fits a straight line through the
 samples: its slope is the climb, and the fitted line from the window's start to its end is
 the growth the soak reports and is held to.
