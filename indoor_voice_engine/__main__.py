@@ -16,6 +16,7 @@ from indoor_voice_net.addresses import parse_uri
 from .advertise import advertise
 from .cli import parse_args
 from .loading import load
+from .memory import use_one_arena
 from .server import EngineServer
 from .settings import EngineSettings
 
@@ -52,6 +53,7 @@ async def serve(settings: EngineSettings, on_ready: Callable[[int], None] | None
 
 def main(argv: list[str] | None = None, on_ready: Callable[[int], None] | None = None) -> None:
     settings = parse_args(argv)
+    use_one_arena()  # before the models load and the worker threads start
     if settings.offline:
         # Belt and braces: the libraries below must not reach for a model hub either.
         os.environ["HF_HUB_OFFLINE"] = "1"

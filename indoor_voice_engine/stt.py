@@ -24,6 +24,7 @@ from faster_whisper.tokenizer import _LANGUAGE_CODES
 from .candidates import pick
 from .decoder import Decoder
 from .endpoint import Endpointer
+from .memory import give_back_freed_memory
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -248,6 +249,7 @@ class Utterance:
             text = (await self._speculation[1]).text
         else:
             text = (await self._decode(self._samples)).text
+        self._executor.submit(give_back_freed_memory)  # after the decode, not awaited
         _LOGGER.debug(
             "Transcribed %.1f s of audio (%d characters) %.0f ms after the end of the stream%s%s",
             self.seconds,

@@ -18,6 +18,7 @@ from wyoming.event import Event
 from wyoming.tts import SynthesizeStopped
 
 from .engine import Engine
+from .memory import give_back_freed_memory
 from .requests import BadRequest, optional_str
 from .tts import Voice, sentences, split_complete
 
@@ -138,4 +139,5 @@ class SynthesizeSession:
         finally:
             with contextlib.suppress(ValueError):  # still running in the pool if cancelled
                 generator.close()
+        pool.submit(give_back_freed_memory)  # after the voice's last sentence, not awaited
         await self._write(AudioStop().event())

@@ -121,6 +121,23 @@ class EngineProcess:
         if self.process is not None:
             self.process.wait(5)
 
+    def engine_pid(self) -> int | None:
+        """The engine's own process: strace's child (None while it is not running)."""
+        if self.process is None:
+            return None
+        pid = self.process.pid
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            return int(Path(f"/proc/{pid}/task/{pid}/children").read_text().split()[0])
+        return None
+
+    def rss_mib(self) -> float:
+        """The engine's resident memory."""
+        pid = self.engine_pid()
+        assert pid is not None, "the engine is not running"
+        status = Path(f"/proc/{pid}/status").read_text()
+        (kib,) = [int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")]
+        return kib / 1024
+
     def non_loopback_attempts(self) -> list[str]:
         """Every connect or datagram the engine aimed at an address other than loopback."""
         found = []

@@ -8,7 +8,6 @@ A command is carried out when the kitchen light reaches the state the command as
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import tempfile
 import time
@@ -81,10 +80,8 @@ class House:
 
     def pids(self) -> dict[str, int]:
         found = {"home assistant": os.getpid()}
-        if self.engine.process is not None:  # strace, which runs the engine as its child
-            children = Path(f"/proc/{self.engine.process.pid}/task/{self.engine.process.pid}")
-            with contextlib.suppress(OSError, IndexError):  # none while it is restarted
-                found["engine"] = int((children / "children").read_text().split()[0])
+        if (engine := self.engine.engine_pid()) is not None:  # none while it is restarted
+            found["engine"] = engine
         for index, satellite in enumerate(self.satellites):
             assert satellite.process is not None
             found[f"satellite {index}"] = satellite.process.pid
@@ -162,9 +159,14 @@ class House:
         await wait_for(lambda: entry.runtime_data.connected, "the satellite to reconnect")
         while not (await self.say_command(index)).carried_out:
             pass
-        # The first command carried out that began after the restart: the probe, or one that
-        # another satellite said while the probe waited its turn.
-        back = min(c.ended for c in self.commands if c.started >= serving and c.carried_out)
+        # The first command carried out once the process served again: the probe, or one that
+        # another satellite said while the probe waited its turn (which may have begun while
+        # the process was still starting: its wake word and speech reached the process after).
+        back = min(
+            c.ended
+            for c in self.commands
+            if c.started >= stopped and c.ended >= serving and c.carried_out
+        )
         return back - stopped, back - serving
 
 

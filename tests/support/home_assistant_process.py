@@ -1,6 +1,7 @@
 """A real Home Assistant, with its frontend, as a subprocess on 127.0.0.1: what a household's
 browser talks to. Started in a temporary config dir with Indoor Voice linked in; onboarded
-through Home Assistant's own onboarding API, as its first screen does.
+through Home Assistant's own onboarding API, as its first screen does. It can be stopped,
+killed and started again on the same config dir, as a house's Home Assistant restarts.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import asyncio
 import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -85,8 +87,9 @@ class HomeAssistantProcess:
         return f"{self.base}/"
 
     def launch(self) -> None:
+        """Start it (again, after a stop or a kill: the log goes on)."""
         env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-        with self.log.open("wb") as out:
+        with self.log.open("ab") as out:
             self.process = subprocess.Popen(
                 # --skip-pip: this Home Assistant runs with the lane's libraries, never adds any.
                 [sys.executable, "-m", "homeassistant", "-c", str(self.config_dir), "--skip-pip"],
@@ -97,8 +100,11 @@ class HomeAssistantProcess:
                 start_new_session=True,
             )
 
-    async def async_wait_ready(self) -> None:
-        """Until the onboarding API answers (the HTTP server and the frontend are up)."""
+    async def async_wait_ready(self, access_token: str | None = None) -> None:
+        """Until the onboarding API answers (the HTTP server and the frontend are up); once
+        onboarded (the onboarding API is gone then), until the REST API answers the owner."""
+        path = "/api/onboarding" if access_token is None else "/api/"
+        headers = {} if access_token is None else {"Authorization": f"Bearer {access_token}"}
         try:
             async with asyncio.timeout(START_SECONDS), aiohttp.ClientSession() as session:
                 while True:
@@ -106,7 +112,7 @@ class HomeAssistantProcess:
                     if self.process.poll() is not None:
                         raise RuntimeError(f"Home Assistant exited:\n{self.output()}")
                     with contextlib.suppress(aiohttp.ClientError):
-                        async with session.get(f"{self.base}/api/onboarding") as answer:
+                        async with session.get(f"{self.base}{path}", headers=headers) as answer:
                             if answer.status == 200:
                                 return
                     await asyncio.sleep(0.5)
@@ -118,6 +124,14 @@ class HomeAssistantProcess:
 
     def stop(self) -> None:
         stop_group(self.process, grace=60)
+
+    def kill(self) -> None:
+        """Die at once, as on a power cut or an out-of-memory kill: no goodbye."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(5)
 
     # -- accounts ------------------------------------------------------------------------
 
@@ -158,23 +172,24 @@ class HomeAssistantProcess:
         return await self.async_token(session, result["result"])
 
 
-def prepare_config(config_dir: Path, port: int) -> None:
-    """A config dir with Indoor Voice installed as HACS installs it (one folder)."""
+def prepare_config(config_dir: Path, port: int, configuration: str = CONFIGURATION) -> None:
+    """A config dir with Indoor Voice installed as HACS installs it (one folder);
+    `configuration`: configuration.yaml, with `{port}` for the HTTP port."""
     (config_dir / "custom_components").mkdir(parents=True)
     (config_dir / "custom_components" / "indoor_voice").symlink_to(
         REPO / "custom_components" / "indoor_voice"
     )
-    (config_dir / "configuration.yaml").write_text(CONFIGURATION.format(port=port))
+    (config_dir / "configuration.yaml").write_text(configuration.format(port=port))
     storage = config_dir / ".storage"
     storage.mkdir()
     onboarding = {"version": 4, "minor_version": 1, "key": "onboarding"}
     (storage / "onboarding").write_text(json.dumps({**onboarding, "data": ONBOARDED_BUT_THE_USER}))
 
 
-def start_home_assistant(workdir: Path) -> HomeAssistantProcess:
+def start_home_assistant(workdir: Path, configuration: str = CONFIGURATION) -> HomeAssistantProcess:
     config_dir = workdir / "config"
     port = free_port()
-    prepare_config(config_dir, port)
+    prepare_config(config_dir, port, configuration)
     home = HomeAssistantProcess(config_dir, port)
     home.launch()
     return home

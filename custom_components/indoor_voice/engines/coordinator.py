@@ -60,11 +60,17 @@ class EngineCoordinator(DataUpdateCoordinator[Info]):
         return int(self.config_entry.data[CONF_PORT])
 
     async def _async_update_data(self) -> Info:
+        if self.hass.is_stopping and self.data is not None:
+            # No check while Home Assistant stops: the executor that resolves the engine's
+            # name is shut down (a refresh asked for by a request the stop cut off).
+            return self.data
         try:
             return await async_describe(self.host, self.port)
         except HomeAssistantError as err:
             raise UpdateFailed(str(err)) from err
 
     async def async_request_failed(self) -> None:
-        """A request to the engine failed: check its health now instead of at the next poll."""
-        await self.async_request_refresh()
+        """A request to the engine failed: check its health now instead of at the next poll
+        (not while Home Assistant stops, which is what cut the request off)."""
+        if not self.hass.is_stopping:
+            await self.async_request_refresh()

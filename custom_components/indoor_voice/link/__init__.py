@@ -143,11 +143,13 @@ def __getattr__(name: str) -> Any:
     """Import a name's module on first use (PEP 562), so that importing one small module
     of the link does not load TLS and `cryptography`. `link.protocol` and the other modules
     work as attributes too, imported or not."""
+    # By its absolute name: once loaded it is in sys.modules, and Home Assistant does not
+    # take a lookup of a loaded module for a blocking import in its event loop.
     if name in _MODULES:
-        return importlib.import_module(f".{name}", __name__)
+        return importlib.import_module(f"{__name__}.{name}")
     module = _WHERE.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
     globals()[name] = value
     return value

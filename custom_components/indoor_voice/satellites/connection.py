@@ -22,6 +22,7 @@ from wyoming.satellite import RunSatellite
 from .. import link
 from ..const import CONF_FINGERPRINT, EntryKind
 from ..entries import kind_of
+from ..link import client as link_client  # loaded with us, not in the loop
 from ..privacy.local_hosts import async_resolve_local
 from .identity import DATA_LINK_IDENTITY
 
@@ -63,7 +64,7 @@ async def async_connect(hass: HomeAssistant, entry: ConfigEntry) -> SatelliteCon
     address = await async_resolve_local(entry.data[CONF_HOST], port)
     if kind_of(entry) is EntryKind.SATELLITE:
         identity = await hass.data[DATA_LINK_IDENTITY].async_get()
-        return await link.connect(address, port, identity, entry.data[CONF_FINGERPRINT])
+        return await link_client.connect(address, port, identity, entry.data[CONF_FINGERPRINT])
     client = AsyncTcpClient(address, port)
     await client.connect()
     return _PlainConnection(client)

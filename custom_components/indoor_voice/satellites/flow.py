@@ -16,6 +16,7 @@ from wyoming.info import Info
 from .. import link
 from ..compat import vol
 from ..const import CONF_AREA, CONF_FINGERPRINT, CONF_KIND, CONF_PAIRING_CODE, EntryKind
+from ..link import client as link_client  # loaded with us, not in the loop
 from ..privacy.local_hosts import HostNotFound, NotLocalError, async_resolve_local
 from .identity import DATA_LINK_IDENTITY
 
@@ -51,7 +52,7 @@ async def async_check_paired(
     identity = await hass.data[DATA_LINK_IDENTITY].async_get()
     try:
         address = await async_resolve_local(host, port)
-        connection = await link.connect(address, port, identity, fingerprint)
+        connection = await link_client.connect(address, port, identity, fingerprint)
     except LINK_FAILURES as err:
         return link_errors(err)
     await connection.close()
@@ -67,7 +68,7 @@ class SatelliteSteps(ConfigFlow):
     async def _async_discovered_satellite(
         self, discovery_info: ZeroconfServiceInfo, host: str, port: int
     ) -> ConfigFlowResult:
-        fingerprint = link.normalize_fingerprint(
+        fingerprint = link_client.normalize_fingerprint(
             str(discovery_info.properties.get("fingerprint", ""))
         )
         if len(fingerprint) != 64:
@@ -93,7 +94,7 @@ class SatelliteSteps(ConfigFlow):
             identity = await self.hass.data[DATA_LINK_IDENTITY].async_get()
             try:
                 address = await async_resolve_local(host, port)
-                result = await link.pair(
+                result = await link_client.pair(
                     address,
                     port,
                     user_input[CONF_PAIRING_CODE],
