@@ -5,7 +5,8 @@ the Hallway Light")."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from itertools import chain, islice, product
 
 from .templates import (
@@ -24,8 +25,11 @@ from .templates import (
     fillable,
     values_for,
 )
+from .wordings import WORDED_INTENTS, wordings
+from .words import Words
 
-MAX_COMMANDS = 400  # the engine's limit
+MAX_COMMANDS = 1000  # the engine's limit
+MAX_CHARACTERS = 100_000  # of all commands together: the engine takes 256 kB of data
 # What a household says most, in Home Assistant's intent names (the same in every language):
 # a name on its own ("{name}", a state question) is no candidate, since a candidate much
 # shorter than what was said can outweigh it.
@@ -41,32 +45,123 @@ CANDIDATE_INTENTS = (
     "HassCancelTimer",
 )
 _PERCENTS = tuple(f"{p}%" for p in range(10, 101, 10))
+_MAX_SPELLINGS = 32  # of one value of a list
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A command of the home, and which of the others do the same."""
+
+    text: str
+    meaning: int  # commands of one meaning have the same intent, names and numbers
 
 
 def sample_commands(
-    templates: Templates, usable: list[Template], slot_values: dict[str, list[str]]
+    templates: Templates,
+    usable: list[Template],
+    slot_values: dict[str, list[str]],
+    whole: Callable[[str], bool] | None = None,
 ) -> list[str]:
-    """Commands of this home, each of `CANDIDATE_INTENTS` in turn, in the plainest wording of its
-    templates (optional words left out, the first of each choice: what Home Assistant
-    surely understands) and the home's names one by one."""
+    """The texts of `sample_candidates`."""
+    return [c.text for c in sample_candidates(templates, usable, slot_values, whole)]
+
+
+def sample_candidates(
+    templates: Templates,
+    usable: list[Template],
+    slot_values: dict[str, list[str]],
+    whole: Callable[[str], bool] | None = None,
+) -> list[Candidate]:
+    """Commands of this home, each of `CANDIDATE_INTENTS` in turn: in the plainest wording of
+    its templates (optional words left out, the first of each choice: what Home Assistant
+    surely understands) with the home's names one by one, and for the commands said most
+    also in other wordings of the templates, as people say them (wordings.py), each of
+    those only if `whole` finds it a whole command (a random wording may join words as no
+    template does)."""
     by_intent: dict[str, list[Template]] = {intent: [] for intent in CANDIDATE_INTENTS}
     for template in usable:
         if template.intent in by_intent:
             by_intent[template.intent].append(template)
     sampler = _Sampler(templates, slot_values)
-    per_intent = [
-        chain.from_iterable(
+    per_intent: list[Iterator[tuple[str, str]]] = []
+    for intent, intent_templates in by_intent.items():
+        plain = chain.from_iterable(
             _round_robin(sampler.expand(t) for t in group)
             for group in _plainest_first(sampler, intent_templates)
         )
-        for intent_templates in by_intent.values()
-    ]
-    commands: dict[str, str] = {}
-    for text in _round_robin(per_intent):
-        commands.setdefault(text.casefold(), text)
-        if len(commands) >= MAX_COMMANDS:
+        streams: list[Iterable[str]] = [plain]
+        if intent in WORDED_INTENTS:
+            worded = _round_robin(
+                wordings(templates, t, slot_values, seed=index)
+                for index, t in enumerate(intent_templates)
+            )
+            streams.append(w for w in worded if whole is None or whole(w))
+        per_intent.append(_of_intent(intent, _round_robin(streams)))
+    words = Words(templates.language)
+    names = _names(templates, slot_values, words)
+    meanings: dict[tuple[str, ...], int] = {}
+    commands: dict[str, Candidate] = {}
+    characters = 0
+    for intent, text in _round_robin(per_intent):
+        if text.casefold() in commands:
+            continue
+        meaning = meanings.setdefault(_meaning(intent, text, words, names), len(meanings))
+        commands[text.casefold()] = Candidate(text, meaning)
+        characters += len(text)
+        if len(commands) >= MAX_COMMANDS or characters >= MAX_CHARACTERS:
             break
     return list(commands.values())
+
+
+def _of_intent(intent: str, texts: Iterable[str]) -> Iterator[tuple[str, str]]:
+    for text in texts:
+        yield intent, text
+
+
+def _names(
+    templates: Templates, slot_values: dict[str, list[str]], words: Words
+) -> list[tuple[str, ...]]:
+    """What a command may name, as words, the longest first (so "Küchenlampe" is not
+    "Küche"): the home's names, areas and floors, and the values of the templates' own
+    lists ("rot", "maximal")."""
+    home = [value for key in ("name", "area", "floor") for value in slot_values.get(key, [])]
+    named = {tuple(words.split(value)) for value in home}
+    for found in templates.lists.values():
+        if isinstance(found, Values):
+            for value in found.values:
+                named.update(tuple(words.split(text)) for text in _spellings(value))
+    return sorted(named - {()}, key=len, reverse=True)
+
+
+def _spellings(node: Node) -> list[str]:
+    """Every way to say a list's value: "wei(ß|ss)" → "weiß", "weiss"."""
+    if isinstance(node, Text):
+        return [node.text]
+    if isinstance(node, Alt):
+        said = [text for item in node.items for text in _spellings(item)]
+        return [*said, ""] if node.optional else said
+    if isinstance(node, Seq | Perm):
+        texts = [""]
+        for item in node.items:
+            texts = ["".join(pair) for pair in product(texts, _spellings(item))][:_MAX_SPELLINGS]
+        return texts
+    return []
+
+
+def _meaning(intent: str, text: str, words: Words, names: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """What the command does, as far as its words tell: its intent, the names in it and its
+    numbers. Two commands that do different things may only share a meaning when they
+    differ in words no list of the templates holds (the engine then takes either)."""
+    said = words.split_numbers(text)
+    found: list[str] = []
+    for name in names:
+        for start in range(len(said) - len(name) + 1):
+            if tuple(said[start : start + len(name)]) == name:
+                found.append(" ".join(name))
+                said[start : start + len(name)] = [""]
+                break
+    numbers = [w for w in said if w[:1].isdigit()]
+    return (intent, *sorted(found), "#", *numbers)
 
 
 def _plainest_first(sampler: _Sampler, group: list[Template]) -> list[list[Template]]:
