@@ -72,6 +72,11 @@ async def test_the_commands_are_worded_as_people_say_them_and_home_assistant_kno
     [
         ("de", "Schalz die Küchenlampe ein.", "Schalte die Küchenlampe ein."),
         ("de", "Immer die Stehlampe auf 50%", "Dimme die Stehlampe auf 50%."),
+        (
+            "de",
+            "Dimme die Stehlampe auf lieb, sich Prozent.",
+            "Dimme die Stehlampe auf siebzig Prozent.",
+        ),
         ("es", "Encien de la luz de la cocía.", "Enciende la luz de la Cocina."),
         ("es", "Encienme el plafón.", "Enciende El Plafón."),
     ],

@@ -4,9 +4,9 @@ Whisper often hears a command a letter or a syllable off ("Schalz die Küchenlam
 "Encien de la luz de la cocía", "Immer die Schreibtischlampe auf 50%"), too far from the
 sample of commands sent with the audio (sample.py), which cannot hold every wording of
 every template. Here each word of the transcript is put back to the nearest words the
-home's commands use (or two words to one, one to two, or a few left out), walking the command
-automaton so that only beginnings of real commands are followed, and the nearest whole
-commands are returned. They are only suggestions: the engine weighs them against the audio
+home's commands use, or to a number in the language's words (two words to one, one to two,
+or a few left out), walking the command automaton so that only beginnings of real commands
+are followed, and the nearest whole commands are returned. They are only suggestions: the engine weighs them against the audio
 (candidates.py), and one wins only when Whisper finds it as likely as what it heard.
 """
 
@@ -61,7 +61,7 @@ def nearest_commands(
     heard_shown = words.split_written(text)
     if not heard or automaton.read_words(heard).whole:
         return []
-    near = _Near(vocabulary)
+    near = _Near(vocabulary, words.number_words)
     begins: dict[tuple[str, ...], bool] = {}
 
     def a_beginning(said: tuple[str, ...]) -> bool:
@@ -103,9 +103,13 @@ def _steps(
     yield 1, _LEAVE_OUT, (), ()
     for known, ratio in near(word):
         yield 1, 1 - ratio, (known,), (near.written(known),)
+    for number, ratio in near.numbers(word):  # "mie" → "diez"
+        yield 1, 1 - ratio, (NUMBER,), (number,)
     if index + 1 < len(heard) and heard[index + 1] != NUMBER:  # "encien de" → "enciende"
         for known, ratio in near(word + heard[index + 1]):
             yield 2, 1 - ratio, (known,), (near.written(known),)
+        for number, ratio in near.numbers(word + heard[index + 1]):  # "lieb sich" → "siebzig"
+            yield 2, 1 - ratio, (NUMBER,), (number,)
     nearest = near(word)
     if len(word) >= 6 and (not nearest or nearest[0][1] < 0.8):  # "luminositabella"
         best = near.split(word)
@@ -117,15 +121,21 @@ def _steps(
 class _Near:
     """The nearest known words of a heard word, remembered for one transcript."""
 
-    def __init__(self, vocabulary: Vocabulary) -> None:
+    def __init__(self, vocabulary: Vocabulary, numbers: tuple[str, ...]) -> None:
         self._vocabulary = vocabulary
         self._known = vocabulary.known
+        # A number in words only where the home's commands take a number.
+        self._numbers = numbers if NUMBER in vocabulary.written else ()
 
     def written(self, word: str) -> str:
         return self._vocabulary.written.get(word, word)
 
     def __call__(self, word: str) -> tuple[tuple[str, float], ...]:
         return _nearest(word, self._known)
+
+    def numbers(self, word: str) -> tuple[tuple[str, float], ...]:
+        """The nearest number in the language's words, if any is near."""
+        return _nearest(word, self._numbers)[:1] if self._numbers else ()
 
     def split(self, word: str) -> tuple[float, str, str] | None:
         best: tuple[float, str, str] | None = None

@@ -26,6 +26,11 @@ class Words:
         self._spelled = _spelled_numbers(language)
         self._longest = max((len(words) for words in self._spelled), default=0)
 
+    @property
+    def number_words(self) -> tuple[str, ...]:
+        """The numbers the language says in one word ("zehn", "cincuenta")."""
+        return tuple(words[0] for words in self._spelled if len(words) == 1)
+
     def split(self, text: str) -> list[str]:
         """The words of a text, numbers as `NUMBER`."""
         return [word for word, _number, _written in self._split(text)]
