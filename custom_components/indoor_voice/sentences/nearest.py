@@ -6,8 +6,9 @@ sample of commands sent with the audio (sample.py), which cannot hold every word
 every template. Here each word of the transcript is put back to the nearest words the
 home's commands use, or to a number in the language's words (two words to one, one to two,
 or a few left out), walking the command automaton so that only beginnings of real commands
-are followed, and the nearest whole commands are returned. They are only suggestions: the engine weighs them against the audio
-(candidates.py), and one wins only when Whisper finds it as likely as what it heard.
+are followed, and the nearest whole commands are returned. They are only suggestions: the
+engine weighs them against the audio (candidates.py), and one wins only when Whisper finds
+it as likely as what it heard.
 """
 
 from __future__ import annotations
