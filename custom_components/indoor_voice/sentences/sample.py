@@ -45,7 +45,6 @@ CANDIDATE_INTENTS = (
     "HassCancelTimer",
 )
 _PERCENTS = tuple(f"{p}%" for p in range(10, 101, 10))
-_MAX_SPELLINGS = 32  # of one value of a list
 
 
 @dataclass(frozen=True)
@@ -83,29 +82,30 @@ def sample_candidates(
         if template.intent in by_intent:
             by_intent[template.intent].append(template)
     sampler = _Sampler(templates, slot_values)
-    per_intent: list[Iterator[tuple[str, str]]] = []
+    number = {id(template): index for index, template in enumerate(usable)}
+    per_intent: list[Iterator[tuple[int, str]]] = []
     for intent, intent_templates in by_intent.items():
         plain = chain.from_iterable(
-            _round_robin(sampler.expand(t) for t in group)
+            _round_robin(_of(number[id(t)], sampler.expand(t)) for t in group)
             for group in _plainest_first(sampler, intent_templates)
         )
-        streams: list[Iterable[str]] = [plain]
+        streams: list[Iterable[tuple[int, str]]] = [plain]
         if intent in WORDED_INTENTS:
             worded = _round_robin(
-                wordings(templates, t, slot_values, seed=index)
+                _of(number[id(t)], wordings(templates, t, slot_values, seed=index))
                 for index, t in enumerate(intent_templates)
             )
-            streams.append(w for w in worded if whole is None or whole(w))
-        per_intent.append(_of_intent(intent, _round_robin(streams)))
+            streams.append(w for w in worded if whole is None or whole(w[1]))
+        per_intent.append(_round_robin(streams))
     words = Words(templates.language)
-    names = _names(templates, slot_values, words)
+    own = [_own_words(templates, t.sentence, words, 0) for t in usable]
     meanings: dict[tuple[str, ...], int] = {}
     commands: dict[str, Candidate] = {}
     characters = 0
-    for intent, text in _round_robin(per_intent):
+    for template, text in _round_robin(per_intent):
         if text.casefold() in commands:
             continue
-        meaning = meanings.setdefault(_meaning(intent, text, words, names), len(meanings))
+        meaning = meanings.setdefault(_meaning(template, text, words, own), len(meanings))
         commands[text.casefold()] = Candidate(text, meaning)
         characters += len(text)
         if len(commands) >= MAX_COMMANDS or characters >= MAX_CHARACTERS:
@@ -113,55 +113,33 @@ def sample_candidates(
     return list(commands.values())
 
 
-def _of_intent(intent: str, texts: Iterable[str]) -> Iterator[tuple[str, str]]:
+def _of(template: int, texts: Iterable[str]) -> Iterator[tuple[int, str]]:
     for text in texts:
-        yield intent, text
+        yield template, text
 
 
-def _names(
-    templates: Templates, slot_values: dict[str, list[str]], words: Words
-) -> list[tuple[str, ...]]:
-    """What a command may name, as words, the longest first (so "Küchenlampe" is not
-    "Küche"): the home's names, areas and floors, and the values of the templates' own
-    lists ("rot", "maximal")."""
-    home = [value for key in ("name", "area", "floor") for value in slot_values.get(key, [])]
-    named = {tuple(words.split(value)) for value in home}
-    for found in templates.lists.values():
-        if isinstance(found, Values):
-            for value in found.values:
-                named.update(tuple(words.split(text)) for text in _spellings(value))
-    return sorted(named - {()}, key=len, reverse=True)
-
-
-def _spellings(node: Node) -> list[str]:
-    """Every way to say a list's value: "wei(ß|ss)" → "weiß", "weiss"."""
+def _own_words(templates: Templates, node: Node, words: Words, depth: int) -> frozenset[str]:
+    """The words a template says itself (its rules' too), not those of its slots."""
+    if depth > MAX_DEPTH:
+        return frozenset()
     if isinstance(node, Text):
-        return [node.text]
-    if isinstance(node, Alt):
-        said = [text for item in node.items for text in _spellings(item)]
-        return [*said, ""] if node.optional else said
-    if isinstance(node, Seq | Perm):
-        texts = [""]
-        for item in node.items:
-            texts = ["".join(pair) for pair in product(texts, _spellings(item))][:_MAX_SPELLINGS]
-        return texts
-    return []
+        return frozenset(words.split(node.text))
+    if isinstance(node, Rule):
+        rule = templates.rules.get(node.name)
+        return _own_words(templates, rule, words, depth + 1) if rule is not None else frozenset()
+    if isinstance(node, Seq | Alt | Perm):
+        return frozenset().union(*(_own_words(templates, i, words, depth + 1) for i in node.items))
+    return frozenset()
 
 
-def _meaning(intent: str, text: str, words: Words, names: list[tuple[str, ...]]) -> tuple[str, ...]:
-    """What the command does, as far as its words tell: its intent, the names in it and its
-    numbers. Two commands that do different things may only share a meaning when they
-    differ in words no list of the templates holds (the engine then takes either)."""
-    said = words.split_numbers(text)
-    found: list[str] = []
-    for name in names:
-        for start in range(len(said) - len(name) + 1):
-            if tuple(said[start : start + len(name)]) == name:
-                found.append(" ".join(name))
-                said[start : start + len(name)] = [""]
-                break
-    numbers = [w for w in said if w[:1].isdigit()]
-    return (intent, *sorted(found), "#", *numbers)
+def _meaning(template: int, text: str, words: Words, own: list[frozenset[str]]) -> tuple[str, ...]:
+    """What the command does: the template it says (one intent, one kind of device) and
+    every word it says that the template does not say itself (names, list values such as
+    colours, numbers). Two wordings of one template then differ only in the template's own
+    words ("schalte"/"schalt", "an"/"ein", an article); a word a template spells in pieces
+    ("schalt[e]") counts as the command's own, which only keeps wordings apart."""
+    said = [word for word in words.split_numbers(text) if word not in own[template]]
+    return (str(template), *said)
 
 
 def _plainest_first(sampler: _Sampler, group: list[Template]) -> list[list[Template]]:
