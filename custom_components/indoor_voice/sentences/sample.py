@@ -102,10 +102,10 @@ def sample_candidates(
     meanings: dict[tuple[str, ...], int] = {}
     commands: dict[str, Candidate] = {}
     characters = 0
-    for template, text in _round_robin(per_intent):
+    for said_by, text in _round_robin(per_intent):
         if text.casefold() in commands:
             continue
-        meaning = meanings.setdefault(_meaning(template, text, words, own), len(meanings))
+        meaning = meanings.setdefault(_meaning(said_by, text, words, own), len(meanings))
         commands[text.casefold()] = Candidate(text, meaning)
         characters += len(text)
         if len(commands) >= MAX_COMMANDS or characters >= MAX_CHARACTERS:
