@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from indoor_voice_models.wake_words import WakeWords
 
+from .decode_order import DecodeOrder
 from .limits import Limits
 from .settings import EngineSettings
 from .speech_models import SpeechModels
@@ -24,6 +25,10 @@ class Engine:
     stt_pool: ThreadPoolExecutor
     tts_pool: ThreadPoolExecutor
     wake_pool: ThreadPoolExecutor
+    stt_order: DecodeOrder = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.stt_order = DecodeOrder(self.stt_pool, self.settings.stt_workers)
 
     @property
     def limits(self) -> Limits:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from faster_whisper import WhisperModel
 from faster_whisper.tokenizer import _LANGUAGE_CODES
 
 from .candidates import pick
+from .decode_order import DecodeOrder
 from .decoder import Decoder
 from .endpoint import Endpointer
 from .memory import give_back_freed_memory
@@ -143,7 +143,7 @@ class Utterance:
     def __init__(
         self,
         stt: SpeechToText,
-        executor: Executor,
+        order: DecodeOrder,
         request: Request,
         max_samples: int,
         endpointer: Endpointer | None = None,
@@ -151,7 +151,7 @@ class Utterance:
         self._stt = stt
         self._endpointer = endpointer
         self._pause_frames = endpointer.pauses.partial if endpointer else _PAUSE_FRAMES
-        self._executor = executor
+        self._order = order
         self._request = request
         self._max_samples = max_samples
         self._chunks: list[np.ndarray] = []
@@ -166,6 +166,7 @@ class Utterance:
         self.speculative_hits = 0
         self.speculations = 0
         self._finished = False
+        self._discarded = False
 
     @property
     def seconds(self) -> float:
@@ -201,19 +202,25 @@ class Utterance:
         if self._endpointer:
             self._endpointer.pause(paused, self._last_loud)
 
-    def _decode(self, end: int) -> asyncio.Future[Heard]:
-        """Transcribe samples [0, end): all of it, untrimmed (trimming costs accuracy)."""
+    def _decode(self, end: int, *, final: bool) -> asyncio.Future[Heard]:
+        """Transcribe samples [0, end): all of it, untrimmed (trimming costs accuracy).
+        A speculative decode is dropped before it starts if speech resumed meanwhile
+        (decode_order.py): its guess would be stale."""
         if len(self._chunks) > 1:
             self._chunks = [np.concatenate(self._chunks)]
         audio = self._chunks[0][:end].copy()
-        loop = asyncio.get_running_loop()
-        return loop.run_in_executor(self._executor, self._stt.hear, audio, self._request)
+        last_loud = self._last_loud
+        return self._order.submit(
+            lambda: self._stt.hear(audio, self._request),
+            final=final,
+            wanted=lambda: not self._discarded and self._last_loud == last_loud,
+        )
 
     def _speculate(self) -> None:
         """Speech, then a pause: decode what we have while the client is still streaming."""
         if self._speculation is not None and not self._speculation[1].done():
             return  # one guess at a time; when it is done, _guessed catches up
-        guess = self._decode(len(self._rms) * _FRAME)
+        guess = self._decode(len(self._rms) * _FRAME, final=False)
         self._speculation = (self._last_loud, guess)
         self.speculations += 1
         began = time.monotonic()
@@ -249,10 +256,11 @@ class Utterance:
         if self._speculation is not None and self._speculation[0] == self._last_loud:
             # Nothing but silence since the guess was started: the guess is the answer.
             self.speculative_hits += 1
+            self._order.promote(self._speculation[1])
             text = (await self._speculation[1]).text
         else:
-            text = (await self._decode(self._samples)).text
-        self._executor.submit(give_back_freed_memory)  # after the decode, not awaited
+            text = (await self._decode(self._samples, final=True)).text
+        self._order.tidy_up(give_back_freed_memory)  # after the decode, not awaited
         _LOGGER.debug(
             "Transcribed %.1f s of audio (%d characters) %.0f ms after the end of the stream%s%s",
             self.seconds,
@@ -268,5 +276,6 @@ class Utterance:
         self._chunks.clear()
         self._speculation = None
         self._finished = True
+        self._discarded = True
         if self._endpointer:
             self._endpointer.close()

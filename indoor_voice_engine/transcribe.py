@@ -90,7 +90,7 @@ class TranscribeSession:
         max_samples = int(engine.limits.max_utterance_seconds * 16_000)
         endpointer = Endpointer(self._pauses, self._write) if self._pauses else None
         self._utterance = Utterance(
-            self._model, engine.stt_pool, self._request, max_samples, endpointer
+            self._model, engine.stt_order, self._request, max_samples, endpointer
         )
 
     async def feed(self, samples: np.ndarray, client_timestamp: int | None) -> None:
