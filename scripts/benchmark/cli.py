@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
+from types import ModuleType
 
 from testbed.peers import WHISPER_AND_PIPER, InstallError, ensure
 
@@ -483,24 +484,23 @@ def _load() -> str:
 def satellite_only(args: argparse.Namespace) -> int:
     """The satellite's end-to-end figures alone; the rest of the JSON file is kept."""
     say("End to end through a real satellite process (ours only)")
-    figures = asyncio.run(satellite_path.measure(args.quick, progress))
-    print()
-    print("\n".join(satellite_path.report(figures)))
-    if not args.no_json:
-        update_json(args.json, "satellite", figures.to_json())
-        print(f"\nresults: {args.json} (key 'satellite')")
-    return 0
+    return _measured_alone(args, satellite_path, "satellite")
 
 
 def three_satellites_only(args: argparse.Namespace) -> int:
     """Three satellites at once alone; the rest of the JSON file is kept."""
     say("Three satellites hearing three people at the same moment (ours only)")
-    figures = asyncio.run(three_satellites.measure(args.quick, progress))
+    return _measured_alone(args, three_satellites, "three_satellites")
+
+
+def _measured_alone(args: argparse.Namespace, measurement: ModuleType, key: str) -> int:
+    """Run one measurement module (`measure`, `report`), print it, keep it under `key`."""
+    figures = asyncio.run(measurement.measure(args.quick, progress))
     print()
-    print("\n".join(three_satellites.report(figures)))
+    print("\n".join(measurement.report(figures)))
     if not args.no_json:
-        update_json(args.json, "three_satellites", figures.to_json())
-        print(f"\nresults: {args.json} (key 'three_satellites')")
+        update_json(args.json, key, figures.to_json())
+        print(f"\nresults: {args.json} (key '{key}')")
     return 0
 
 
