@@ -9,6 +9,11 @@ when Whisper finds it about as likely as what it wrote freely: "Going off in the
 Light" becomes "Turn off the Hallway Light", while a question that is no home command
 stays as it was heard. The acoustic model decides, not string distance; string distance
 only picks which few candidates are worth scoring.
+
+A client may say which candidates mean the same (`groups`, one number per candidate):
+"Schalte die Küchenlampe ein" and "Schalt Küchenlampe an" do one thing, and Whisper finding
+them about as likely is no doubt about what was said; the winner has to stand clear only of
+candidates that do something else.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import numpy as np
 
 from .decoder import Decoder, Encoded
 
-MAX_CANDIDATES = 400  # what a client may send
+MAX_CANDIDATES = 1000  # what a client may send
 _SHORTLIST = 3  # candidates scored by Whisper (each costs about as much as a decode)
 # A candidate may be this much less likely (natural log) than the free transcript and still
 # win: Whisper's free guess is the likeliest path token by token, not the likeliest sentence.
@@ -34,31 +39,42 @@ def words(text: str) -> str:
     return " ".join(re.findall(r"[\w']+", text.lower()))
 
 
-def pick(decoder: Decoder, encoded: Encoded, free: str, candidates: tuple[str, ...]) -> str:
-    """The free transcript, or the candidate Whisper finds about as likely."""
+def pick(
+    decoder: Decoder,
+    encoded: Encoded,
+    free: str,
+    candidates: tuple[str, ...],
+    groups: tuple[int, ...] = (),
+) -> str:
+    """The free transcript, or the candidate Whisper finds about as likely. `groups`: which
+    candidates mean the same (one number each); without them, each means something else."""
     shortlist = _shortlist(free, candidates)
     if not shortlist:
         return free
-    texts = [free, *shortlist]
+    # What each shortlisted candidate means; without groups, each its own thing.
+    meaning = [groups[i] if groups else -1 - i for i in shortlist]
+    texts = [free, *(candidates[i] for i in shortlist)]
     scores = decoder.scores(encoded, texts)
     ranked = sorted(range(1, len(texts)), key=lambda i: scores[i], reverse=True)
     best = ranked[0]
-    runner_up = scores[ranked[1]] if len(ranked) > 1 else -np.inf
+    others = [scores[i] for i in ranked[1:] if meaning[i - 1] != meaning[best - 1]]
+    runner_up = others[0] if others else -np.inf
     if scores[best] >= scores[0] - _MARGIN and scores[best] >= runner_up + _CLEAR:
         return texts[best]
     return free
 
 
-def _shortlist(free: str, candidates: tuple[str, ...]) -> list[str]:
-    """The few candidates nearest the free transcript, word for word; none if it is one."""
+def _shortlist(free: str, candidates: tuple[str, ...]) -> list[int]:
+    """The few candidates nearest the free transcript, word for word (their indexes); none
+    if it is one."""
     heard = words(free)
     if not heard:
         return []
     ratios = []
-    for candidate in candidates:
+    for index, candidate in enumerate(candidates):
         said = words(candidate)
         if said == heard:
             return []  # heard right already
-        ratios.append((difflib.SequenceMatcher(None, heard, said).ratio(), candidate))
+        ratios.append((difflib.SequenceMatcher(None, heard, said).ratio(), index))
     ratios.sort(key=lambda pair: pair[0], reverse=True)
-    return [candidate for ratio, candidate in ratios[:_SHORTLIST] if ratio >= 0.5]
+    return [index for ratio, index in ratios[:_SHORTLIST] if ratio >= 0.5]

@@ -51,6 +51,7 @@ class Request:
     terms: tuple[str, ...] = ()
     beam_size: int | None = None
     candidates: tuple[str, ...] = ()  # commands of the home (see candidates.py)
+    candidate_groups: tuple[int, ...] = ()  # which candidates mean the same, one each
     after_wake_word: bool = False  # the stream starts right after a wake word (decoder.py)
 
 
@@ -96,7 +97,9 @@ class SpeechToText:
         beam_size = request.beam_size or self.beam_size
         encoded, free = self._decoder.transcribe(audio, language, _prompt(request), beam_size)
         text = (
-            pick(self._decoder, encoded, free, request.candidates) if request.candidates else free
+            pick(self._decoder, encoded, free, request.candidates, request.candidate_groups)
+            if request.candidates
+            else free
         )
         return Heard(free, text)
 

@@ -5,6 +5,8 @@ of the wrong type is refused with an `error`, the connection stays usable):
   transcript_names, transcript_terms  lists of strings: the home's names, to bias Whisper
   beam_size                           an integer from 1 to 10
   candidates                          the home's commands (candidates.py)
+  candidate_groups                    a list of integers, one per candidate: candidates with
+                                      the same number mean the same (candidates.py)
   endpointing                         pauses for endpointing events (endpoint.py)
   after_wake_word                     true when the stream starts right after a wake word
                                       (a satellite's command); noted in the debug log, the
@@ -49,6 +51,13 @@ class TranscribeSession:
             raise BadRequest(
                 "too-long", f"at most {MAX_CANDIDATES} candidates of 200 characters each"
             )
+        groups = data.get("candidate_groups", [])
+        if not isinstance(groups, list) or any(
+            not isinstance(g, int) or isinstance(g, bool) for g in groups
+        ):
+            raise BadRequest("bad-request", "candidate_groups must be a list of integers")
+        if groups and len(groups) != len(candidates):
+            raise BadRequest("bad-request", "candidate_groups needs one integer per candidate")
         language = optional_str(data, "language")
         # A language no model here serves is refused now, before any audio flows.
         self._model = engine.stt.ready(language)
@@ -58,6 +67,7 @@ class TranscribeSession:
             terms=tuple(terms),
             beam_size=beam_size,
             candidates=tuple(candidates),
+            candidate_groups=tuple(groups),
             after_wake_word=optional_bool(data, "after_wake_word"),
         )
         try:

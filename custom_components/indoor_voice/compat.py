@@ -107,10 +107,18 @@ _INPUT_FIELDS = {field.name for field in dataclasses.fields(ConversationInput)}
 async def async_is_complete_command(hass: HomeAssistant, text: str, language: str) -> bool:
     """Whether Home Assistant's own intent recognizer matches the text whole, with this
     home's exposed entities and areas (no fuzzy match, nothing left unmatched)."""
+    return await async_command_meaning(hass, text, language) is not None
+
+
+async def async_command_meaning(
+    hass: HomeAssistant, text: str, language: str
+) -> tuple[str, ...] | None:
+    """What Home Assistant's own intent recognizer makes of the text, matched whole (as
+    `async_is_complete_command`): its intent and its slots' values; None if no command."""
     agent = async_get_agent(hass)
     recognize = getattr(agent, "async_recognize_intent", None)
     if recognize is None:
-        return False
+        return None
     values: dict[str, Any] = {
         "text": text,
         "context": Context(),
@@ -122,7 +130,17 @@ async def async_is_complete_command(hass: HomeAssistant, text: str, language: st
     }
     user_input = ConversationInput(**{k: v for k, v in values.items() if k in _INPUT_FIELDS})
     result = await recognize(user_input, strict_intents_only=True)
-    return result is not None and not result.unmatched_entities
+    if result is None or result.unmatched_entities:
+        return None
+    slots = sorted(f"{name}={_value(entity.value)}" for name, entity in result.entities.items())
+    return (result.intent.name, *slots)
+
+
+def _value(value: Any) -> str:
+    """A slot's value as one text: 50 and 50.0 are one brightness."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).casefold()
 
 
 __all__ = [
@@ -133,6 +151,7 @@ __all__ = [
     "EntryResult",
     "RepairsFlowResult",
     "async_active_timers",
+    "async_command_meaning",
     "async_entity_aliases",
     "async_is_complete_command",
     "async_unload_platforms",

@@ -22,6 +22,7 @@ from .compat import (
     AUDIO_PROCESSING,
     ENTITY_ENDS_SPEECH,
     HOME_ASSISTANT_ENDS_SPEECH,
+    async_command_meaning,
     async_is_complete_command,
 )
 from .const import (
@@ -45,7 +46,8 @@ from .engines.entity import EngineEntity
 from .engines.stream_start import DATA_WAKE_WORD_STREAMS
 from .engines.stream_start import request_data as stream_start_data
 from .privacy.household import DATA_HOUSEHOLD
-from .sentences.home import DATA_HOME_SENTENCES
+from .sentences.home import DATA_HOME_SENTENCES, HomeCommands
+from .sentences.nearest import nearest_commands
 from .wav import seconds_of
 
 _LOGGER = logging.getLogger(__name__)
@@ -119,14 +121,10 @@ class IndoorVoiceSpeechToText(EngineEntity, stt.SpeechToTextEntity):
         # A satellite of ours handed over its "finished speaking" choice; others: the default.
         pauses = self.hass.data[DATA_SATELLITE_PAUSES].take(self.entity_id)
         after_wake_word = self.hass.data[DATA_WAKE_WORD_STREAMS].take(self.entity_id)
-        request = Transcribe(language=metadata.language).event()
         language = metadata.language
         home = await self.hass.data[DATA_HOME_SENTENCES].async_commands(language)
-        request.data["transcript_names"] = home.names
-        request.data["beam_size"] = self.coordinator.config_entry.options.get(
-            CONF_BEAM_SIZE, DEFAULT_BEAM_SIZE
-        )
-        request.data["candidates"] = home.commands
+        request = Transcribe(language=language).event()
+        request.data.update(self._request_data(home))
         request.data.update(request_data(pauses))
         request.data.update(stream_start_data(after_wake_word))
 
@@ -143,6 +141,7 @@ class IndoorVoiceSpeechToText(EngineEntity, stt.SpeechToTextEntity):
         # Only while the household shares is the command's audio held, in memory, until
         # the transcript decides whether it is kept.
         kept: list[bytes] | None = [] if household.sharing else None
+        sent: list[bytes] = []  # in memory for a second hearing, gone with this call
         try:
             async with async_connect(coordinator.host, coordinator.port) as client:
                 await client.write_event(request)
@@ -152,6 +151,7 @@ class IndoorVoiceSpeechToText(EngineEntity, stt.SpeechToTextEntity):
                     seconds = 0.0
                     async for audio in stream:
                         await client.write_event(AudioChunk(audio=audio, **fmt).event())
+                        sent.append(audio)
                         if kept is not None:
                             kept.append(audio)
                         seconds += seconds_of(len(audio), PIPELINE_FORMAT)
@@ -170,6 +170,8 @@ class IndoorVoiceSpeechToText(EngineEntity, stt.SpeechToTextEntity):
                 )
                 if event is not None and Transcript.is_type(event.type):
                     text = Transcript.from_event(event).text
+                    if home.automaton is not None and text.strip():
+                        text = await self._async_hear_again(client, sent, text, home, language)
                     _LOGGER.debug(
                         "Transcribed %d characters %.0f ms after the end of speech",
                         len(text),
@@ -185,6 +187,72 @@ class IndoorVoiceSpeechToText(EngineEntity, stt.SpeechToTextEntity):
             _LOGGER.warning("Speech-to-text failed: %s", err)
         await coordinator.async_request_failed()
         return stt.SpeechResult(None, stt.SpeechResultState.ERROR)
+
+    def _request_data(self, home: HomeCommands) -> dict[str, Any]:
+        """What the engine hears a command of this home with."""
+        return {
+            "transcript_names": home.names,
+            "beam_size": self.coordinator.config_entry.options.get(
+                CONF_BEAM_SIZE, DEFAULT_BEAM_SIZE
+            ),
+            "candidates": home.commands,
+            "candidate_groups": home.meanings,
+        }
+
+    async def _async_hear_again(
+        self,
+        client: AsyncTcpClient,
+        audio: list[bytes],
+        text: str,
+        home: HomeCommands,
+        language: str,
+    ) -> str:
+        """A transcript Home Assistant does not understand, heard again with the home's
+        commands nearest to it as the only candidates (sentences/nearest.py): the engine
+        takes one only if Whisper finds it as likely as what it heard; else the transcript
+        stays as it was."""
+        if await async_command_meaning(self.hass, text, language) is not None:
+            return text
+        assert home.automaton is not None
+        nearest = await self.hass.async_add_executor_job(
+            nearest_commands, text, home.words, home.automaton, home.vocabulary
+        )
+        meanings: dict[tuple[str, ...], int] = {}
+        candidates: list[str] = []
+        groups: list[int] = []
+        for command in nearest:
+            if (meaning := await async_command_meaning(self.hass, command, language)) is None:
+                continue
+            candidates.append(command)
+            groups.append(meanings.setdefault(meaning, len(meanings)))
+        if not candidates:
+            return text
+        request = Transcribe(language=language).event()
+        request.data.update(self._request_data(home))
+        request.data.update(candidates=candidates, candidate_groups=groups)
+        fmt = PIPELINE_FORMAT.to_dict()
+        pcm = b"".join(audio)
+        step = PIPELINE_FORMAT.rate * PIPELINE_FORMAT.width * PIPELINE_FORMAT.channels  # 1 s
+        try:
+            async with asyncio.timeout(_TRANSCRIPT_TIMEOUT):
+                await client.write_event(request)
+                await client.write_event(AudioStart(**fmt).event())
+                for start in range(0, len(pcm), step):
+                    chunk = AudioChunk(audio=pcm[start : start + step], **fmt)
+                    await client.write_event(chunk.event())
+                await client.write_event(AudioStop().event())
+                while (event := await client.read_event()) is not None:
+                    if Error.is_type(event.type):
+                        break
+                    if Transcript.is_type(event.type):
+                        again = Transcript.from_event(event).text
+                        if again in candidates:
+                            _LOGGER.debug("Heard again as one of %d commands", len(candidates))
+                            return again
+                        break
+        except (OSError, TimeoutError) as err:
+            _LOGGER.debug("A second hearing failed: %s", err)
+        return text
 
 
 def _past_limits(seconds: float, ender: EndOfCommand) -> bool:

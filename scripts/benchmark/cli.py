@@ -101,6 +101,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         choices=languages.LANGUAGES,
         help="with --languages-only: only this language (repeatable; default: all)",
     )
+    parser.add_argument(
+        "--dev",
+        action="store_true",
+        help="with --languages-only: the development set the engine was tuned on, instead "
+        "of the test set (its key in the JSON file: languages_dev)",
+    )
     return parser.parse_args(argv)
 
 
@@ -540,7 +546,7 @@ def main(argv: list[str]) -> int:
         return 0
     if args.languages_only:
         return languages.languages_only(
-            args.quick, None if args.no_json else args.json, _load, args.language
+            args.quick, None if args.no_json else args.json, _load, args.language, args.dev
         )
     say("Peers in .bench/ (installed once)")
     try:

@@ -3,12 +3,12 @@ pipeline in that language, ours against HA + wyoming-faster-whisper on the same 
 
 For each language (de, fr, es, nl, it, and en for reference) one Home Assistant runs in this
 process (the test harness's `async_test_home_assistant`) in that language, with three
-dimmable lights, each in an area named in the language. The commands are Home Assistant's
-own sentence templates for the language, filled with the home's names by the integration's
-sentences room (sample.py, for the intents that switch or dim a light); what each one must
-do is found by giving its text to Home Assistant's own conversation agent first (the one
-light it changed, and how). Each is said by espeak-ng's voice of the language at two
-speeds and pitches and goes to two pipelines:
+dimmable lights, each in an area named in the language. The commands are what a household
+says to them (language_commands.py: a development set the engine was tuned on, and the test
+set the bench reports, other sentences in other voices); what each one must do is found by
+giving its text to Home Assistant's own conversation agent first (the one light it changed,
+and how). Each is said by espeak-ng's voice of the language two ways and goes to two
+pipelines:
   ours  our integration (its pipeline made in Home Assistant's language) on our engine;
   peer  HA's built-in `wyoming` integration on wyoming-faster-whisper and wyoming-piper.
 Both transcribe with the same multilingual Whisper base (int8, beam 1). No Piper voice but
@@ -25,7 +25,6 @@ import math
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from itertools import chain, zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -42,10 +41,6 @@ from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import async_test_home_assistant
 
 from custom_components.indoor_voice.const import DOMAIN, PIPELINE_NAME
-from custom_components.indoor_voice.sentences.automaton import CommandAutomaton
-from custom_components.indoor_voice.sentences.home import async_slot_values
-from custom_components.indoor_voice.sentences.sample import sample_commands
-from custom_components.indoor_voice.sentences.templates import load
 from custom_components.indoor_voice.sentences.words import Words
 from testbed.assist import async_add_service, entity_of, pipeline_named
 from testbed.engine_process import free_port
@@ -54,6 +49,7 @@ from testbed.speech import espeak, silence
 from testbed.voice_mirror import VOICES, voice_mirror
 
 from .corpus import Clip
+from .language_commands import DEV, DEV_DELIVERIES, TEST, TEST_DELIVERIES, Delivery
 from .paths import MODELS, OUR_ENGINE, REPO, VOICE
 from .pipeline import Run, run_command
 from .processes import HOST, Service, clean_env
@@ -65,8 +61,7 @@ from .workload import in_turn, settle
 LANGUAGES = ("de", "fr", "es", "nl", "it", "en")
 MULTILINGUAL = MODELS / "stt" / "base"  # Whisper base, the model both sides use
 GOALS = {"de": 0.9, "es": 0.9}  # commands carried out (issue 22); every language: ≥ the peer
-INTENTS = ("HassTurnOn", "HassTurnOff", "HassLightSet")
-COMMANDS, QUICK_COMMANDS = 4, 3  # per language (said twice in a full run, once in a quick one)
+QUICK_COMMANDS = 3  # per language in a quick run; a full run says every command of the set
 
 # A small home per language: (area, the light in it), in the language's words.
 HOMES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -78,8 +73,6 @@ HOMES: dict[str, tuple[tuple[str, str], ...]] = {
     "en": (("Kitchen", "Ceiling Light"), ("Living Room", "Floor Lamp"), ("Office", "Desk Lamp")),
 }
 ESPEAK_VOICES = {"de": "de", "fr": "fr-fr", "es": "es", "nl": "nl", "it": "it", "en": "en-us"}
-# espeak-ng's voice of the language said two ways: (label, words a minute, pitch 0-99).
-DELIVERIES = (("150 wpm, pitch 50", 150, 50), ("175 wpm, pitch 70", 175, 70))
 _BEFORE, _AFTER = 0.5, 4.0  # seconds of silence around a command; each side takes what it needs
 # A run whose speech-to-text failed may never open its reply stream: such a run is given up
 # after this long and counted as not carried out.
@@ -103,7 +96,7 @@ class Said:
     """One command said once, through both pipelines."""
 
     command: Expected
-    voice: str
+    delivery: Delivery
     runs: dict[str, Run] = field(default_factory=dict)
     done: dict[str, bool] = field(default_factory=dict)
 
@@ -146,7 +139,7 @@ class LanguageResult:
             "runs": [
                 {
                     "reference": s.command.text,
-                    "voice": s.voice,
+                    "voice": s.delivery[0],
                     **{
                         side: {
                             "transcript": r.text,
@@ -274,27 +267,6 @@ def _looks(hass: HomeAssistant, lights: list[str]) -> dict[str, tuple[str, int]]
     return looks
 
 
-async def async_candidates(hass: HomeAssistant, language: str) -> list[tuple[str, str]]:
-    """(intent, text): the sentences room's sample of this home's commands that switch or dim
-    a light, in the plainest wording of Home Assistant's templates."""
-    values = async_slot_values(hass)
-
-    def build() -> list[tuple[str, str]]:
-        templates = load(language)
-        if templates is None:
-            return []
-        automaton = CommandAutomaton(templates, values, Words(templates.language))
-        return [
-            (intent, text)
-            for intent in INTENTS
-            for text in sample_commands(
-                templates, [t for t in automaton.usable if t.intent == intent], values
-            )
-        ]
-
-    return await hass.async_add_executor_job(build)
-
-
 async def async_expected(
     hass: HomeAssistant, language: str, lights: list[str], intent: str, text: str
 ) -> Expected | None:
@@ -317,17 +289,23 @@ async def async_expected(
 
 
 async def async_commands(
-    hass: HomeAssistant, language: str, lights: list[str], count: int
+    hass: HomeAssistant, language: str, lights: list[str], texts: tuple[str, ...], count: int
 ) -> list[Expected]:
-    """`count` commands, the intents in turn, each light's commands spread out."""
-    by_intent: dict[str, list[Expected]] = {intent: [] for intent in INTENTS}
-    for intent, text in await async_candidates(hass, language):
-        if len(by_intent[intent]) >= count:
-            continue
+    """The first `count` of the set's commands that Home Assistant's own agent carries out
+    (each on one light), with what each does."""
+    commands = []
+    for text in texts:
+        intent = _intent(language, text)
         if (expected := await async_expected(hass, language, lights, intent, text)) is not None:
-            by_intent[intent].append(expected)
-    in_turn_ = chain.from_iterable(zip_longest(*by_intent.values()))
-    return [c for c in in_turn_ if c is not None][:count]
+            commands.append(expected)
+        if len(commands) >= count:
+            break
+    return commands
+
+
+def _intent(language: str, text: str) -> str:
+    """Whether the command sets a brightness (a number in it) or switches."""
+    return "HassLightSet" if "#" in Words(language).split(text) else "HassTurnOn"
 
 
 def carried_out(hass: HomeAssistant, command: Expected, run: Run) -> bool:
@@ -362,10 +340,15 @@ async def _pipelines(hass: HomeAssistant, ours_port: int, stt_port: int, tts_por
 
 
 async def measure_language(
-    language: str, ports: dict[str, int], quick: bool, progress: Callable[[str], None]
+    language: str,
+    ports: dict[str, int],
+    quick: bool,
+    progress: Callable[[str], None],
+    dev: bool = False,
 ) -> LanguageResult:
-    """One Home Assistant in the language; its commands through both pipelines, who goes
-    first alternating, after one unmeasured run each."""
+    """One Home Assistant in the language; the set's commands through both pipelines, who
+    goes first alternating, after one unmeasured run each."""
+    texts, deliveries = (DEV, DEV_DELIVERIES) if dev else (TEST, TEST_DELIVERIES)
     sides = ("ours", "peer")
     with tempfile.TemporaryDirectory(prefix="indoor-voice-bench-lang-") as config_dir:
         async with async_test_home_assistant(config_dir=config_dir) as hass:
@@ -375,19 +358,21 @@ async def measure_language(
                 assert await async_setup_component(hass, "homeassistant", {})
                 assert await async_setup_component(hass, "conversation", {})
                 lights = await async_setup_home(hass, language)
-                count = QUICK_COMMANDS if quick else COMMANDS
-                commands = await async_commands(hass, language, lights, count)
+                count = QUICK_COMMANDS if quick else len(texts[language])
+                commands = await async_commands(hass, language, lights, texts[language], count)
                 if not commands:
                     return LanguageResult(language, [], [], "no command of the home found")
                 try:
                     pipelines = await _pipelines(hass, ports["ours"], ports["stt"], ports["tts"])
                 except (AssertionError, StopIteration) as err:
                     return LanguageResult(language, commands, [], f"no pipeline: {err!r}")
+                # The test set: each command once, the voices in turn; the development set
+                # (fewer commands): each in both ways.
                 said = [
-                    Said(command, label)
+                    Said(command, delivery)
                     for index, command in enumerate(commands)
-                    for label in (
-                        [DELIVERIES[index % 2][0]] if quick else [d[0] for d in DELIVERIES]
+                    for delivery in (
+                        [deliveries[index % 2]] if quick or not dev else list(deliveries)
                     )
                 ]
                 clips = [_clip(language, s) for s in said]
@@ -395,15 +380,27 @@ async def measure_language(
                     await _run(hass, pipelines[side], clips[0])
                 for index, (one, clip) in enumerate(zip(said, clips, strict=True)):
                     for side in in_turn(index, sides):  # type: ignore[arg-type]
-                        await settle()
-                        await async_set_all(hass, lights, one.command.before)
-                        run = await _run(hass, pipelines[side], clip)
+                        run = await _measured(hass, lights, one.command, pipelines[side], clip)
                         one.runs[side] = run
                         one.done[side] = carried_out(hass, one.command, run)
                     progress(f"{language} {index + 1}/{len(said)}: {_heard(one)}")
                 return LanguageResult(language, commands, said)
             finally:
                 await hass.async_stop(force=True)
+
+
+async def _measured(
+    hass: HomeAssistant, lights: list[str], command: Expected, pipeline_id: str, clip: Clip
+) -> Run:
+    """The home set as the command finds it, then the command through one pipeline; a run
+    whose pipeline leaves the home hanging past the run's own limit is a failed one too."""
+    try:
+        async with asyncio.timeout(_RUN_TIMEOUT + 30):
+            await settle()
+            await async_set_all(hass, lights, command.before)
+            return await _run(hass, pipeline_id, clip)
+    except TimeoutError:
+        return Run(failed=True, text="(no answer)")
 
 
 async def _run(hass: HomeAssistant, pipeline_id: str, clip: Clip) -> Run:
@@ -416,9 +413,10 @@ async def _run(hass: HomeAssistant, pipeline_id: str, clip: Clip) -> Run:
 
 
 def _clip(language: str, said: Said) -> Clip:
-    _label, speed, pitch = next(d for d in DELIVERIES if d[0] == said.voice)
-    speech = espeak(said.command.text, voice=ESPEAK_VOICES[language], speed=speed, pitch=pitch)
-    return Clip(said.command.text, said.voice, silence(_BEFORE) + speech + silence(_AFTER))
+    label, variant, speed, pitch = said.delivery
+    voice = ESPEAK_VOICES[language] + variant
+    speech = espeak(said.command.text, voice=voice, speed=speed, pitch=pitch)
+    return Clip(said.command.text, label, silence(_BEFORE) + speech + silence(_AFTER))
 
 
 async def measure(
@@ -426,13 +424,14 @@ async def measure(
     quick: bool,
     progress: Callable[[str], None],
     only: Sequence[str] | None = None,
+    dev: bool = False,
 ) -> list[LanguageResult]:
     """Every language (of `only`) in turn."""
     results = []
     logging.disable(logging.WARNING)  # HA's notes on custom integrations
     try:
         for language in only or LANGUAGES:
-            results.append(await measure_language(language, ports, quick, progress))
+            results.append(await measure_language(language, ports, quick, progress, dev))
             progress(row(results[-1]))
     finally:
         logging.disable(logging.NOTSET)
@@ -440,7 +439,10 @@ async def measure(
 
 
 async def run(
-    quick: bool, progress: Callable[[str], None], only: Sequence[str] | None = None
+    quick: bool,
+    progress: Callable[[str], None],
+    only: Sequence[str] | None = None,
+    dev: bool = False,
 ) -> list[LanguageResult]:
     """Start our engine (with the voice mirror) and the peers, measure, stop them."""
     # Started and checked as the other figures' servers are (cli imports this module).
@@ -457,7 +459,7 @@ async def run(
                 await start(services)
                 ours, whisper, tts = services
                 ports = {"ours": ours.tcp_port, "stt": whisper.tcp_port, "tts": tts.tcp_port}
-                return await measure(ports, quick, progress, only)
+                return await measure(ports, quick, progress, only, dev)
             finally:
                 for service in services:
                     service.stop()
@@ -495,12 +497,14 @@ def _heard(said: Said) -> str:
     )
 
 
-def report(results: list[LanguageResult], load: str) -> list[str]:
+def report(results: list[LanguageResult], load: str, dev: bool = False) -> list[str]:
     """The per-language table, then the goals with PASS/MISS."""
+    deliveries = DEV_DELIVERIES if dev else TEST_DELIVERIES
     lines = [
-        f"Per language (load {load}): Home Assistant's own commands for three lights in three "
-        "areas, espeak-ng's voice of the language at "
-        + " and ".join(d[0] for d in DELIVERIES)
+        f"Per language (load {load}), the {'development' if dev else 'test'} set: commands "
+        "for three lights in three areas that Home Assistant's own sentences carry out, "
+        "espeak-ng's voice of the language, "
+        + " and ".join(d[0] for d in deliveries)
         + "; both sides Whisper base int8, beam 1; replies in Joe's voice (no other Piper voice "
         "installs here)",
         "",
@@ -514,7 +518,7 @@ def report(results: list[LanguageResult], load: str) -> list[str]:
         for said in result.said:
             if not all(said.done.values()):
                 lines.append(
-                    f"{result.language} {said.command.text!r} ({said.voice}): {_heard(said)}"
+                    f"{result.language} {said.command.text!r} ({said.delivery[0]}): {_heard(said)}"
                 )
     return lines
 
@@ -528,15 +532,16 @@ def languages_only(
     json_path: Path | None,
     load: Callable[[], str],
     only: Sequence[str] | None = None,
+    dev: bool = False,
 ) -> int:
     """`scripts/bench --languages-only`: the per-language table alone; the rest of the JSON
     file is kept."""
     ensure(WHISPER_AND_PIPER)
     print("==> Per language through Home Assistant's pipeline, ours and the peer", flush=True)
-    results = asyncio.run(run(quick, lambda text: print(f"    {text}", flush=True), only))
+    results = asyncio.run(run(quick, lambda text: print(f"    {text}", flush=True), only, dev))
     print()
-    print("\n".join(report(results, load())))
+    print("\n".join(report(results, load(), dev)))
     if json_path is not None:
-        update_json(json_path, "languages", to_json(results))
+        update_json(json_path, "languages_dev" if dev else "languages", to_json(results))
         print(f"\nresults: {json_path} (key 'languages')")
     return 0

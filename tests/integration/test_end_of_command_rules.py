@@ -19,7 +19,7 @@ from custom_components.indoor_voice.engines.endpointing import (
 )
 from custom_components.indoor_voice.sentences import automaton
 from custom_components.indoor_voice.sentences.automaton import CommandAutomaton
-from custom_components.indoor_voice.sentences.sample import sample_commands
+from custom_components.indoor_voice.sentences.sample import MAX_COMMANDS, sample_commands
 from custom_components.indoor_voice.sentences.templates import load
 from custom_components.indoor_voice.sentences.words import Words
 
@@ -248,7 +248,7 @@ def test_the_automaton_stays_within_its_size_and_still_answers(
     half = CommandAutomaton(templates, values, Words("en"))
     assert half.size < full.size // 2
     assert 0 < len(half.usable) < len(full.usable)
-    held = sample_commands(templates, half.usable, values)
+    held = sample_commands(templates, half.usable, values, lambda text: half.read(text).whole)
     assert held
     assert all(half.read(command).whole for command in held)
 
@@ -262,7 +262,9 @@ def test_every_candidate_command_is_a_whole_command_with_the_homes_names(languag
     names = HOMES[language]
     values = {"name": names["light"] + names["lock"], "name|light": names["light"]}
     values |= {"name|lock": names["lock"], "area": names["area"], "floor": []}
-    sample = sample_commands(templates, commands.usable, values)
-    assert 0 < len(sample) <= 400
+    sample = sample_commands(
+        templates, commands.usable, values, lambda text: commands.read(text).whole
+    )
+    assert 0 < len(sample) <= MAX_COMMANDS
     assert all(commands.read(command).whole for command in sample)
     assert any(names["light"][0] in command for command in sample)

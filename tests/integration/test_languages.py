@@ -106,13 +106,25 @@ async def test_a_german_household_switches_the_kitchen_light_on_and_off(
     assert core.states.get(light).state == "off"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="through Home Assistant's pipeline, Whisper base still hears espeak-ng's French, "
-    "Spanish, Dutch and Italian too poorly for Home Assistant's sentences to match "
-    "(README, Languages); strict: remove this mark once they pass",
+def _heard_too_poorly(language: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(
+        strict=False,
+        reason=f"Whisper base hears espeak-ng's {language} voice too far from any command of the "
+        "home for the nearest commands to reach it ('Alhyn, Alhyn, Yabba, Rakhlinin' for "
+        "'Allume la lumière de la cuisine'; README, Languages): not strict, since now and then "
+        "it passes",
+    )
+
+
+@pytest.mark.parametrize(
+    "language",
+    [
+        pytest.param("fr", marks=_heard_too_poorly("French")),
+        "es",
+        pytest.param("nl", marks=_heard_too_poorly("Dutch")),
+        pytest.param("it", marks=_heard_too_poorly("Italian")),
+    ],
 )
-@pytest.mark.parametrize("language", ["fr", "es", "nl", "it"])
 async def test_a_command_in_the_households_language_acts_on_the_home(
     core: HomeAssistant, multilingual_engine: EngineProcess, language: str
 ) -> None:

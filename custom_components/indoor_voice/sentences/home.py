@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from homeassistant.components.conversation import DOMAIN as CONVERSATION_DOMAIN
@@ -20,7 +20,8 @@ from homeassistant.util.hass_dict import HassKey
 from ..compat import async_entity_aliases
 from ..const import DOMAIN
 from .automaton import CommandAutomaton
-from .sample import sample_commands
+from .nearest import Vocabulary
+from .sample import sample_candidates
 from .templates import Templates, load
 from .words import Words
 
@@ -41,6 +42,8 @@ class HomeCommands:
     words: Words  # the language's normaliser
     automaton: CommandAutomaton | None  # None: Home Assistant has no sentences in it
     commands: list[str]  # a sample, for speech recognition
+    meanings: list[int] = field(default_factory=list)  # one per command: the same, the same effect
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)  # the words the commands use
 
 
 @callback
@@ -107,5 +110,12 @@ def _build(language: str, values: SlotValues) -> HomeCommands:
         templates.language,
         automaton.size,
     )
-    commands = sample_commands(templates, automaton.usable, values)
-    return HomeCommands(names, words, automaton, commands)
+    candidates = sample_candidates(
+        templates, automaton.usable, values, lambda text: automaton.read(text).whole
+    )
+    commands = [c.text for c in candidates]
+    vocabulary = Vocabulary()
+    vocabulary.add(words, [*commands, *names])
+    return HomeCommands(
+        names, words, automaton, commands, [c.meaning for c in candidates], vocabulary
+    )

@@ -5,7 +5,8 @@ the Hallway Light")."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from itertools import chain, islice, product
 
 from .templates import (
@@ -24,8 +25,11 @@ from .templates import (
     fillable,
     values_for,
 )
+from .wordings import WORDED_INTENTS, wordings
+from .words import Words
 
-MAX_COMMANDS = 400  # the engine's limit
+MAX_COMMANDS = 1000  # the engine's limit
+MAX_CHARACTERS = 100_000  # of all commands together: the engine takes 256 kB of data
 # What a household says most, in Home Assistant's intent names (the same in every language):
 # a name on its own ("{name}", a state question) is no candidate, since a candidate much
 # shorter than what was said can outweigh it.
@@ -43,30 +47,99 @@ CANDIDATE_INTENTS = (
 _PERCENTS = tuple(f"{p}%" for p in range(10, 101, 10))
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """A command of the home, and which of the others do the same."""
+
+    text: str
+    meaning: int  # commands of one meaning have the same intent, names and numbers
+
+
 def sample_commands(
-    templates: Templates, usable: list[Template], slot_values: dict[str, list[str]]
+    templates: Templates,
+    usable: list[Template],
+    slot_values: dict[str, list[str]],
+    whole: Callable[[str], bool] | None = None,
 ) -> list[str]:
-    """Commands of this home, each of `CANDIDATE_INTENTS` in turn, in the plainest wording of its
-    templates (optional words left out, the first of each choice: what Home Assistant
-    surely understands) and the home's names one by one."""
+    """The texts of `sample_candidates`."""
+    return [c.text for c in sample_candidates(templates, usable, slot_values, whole)]
+
+
+def sample_candidates(
+    templates: Templates,
+    usable: list[Template],
+    slot_values: dict[str, list[str]],
+    whole: Callable[[str], bool] | None = None,
+) -> list[Candidate]:
+    """Commands of this home, each of `CANDIDATE_INTENTS` in turn: in the plainest wording of
+    its templates (optional words left out, the first of each choice: what Home Assistant
+    surely understands) with the home's names one by one, and for the commands said most
+    also in other wordings of the templates, as people say them (wordings.py), each of
+    those only if `whole` finds it a whole command (a random wording may join words as no
+    template does)."""
     by_intent: dict[str, list[Template]] = {intent: [] for intent in CANDIDATE_INTENTS}
     for template in usable:
         if template.intent in by_intent:
             by_intent[template.intent].append(template)
     sampler = _Sampler(templates, slot_values)
-    per_intent = [
-        chain.from_iterable(
-            _round_robin(sampler.expand(t) for t in group)
+    number = {id(template): index for index, template in enumerate(usable)}
+    per_intent: list[Iterator[tuple[int, str]]] = []
+    for intent, intent_templates in by_intent.items():
+        plain = chain.from_iterable(
+            _round_robin(_of(number[id(t)], sampler.expand(t)) for t in group)
             for group in _plainest_first(sampler, intent_templates)
         )
-        for intent_templates in by_intent.values()
-    ]
-    commands: dict[str, str] = {}
-    for text in _round_robin(per_intent):
-        commands.setdefault(text.casefold(), text)
-        if len(commands) >= MAX_COMMANDS:
+        streams: list[Iterable[tuple[int, str]]] = [plain]
+        if intent in WORDED_INTENTS:
+            worded = _round_robin(
+                _of(number[id(t)], wordings(templates, t, slot_values, seed=index))
+                for index, t in enumerate(intent_templates)
+            )
+            streams.append(w for w in worded if whole is None or whole(w[1]))
+        per_intent.append(_round_robin(streams))
+    words = Words(templates.language)
+    own = [_own_words(templates, t.sentence, words, 0) for t in usable]
+    meanings: dict[tuple[str, ...], int] = {}
+    commands: dict[str, Candidate] = {}
+    characters = 0
+    for said_by, text in _round_robin(per_intent):
+        if text.casefold() in commands:
+            continue
+        meaning = meanings.setdefault(_meaning(said_by, text, words, own), len(meanings))
+        commands[text.casefold()] = Candidate(text, meaning)
+        characters += len(text)
+        if len(commands) >= MAX_COMMANDS or characters >= MAX_CHARACTERS:
             break
     return list(commands.values())
+
+
+def _of(template: int, texts: Iterable[str]) -> Iterator[tuple[int, str]]:
+    for text in texts:
+        yield template, text
+
+
+def _own_words(templates: Templates, node: Node, words: Words, depth: int) -> frozenset[str]:
+    """The words a template says itself (its rules' too), not those of its slots."""
+    if depth > MAX_DEPTH:
+        return frozenset()
+    if isinstance(node, Text):
+        return frozenset(words.split(node.text))
+    if isinstance(node, Rule):
+        rule = templates.rules.get(node.name)
+        return _own_words(templates, rule, words, depth + 1) if rule is not None else frozenset()
+    if isinstance(node, Seq | Alt | Perm):
+        return frozenset().union(*(_own_words(templates, i, words, depth + 1) for i in node.items))
+    return frozenset()
+
+
+def _meaning(template: int, text: str, words: Words, own: list[frozenset[str]]) -> tuple[str, ...]:
+    """What the command does: the template it says (one intent, one kind of device) and
+    every word it says that the template does not say itself (names, list values such as
+    colours, numbers). Two wordings of one template then differ only in the template's own
+    words ("schalte"/"schalt", "an"/"ein", an article); a word a template spells in pieces
+    ("schalt[e]") counts as the command's own, which only keeps wordings apart."""
+    said = [word for word in words.split_numbers(text) if word not in own[template]]
+    return (str(template), *said)
 
 
 def _plainest_first(sampler: _Sampler, group: list[Template]) -> list[list[Template]]:

@@ -26,24 +26,42 @@ class Words:
         self._spelled = _spelled_numbers(language)
         self._longest = max((len(words) for words in self._spelled), default=0)
 
+    @property
+    def number_words(self) -> tuple[str, ...]:
+        """The numbers the language says in one word ("zehn", "cincuenta")."""
+        return tuple(words[0] for words in self._spelled if len(words) == 1)
+
     def split(self, text: str) -> list[str]:
         """The words of a text, numbers as `NUMBER`."""
+        return [word for word, _number, _written in self._split(text)]
+
+    def split_numbers(self, text: str) -> list[str]:
+        """The words of a text, numbers as their digits ("zehn" → "10")."""
+        return [number or word for word, number, _written in self._split(text)]
+
+    def split_written(self, text: str) -> list[str]:
+        """The words of `split`, each as the text writes it ("Zehn", "Küchenlampe")."""
+        return [written for _word, _number, written in self._split(text)]
+
+    def _split(self, text: str) -> list[tuple[str, str | None, str]]:
+        """(word, the number's digits or None, as written) for each word of the text."""
         # Whisper may write the typographic apostrophe, templates write the plain one.
-        tokens = _TOKEN.findall(text.casefold().replace("\u2019", "'"))
-        words: list[str] = []
+        written = _TOKEN.findall(text.replace("\u2019", "'"))
+        tokens = [token.casefold() for token in written]
+        words: list[tuple[str, str | None, str]] = []
         i = 0
         while i < len(tokens):
             if tokens[i][0].isdigit():
-                words.append(NUMBER)
+                words.append((NUMBER, tokens[i].replace(",", "."), written[i]))
                 i += 1
                 continue
             for length in range(min(self._longest, len(tokens) - i), 0, -1):
-                if tuple(tokens[i : i + length]) in self._spelled:
-                    words.append(NUMBER)
+                if (number := self._spelled.get(tuple(tokens[i : i + length]))) is not None:
+                    words.append((NUMBER, str(number), " ".join(written[i : i + length])))
                     i += length
                     break
             else:
-                words.append(tokens[i])
+                words.append((tokens[i], None, written[i]))
                 i += 1
         return words
 
@@ -59,13 +77,13 @@ class Words:
 
 
 @lru_cache(maxsize=8)
-def _spelled_numbers(language: str) -> frozenset[tuple[str, ...]]:
+def _spelled_numbers(language: str) -> dict[tuple[str, ...], int]:
     """0 to 100 in the language's words, every form CLDR knows ("vingt-et-un", "une")."""
     try:
         engine = RbnfEngine.for_language(language.split("-")[0])
     except (ValueError, KeyError, OSError):
-        return frozenset()
-    spelled: set[tuple[str, ...]] = set()
+        return {}
+    spelled: dict[tuple[str, ...], int] = {}
     for number in range(_MAX_SPELLED + 1):
         try:
             result = engine.format_number(number)
@@ -75,5 +93,5 @@ def _spelled_numbers(language: str) -> frozenset[tuple[str, ...]]:
         for text in texts.values():
             words = tuple(_TOKEN.findall(str(text).casefold()))
             if words and not words[0][0].isdigit():
-                spelled.add(words)
-    return frozenset(spelled)
+                spelled.setdefault(words, number)
+    return spelled

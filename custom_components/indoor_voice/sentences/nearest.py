@@ -1,0 +1,168 @@
+"""The home's commands nearest to a transcript Home Assistant does not understand.
+
+Whisper often hears a command a letter or a syllable off ("Schalz die Küchenlampe ein",
+"Encien de la luz de la cocía", "Immer die Schreibtischlampe auf 50%"), too far from the
+sample of commands sent with the audio (sample.py), which cannot hold every wording of
+every template. Here each word of the transcript is put back to the nearest words the
+home's commands use, or to a number in the language's words (two words to one, one to two,
+or a few left out), walking the command automaton so that only beginnings of real commands
+are followed, and the nearest whole commands are returned. They are only suggestions: the
+engine weighs them against the audio (candidates.py), and one wins only when Whisper finds
+it as likely as what it heard.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .automaton import CommandAutomaton
+from .words import NUMBER, Words
+
+MAX_SUGGESTIONS = 8
+_BEAM = 20  # beginnings kept at each word
+_NEAR = 4  # nearest known words tried for a heard word
+_MIN_RATIO = 0.5  # a heard word and a known word this alike, at least (difflib's ratio)
+_LEAVE_OUT = 0.7  # what leaving a heard word out costs (a word put back costs 1 - ratio)
+_MAX_COST_PER_WORD = 0.45  # a suggestion further from what was heard is none
+
+
+@dataclass
+class Vocabulary:
+    """The words the home's commands use, normalised, each as it is written."""
+
+    written: dict[str, str] = field(default_factory=dict)
+
+    def add(self, words: Words, texts: Iterable[str]) -> None:
+        for text in texts:
+            for word, shown in zip(words.split(text), words.split_written(text), strict=True):
+                self.written.setdefault(word, shown)
+
+    @property
+    def known(self) -> tuple[str, ...]:
+        return tuple(w for w in self.written if w != NUMBER)
+
+
+@dataclass(order=True)
+class _Beginning:
+    cost: float
+    said: tuple[str, ...]  # normalised, for the automaton
+    shown: tuple[str, ...]  # as the suggestion writes them
+    left_out: int = 0  # heard words left out
+
+
+def nearest_commands(
+    text: str, words: Words, automaton: CommandAutomaton, vocabulary: Vocabulary
+) -> list[str]:
+    """Up to `MAX_SUGGESTIONS` whole commands of the home nearest the text, nearest first;
+    none when the text is one already or nothing is near."""
+    heard = automaton.words.split(text)
+    heard_shown = words.split_written(text)
+    if not heard or automaton.read_words(heard).whole:
+        return []
+    near = _Near(vocabulary, words.number_words)
+    begins: dict[tuple[str, ...], bool] = {}
+
+    def a_beginning(said: tuple[str, ...]) -> bool:
+        if (known := begins.get(said)) is None:
+            known = begins[said] = automaton.read_words(list(said)).begins
+        return known
+
+    levels: list[list[_Beginning]] = [[] for _ in range(len(heard) + 1)]
+    levels[0].append(_Beginning(0.0, (), ()))
+    may_leave_out = max(1, len(heard) // 4)
+    for index in range(len(heard)):
+        for beginning in sorted(levels[index])[:_BEAM]:
+            for step, cost, said, shown in _steps(heard, heard_shown, index, near):
+                said_now = beginning.said + said
+                left_out = beginning.left_out + (not said)
+                if left_out > may_leave_out or (said and not a_beginning(said_now)):
+                    continue
+                levels[index + step].append(
+                    _Beginning(beginning.cost + cost, said_now, beginning.shown + shown, left_out)
+                )
+    limit = _MAX_COST_PER_WORD * len(heard)
+    found: dict[tuple[str, ...], str] = {}
+    for end in sorted(levels[-1]):
+        if end.cost > limit or len(found) >= MAX_SUGGESTIONS:
+            break
+        if end.said and end.said not in found and automaton.read_words(list(end.said)).whole:
+            found[end.said] = _written(end.shown)
+    return list(found.values())
+
+
+def _steps(
+    heard: list[str], shown: list[str], index: int, near: _Near
+) -> Iterable[tuple[int, float, tuple[str, ...], tuple[str, ...]]]:
+    """Ways to put back the heard word at `index`: (words used up, cost, words, as written)."""
+    word = heard[index]
+    if word == NUMBER:
+        yield 1, 0.0, (NUMBER,), (shown[index],)
+        return
+    yield 1, _LEAVE_OUT, (), ()
+    for known, ratio in near(word):
+        yield 1, 1 - ratio, (known,), (near.written(known),)
+    for number, ratio in near.numbers(word):  # "mie" → "diez"
+        yield 1, 1 - ratio, (NUMBER,), (number,)
+    if index + 1 < len(heard) and heard[index + 1] != NUMBER:  # "encien de" → "enciende"
+        for known, ratio in near(word + heard[index + 1]):
+            yield 2, 1 - ratio, (known,), (near.written(known),)
+        for number, ratio in near.numbers(word + heard[index + 1]):  # "lieb sich" → "siebzig"
+            yield 2, 1 - ratio, (NUMBER,), (number,)
+    nearest = near(word)
+    if len(word) >= 6 and (not nearest or nearest[0][1] < 0.8):  # "luminositabella"
+        best = near.split(word)
+        if best is not None:
+            cost, first, second = best
+            yield 1, cost, (first, second), (near.written(first), near.written(second))
+
+
+class _Near:
+    """The nearest known words of a heard word, remembered for one transcript."""
+
+    def __init__(self, vocabulary: Vocabulary, numbers: tuple[str, ...]) -> None:
+        self._vocabulary = vocabulary
+        self._known = vocabulary.known
+        # A number in words only where the home's commands take a number.
+        self._numbers = numbers if NUMBER in vocabulary.written else ()
+
+    def written(self, word: str) -> str:
+        return self._vocabulary.written.get(word, word)
+
+    def __call__(self, word: str) -> tuple[tuple[str, float], ...]:
+        return _nearest(word, self._known)
+
+    def numbers(self, word: str) -> tuple[tuple[str, float], ...]:
+        """The nearest number in the language's words, if any is near."""
+        return _nearest(word, self._numbers)[:1] if self._numbers else ()
+
+    def split(self, word: str) -> tuple[float, str, str] | None:
+        best: tuple[float, str, str] | None = None
+        for cut in range(2, len(word) - 1):
+            first, second = _nearest(word[:cut], self._known), _nearest(word[cut:], self._known)
+            if first and second:
+                cost = (1 - first[0][1]) + (1 - second[0][1])
+                if best is None or cost < best[0]:
+                    best = (cost, first[0][0], second[0][0])
+        return best
+
+
+@lru_cache(maxsize=4096)
+def _nearest(word: str, known: tuple[str, ...]) -> tuple[tuple[str, float], ...]:
+    matcher = difflib.SequenceMatcher(None, b=word)
+    scored = []
+    for candidate in known:
+        matcher.set_seq1(candidate)
+        if matcher.real_quick_ratio() < _MIN_RATIO or matcher.quick_ratio() < _MIN_RATIO:
+            continue
+        if (ratio := matcher.ratio()) >= _MIN_RATIO:
+            scored.append((candidate, ratio))
+    scored.sort(key=lambda pair: pair[1], reverse=True)
+    return tuple(scored[:_NEAR])
+
+
+def _written(shown: tuple[str, ...]) -> str:
+    text = " ".join(shown).replace(" %", "%")
+    return text[:1].upper() + text[1:] + "." if text else text
