@@ -26,7 +26,10 @@ import numpy as np
 from .decoder import Decoder, Encoded
 
 MAX_CANDIDATES = 1000  # what a client may send
-_SHORTLIST = 3  # candidates scored by Whisper (each costs about as much as a decode)
+_SHORTLIST = 3  # meanings scored by Whisper (each candidate costs about as much as a decode)
+_WORDINGS = 2  # wordings scored of each meaning
+_NEAR_ENOUGH = 0.5  # difflib's ratio of a candidate worth scoring to the free transcript
+_RIVALS = 12  # candidates a word away from a winner weighed against it, at most
 # A candidate may be this much less likely (natural log) than the free transcript and still
 # win: Whisper's free guess is the likeliest path token by token, not the likeliest sentence.
 # Measured with tiny.en on espeak-ng accents: the right command scores 5-7 below a misheard
@@ -47,26 +50,75 @@ def pick(
     groups: tuple[int, ...] = (),
 ) -> str:
     """The free transcript, or the candidate Whisper finds about as likely. `groups`: which
-    candidates mean the same (one number each); without them, each means something else."""
-    shortlist = _shortlist(free, candidates)
+    candidates mean the same (one number each); without them, each means something else.
+
+    A candidate that would win is first weighed against its rivals: the candidates that
+    differ from it by one word and mean something else ("off" for "on", "60" for "50").
+    Whisper may hear "turn … off the kitchen light" as "Turn, Half-Makitian Light.", and
+    find "Turn on the Kitchen Light." likelier than that; it must find it clearly likelier
+    than "Turn off the Kitchen Light." too, or what the home does would hang on a word it
+    heard weakly."""
+    meaning = groups or tuple(range(len(candidates)))  # without groups, each its own thing
+    shortlist = _shortlist(free, candidates, meaning)
     if not shortlist:
         return free
-    # What each shortlisted candidate means; without groups, each its own thing.
-    meaning = [groups[i] if groups else -1 - i for i in shortlist]
-    texts = [free, *(candidates[i] for i in shortlist)]
-    scores = decoder.scores(encoded, texts)
-    ranked = sorted(range(1, len(texts)), key=lambda i: scores[i], reverse=True)
+    free_score, *found = decoder.scores(encoded, [free, *(candidates[i] for i in shortlist)])
+    scores = dict(zip(shortlist, found, strict=True))
+    winner = _winner(scores, meaning, free_score)
+    if winner is None:
+        return free
+    rivals = [i for i in _rivals(free, winner, candidates, meaning) if i not in scores]
+    if rivals:
+        found = decoder.scores(encoded, [candidates[i] for i in rivals])
+        scores.update(zip(rivals, found, strict=True))
+        winner = _winner(scores, meaning, free_score)
+    return free if winner is None else candidates[winner]
+
+
+def _winner(scores: dict[int, float], meaning: tuple[int, ...], free_score: float) -> int | None:
+    """The likeliest scored candidate, if it is about as likely as the free transcript and
+    clearly likelier than every scored candidate that means something else."""
+    ranked = sorted(scores, key=scores.__getitem__, reverse=True)
     best = ranked[0]
-    others = [scores[i] for i in ranked[1:] if meaning[i - 1] != meaning[best - 1]]
-    runner_up = others[0] if others else -np.inf
-    if scores[best] >= scores[0] - _MARGIN and scores[best] >= runner_up + _CLEAR:
-        return texts[best]
-    return free
+    others = (scores[i] for i in ranked[1:] if meaning[i] != meaning[best])
+    runner_up = next(others, -np.inf)
+    if scores[best] >= free_score - _MARGIN and scores[best] >= runner_up + _CLEAR:
+        return best
+    return None
 
 
-def _shortlist(free: str, candidates: tuple[str, ...]) -> list[int]:
-    """The few candidates nearest the free transcript, word for word (their indexes); none
-    if it is one."""
+def _rivals(
+    free: str, winner: int, candidates: tuple[str, ...], meaning: tuple[int, ...]
+) -> list[int]:
+    """The candidates one word away from the winner that mean something else, the
+    `_RIVALS` nearest the free transcript."""
+    said = words(candidates[winner]).split()
+    found = [
+        index
+        for index, candidate in enumerate(candidates)
+        if meaning[index] != meaning[winner] and _one_word_apart(said, words(candidate).split())
+    ]
+    heard = words(free)
+    found.sort(key=lambda i: -difflib.SequenceMatcher(None, heard, words(candidates[i])).ratio())
+    return found[:_RIVALS]
+
+
+def _one_word_apart(a: list[str], b: list[str]) -> bool:
+    """One word put for another, added or left out."""
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    if abs(len(a) - len(b)) != 1:
+        return False
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _shortlist(free: str, candidates: tuple[str, ...], meaning: tuple[int, ...]) -> list[int]:
+    """The candidates nearest the free transcript, word for word (their indexes); none if it
+    is one. They are the nearest of the `_SHORTLIST` nearest meanings, `_WORDINGS` of each:
+    three wordings of "turn on the kitchen light" may all stand nearer a misheard "our
+    kitchen light" than "turn off the kitchen light" does, and the off command must be
+    weighed against them, or a word Whisper heard weakly would flip what the home does."""
     heard = words(free)
     if not heard:
         return []
@@ -77,4 +129,15 @@ def _shortlist(free: str, candidates: tuple[str, ...]) -> list[int]:
             return []  # heard right already
         ratios.append((difflib.SequenceMatcher(None, heard, said).ratio(), index))
     ratios.sort(key=lambda pair: pair[0], reverse=True)
-    return [index for ratio, index in ratios[:_SHORTLIST] if ratio >= 0.5]
+    taken: dict[int, int] = {}  # meaning → wordings shortlisted
+    shortlist = []
+    for ratio, index in ratios:
+        if ratio < _NEAR_ENOUGH:
+            break
+        means = meaning[index]
+        if means not in taken and len(taken) == _SHORTLIST:
+            continue
+        if taken.get(means, 0) < _WORDINGS:
+            taken[means] = taken.get(means, 0) + 1
+            shortlist.append(index)
+    return shortlist

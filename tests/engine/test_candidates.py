@@ -104,3 +104,46 @@ def test_two_commands_about_as_likely_leave_the_transcript_as_heard() -> None:
     """Without groups (or in two), each candidate does something else: too close to call."""
     assert pick(SCORES, None, HEARD, TWO_WORDINGS) == HEARD  # type: ignore[arg-type]
     assert pick(SCORES, None, HEARD, TWO_WORDINGS, (1, 2)) == HEARD  # type: ignore[arg-type]
+
+
+MISHEARD = "Our kitchen light."  # "turn … off the kitchen light", the "off" heard weakly
+ON = ("Turn on kitchen light.", "Turn on the kitchen light.", "Turn the kitchen light on.")
+OFF = "Turn off the kitchen light."
+KITCHEN = (*ON, OFF)
+KITCHEN_GROUPS = (1, 1, 1, 2)
+
+
+def test_the_other_meaning_is_weighed_though_wordings_of_one_stand_nearer() -> None:
+    """Every wording of "on" is nearer "our kitchen light" letter for letter than "off" is;
+    the off command is scored all the same, and Whisper finds it likelier."""
+    scores = _Scores({MISHEARD: -9.0, **dict.fromkeys(ON, -13.0), OFF: -10.5})
+    picked = pick(scores, None, MISHEARD, KITCHEN, KITCHEN_GROUPS)  # type: ignore[arg-type]
+    assert picked == OFF
+
+
+def test_on_and_off_about_as_likely_leave_the_transcript_as_heard() -> None:
+    scores = _Scores({MISHEARD: -9.0, **dict.fromkeys(ON, -12.0), OFF: -12.5})
+    picked = pick(scores, None, MISHEARD, KITCHEN, KITCHEN_GROUPS)  # type: ignore[arg-type]
+    assert picked == MISHEARD
+
+
+def test_a_winner_is_weighed_against_the_command_a_word_away_that_means_otherwise() -> None:
+    """As Whisper heard "turn … off the kitchen light" after a hesitation, among the commands
+    of Home Assistant 2026.11's sentences: it finds "on" likelier than what it wrote, and
+    three other meanings stand nearer that than "off" does."""
+    heard = "Turn, Half-Makitian Light."
+    on, off = "Turn on the Kitchen Light.", "Turn off the Kitchen Light."
+    likelier_off = _Scores({heard: -10.9, on: -9.0, off: -6.0, **_FAR})
+    assert pick(likelier_off, None, heard, _COMMANDS, _GROUPS) == off  # type: ignore[arg-type]
+    as_likely = _Scores({heard: -10.9, on: -9.0, off: -9.5, **_FAR})
+    assert pick(as_likely, None, heard, _COMMANDS, _GROUPS) == heard  # type: ignore[arg-type]
+
+
+_FAR = {
+    "Turn the Kitchen light on.": -25.1,
+    "Turn my Kitchen light on.": -25.7,
+    "Turn off my light.": -21.2,
+    "Turn off light.": -18.3,
+}
+_COMMANDS = ("Turn on the Kitchen Light.", *_FAR, "Turn off the Kitchen Light.")
+_GROUPS = (46, 99, 99, 278, 278, 47)
