@@ -268,23 +268,26 @@ def _looks(hass: HomeAssistant, lights: list[str]) -> dict[str, tuple[str, int]]
 
 
 async def async_expected(
-    hass: HomeAssistant, language: str, lights: list[str], intent: str, text: str
+    hass: HomeAssistant, language: str, lights: list[str], text: str
 ) -> Expected | None:
     """What Home Assistant's own agent does with the text: the one light it changes (from
-    all off, else from all on); None when it changes none or several."""
+    all off, else from all on), and with which intent; None when it changes none or
+    several."""
     for before in ("off", "on"):
         await async_set_all(hass, lights, before)
         looks = _looks(hass, lights)
-        await conversation.async_converse(hass, text, None, Context(), language)
+        result = await conversation.async_converse(hass, text, None, Context(), language)
         await hass.async_block_till_done()
         after = _looks(hass, lights)
         changed = [light for light in lights if after[light] != looks[light]]
         if len(changed) > 1:
             return None
-        if changed:
+        if changed and (intent := result.response.intent) is not None:
             state, brightness = after[changed[0]]
-            percent = round(brightness / 255 * 100) if intent == "HassLightSet" else None
-            return Expected(text, intent, before, changed[0], state, percent)
+            # The intent, not a number word in the text: German "ein" is "on" as often as "one".
+            setting = intent.intent_type == "HassLightSet"
+            percent = round(brightness / 255 * 100) if setting else None
+            return Expected(text, intent.intent_type, before, changed[0], state, percent)
     return None
 
 
@@ -295,17 +298,11 @@ async def async_commands(
     (each on one light), with what each does."""
     commands = []
     for text in texts:
-        intent = _intent(language, text)
-        if (expected := await async_expected(hass, language, lights, intent, text)) is not None:
+        if (expected := await async_expected(hass, language, lights, text)) is not None:
             commands.append(expected)
         if len(commands) >= count:
             break
     return commands
-
-
-def _intent(language: str, text: str) -> str:
-    """Whether the command sets a brightness (a number in it) or switches."""
-    return "HassLightSet" if "#" in Words(language).split(text) else "HassTurnOn"
 
 
 def carried_out(hass: HomeAssistant, command: Expected, run: Run) -> bool:
