@@ -90,27 +90,36 @@ def _winner(scores: dict[int, float], meaning: tuple[int, ...], free_score: floa
 def _rivals(
     free: str, winner: int, candidates: tuple[str, ...], meaning: tuple[int, ...]
 ) -> list[int]:
-    """The candidates one word away from the winner that mean something else, the
-    `_RIVALS` nearest the free transcript."""
+    """The candidates one word away from the winner that mean something else, at most
+    `_RIVALS`: for each word of the winner in turn, the next nearest to the free transcript
+    that puts another word there, so that eleven numbers do not crowd out the other name."""
     said = words(candidates[winner]).split()
-    found = [
-        index
-        for index, candidate in enumerate(candidates)
-        if meaning[index] != meaning[winner] and _one_word_apart(said, words(candidate).split())
-    ]
     heard = words(free)
-    found.sort(key=lambda i: -difflib.SequenceMatcher(None, heard, words(candidates[i])).ratio())
-    return found[:_RIVALS]
+    by_place: dict[int, list[tuple[float, int]]] = {}
+    for index, candidate in enumerate(candidates):
+        if meaning[index] == meaning[winner]:
+            continue
+        other = words(candidate)
+        if (place := _the_word_apart(said, other.split())) is not None:
+            nearness = difflib.SequenceMatcher(None, heard, other).ratio()
+            by_place.setdefault(place, []).append((nearness, index))
+    queues = [sorted(found, reverse=True) for _, found in sorted(by_place.items())]
+    rivals: list[int] = []
+    while any(queues) and len(rivals) < _RIVALS:
+        rivals.extend(queue.pop(0)[1] for queue in queues if queue)
+    return rivals[:_RIVALS]
 
 
-def _one_word_apart(a: list[str], b: list[str]) -> bool:
-    """One word put for another, added or left out."""
+def _the_word_apart(a: list[str], b: list[str]) -> int | None:
+    """Where b puts another word for one of a's, or adds or leaves out one; None when they
+    are further apart (or the same)."""
     if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+        apart = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        return apart[0] if len(apart) == 1 else None
     if abs(len(a) - len(b)) != 1:
-        return False
+        return None
     short, long = sorted((a, b), key=len)
-    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+    return next((i for i in range(len(long)) if long[:i] + long[i + 1 :] == short), None)
 
 
 def _shortlist(free: str, candidates: tuple[str, ...], meaning: tuple[int, ...]) -> list[int]:

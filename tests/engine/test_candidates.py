@@ -147,3 +147,15 @@ _FAR = {
 }
 _COMMANDS = ("Turn on the Kitchen Light.", *_FAR, "Turn off the Kitchen Light.")
 _GROUPS = (46, 99, 99, 278, 278, 47)
+
+
+def test_a_name_a_word_away_is_weighed_though_many_numbers_stand_nearer() -> None:
+    """Whisper heard "Schalte die Stehlampe aus" (espeak-ng, fast and high) as
+    "Schreibtischte Ampe aus." and found the desk lamp likelier than that; eleven
+    brightnesses of the desk lamp stand nearer it than the floor lamp does."""
+    heard, desk, floor = "Schreibtischte Ampe aus.", "Schreibtischlampe aus.", "Stehlampe aus."
+    numbers = {f"Schreibtischlampe {n}%.": -24.0 for n in range(0, 101, 10)}
+    commands = (desk, *numbers, "Schreibtischlampe an.", floor)
+    scores = _Scores({heard: -5.8, desk: -3.9, floor: -3.0, "Schreibtischlampe an.": -18.2})
+    scores.of.update(numbers)
+    assert pick(scores, None, heard, commands) == heard  # type: ignore[arg-type]
