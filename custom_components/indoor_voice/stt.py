@@ -47,7 +47,7 @@ from .engines.stream_start import DATA_WAKE_WORD_STREAMS
 from .engines.stream_start import request_data as stream_start_data
 from .privacy.household import DATA_HOUSEHOLD
 from .sentences.home import DATA_HOME_SENTENCES, HomeCommands
-from .sentences.nearest import nearest_commands
+from .sentences.nearest import nearest_commands, rivals
 from .wav import seconds_of
 
 _LOGGER = logging.getLogger(__name__)
@@ -213,18 +213,7 @@ class IndoorVoiceSpeechToText(EngineEntity, stt.SpeechToTextEntity):
         stays as it was."""
         if await async_command_meaning(self.hass, text, language) is not None:
             return text
-        assert home.automaton is not None
-        nearest = await self.hass.async_add_executor_job(
-            nearest_commands, text, home.words, home.automaton, home.vocabulary
-        )
-        meanings: dict[tuple[str, ...], int] = {}
-        candidates: list[str] = []
-        groups: list[int] = []
-        for command in nearest:
-            if (meaning := await async_command_meaning(self.hass, command, language)) is None:
-                continue
-            candidates.append(command)
-            groups.append(meanings.setdefault(meaning, len(meanings)))
+        candidates, groups = await self._async_nearest(text, home, language)
         if not candidates:
             return text
         request = Transcribe(language=language).event()
@@ -253,6 +242,35 @@ class IndoorVoiceSpeechToText(EngineEntity, stt.SpeechToTextEntity):
         except (OSError, TimeoutError) as err:
             _LOGGER.debug("A second hearing failed: %s", err)
         return text
+
+    async def _async_nearest(
+        self, text: str, home: HomeCommands, language: str
+    ) -> tuple[list[str], list[int]]:
+        """The home's commands nearest the text that Home Assistant understands, then those
+        a word away from them (what a winner is weighed against), each with a number for
+        what it means to Home Assistant."""
+        assert home.automaton is not None
+        nearest = await self.hass.async_add_executor_job(
+            nearest_commands, text, home.words, home.automaton, home.vocabulary
+        )
+        meanings: dict[tuple[str, ...], int] = {}
+        candidates: list[str] = []
+        groups: list[int] = []
+
+        async def add(commands: list[str]) -> None:
+            for command in commands:
+                meaning = await async_command_meaning(self.hass, command, language)
+                if meaning is not None:
+                    candidates.append(command)
+                    groups.append(meanings.setdefault(meaning, len(meanings)))
+
+        await add(nearest)
+        if candidates:
+            others = await self.hass.async_add_executor_job(
+                rivals, candidates, home.commands, home.meanings, home.words
+            )
+            await add(others)
+        return candidates, groups
 
 
 def _past_limits(seconds: float, ender: EndOfCommand) -> bool:

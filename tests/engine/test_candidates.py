@@ -159,3 +159,28 @@ def test_a_name_a_word_away_is_weighed_though_many_numbers_stand_nearer() -> Non
     scores = _Scores({heard: -5.8, desk: -3.9, floor: -3.0, "Schreibtischlampe an.": -18.2})
     scores.of.update(numbers)
     assert pick(scores, None, heard, commands) == heard  # type: ignore[arg-type]
+
+
+def test_a_command_heard_right_comes_out_as_the_home_writes_it() -> None:
+    """The client looks for what it asked about among its candidates, as they are written."""
+    heard, command = (
+        "Stelle die Helligkeit der Küchenlampe auf 10%",
+        "Stelle die Helligkeit der Küchenlampe auf 10%.",
+    )
+    scores = _Scores({})  # nothing to weigh
+    assert pick(scores, None, heard, (command, "Schalte die Küchenlampe aus.")) == command  # type: ignore[arg-type]
+
+
+def test_more_words_misheard_leave_more_room_than_one() -> None:
+    """Whisper base heard espeak-ng's "Stelle die Helligkeit der Küchenlampe auf zehn
+    Prozent" three words off, and scores the command about 10 below that; a command one
+    word away from a transcript gets no such room."""
+    heard, command = (
+        "Stehle die Fälligkeit der Küchenampe auf 10%",
+        "Stelle die Helligkeit der Küchenlampe auf 10%.",
+    )
+    scores = _Scores({heard: -7.1, command: -16.8})
+    assert pick(scores, None, heard, (command,)) == command  # type: ignore[arg-type]
+    near, far = "Stelle die Fälligkeit der Küchenlampe auf 10%", -17.1
+    scores = _Scores({near: -7.1, command: far})
+    assert pick(scores, None, near, (command,)) == near  # type: ignore[arg-type]

@@ -13,7 +13,7 @@ from homeassistant.setup import async_setup_component
 from custom_components.indoor_voice.compat import async_command_meaning
 from custom_components.indoor_voice.const import DOMAIN
 from custom_components.indoor_voice.sentences.home import DATA_HOME_SENTENCES, HomeCommands
-from custom_components.indoor_voice.sentences.nearest import nearest_commands
+from custom_components.indoor_voice.sentences.nearest import MAX_RIVALS, nearest_commands, rivals
 from testbed.assist import switched_light
 
 # A German and a Spanish home: two lights, one of them in the kitchen.
@@ -115,3 +115,17 @@ async def test_a_whole_command_or_a_sentence_far_from_any_has_no_nearest(
     for text in ("Schalte die Küchenlampe ein.", "Wie wird das Wetter morgen in Berlin?"):
         nearest = nearest_commands(text, commands.words, commands.automaton, commands.vocabulary)
         assert nearest == [], (text, nearest)
+
+
+async def test_the_nearest_come_with_the_commands_a_word_away_that_do_something_else(
+    core: HomeAssistant,
+) -> None:
+    """Whisper may hear one light's name as another's: the other light's command goes with
+    the nearest, for the engine to weigh them against each other."""
+    commands = await _home(core, "de")
+    nearest = ["Schalte die Küchenlampe aus."]
+    others = rivals(nearest, commands.commands, commands.meanings, commands.words)
+    said = {text.casefold() for text in others}
+    assert "schalte die stehlampe aus." in said or "schalte die stehlampe ein." in said, others
+    assert all(text not in nearest for text in others)
+    assert len(others) <= MAX_RIVALS

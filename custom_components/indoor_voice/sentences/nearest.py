@@ -22,6 +22,7 @@ from .automaton import CommandAutomaton
 from .words import NUMBER, Words
 
 MAX_SUGGESTIONS = 8
+MAX_RIVALS = 24
 _BEAM = 20  # beginnings kept at each word
 _NEAR = 4  # nearest known words tried for a heard word
 _MIN_RATIO = 0.5  # a heard word and a known word this alike, at least (difflib's ratio)
@@ -91,6 +92,43 @@ def nearest_commands(
         if end.said and end.said not in found and automaton.read_words(list(end.said)).whole:
             found[end.said] = _written(end.shown)
     return list(found.values())
+
+
+def rivals(nearest: list[str], commands: list[str], meanings: list[int], words: Words) -> list[str]:
+    """Up to `MAX_RIVALS` commands a word away from the nearest: where the home's commands
+    put one word for another and mean something else (another name, "aus" for "ein", "20"
+    for "10"), that word put in a nearest command's place. The engine weighs a winner
+    against them (candidates.py); among the nearest alone, a name Whisper misheard as
+    another has no rival. Home Assistant's recognizer still judges each."""
+    swaps = _swaps(commands, meanings, words)
+    found: dict[str, None] = {}
+    for command in nearest:
+        said, written = words.split_numbers(command), words.split_written(command)
+        for index, word in enumerate(said):
+            for other in sorted(swaps.get(word, ())):
+                text = _written((*written[:index], other, *written[index + 1 :]))
+                if text not in nearest:
+                    found.setdefault(text)
+    return list(found)[:MAX_RIVALS]
+
+
+def _swaps(commands: list[str], meanings: list[int], words: Words) -> dict[str, set[str]]:
+    """For each word of the commands, the words (as written) another command of another
+    meaning says in its place, all else the same."""
+    places: dict[tuple[str, ...], dict[str, tuple[str, set[int]]]] = {}
+    for command, meaning in zip(commands, meanings, strict=True):
+        said, written = words.split_numbers(command), words.split_written(command)
+        for index, word in enumerate(said):
+            place = (*said[:index], "\0", *said[index + 1 :])
+            here = places.setdefault(place, {})
+            here.setdefault(word, (written[index], set()))[1].add(meaning)
+    swaps: dict[str, set[str]] = {}
+    for said in places.values():
+        for word, (_shown, meant) in said.items():
+            for other, (shown, other_meant) in said.items():
+                if other != word and meant != other_meant:
+                    swaps.setdefault(word, set()).add(shown)
+    return swaps
 
 
 def _steps(
