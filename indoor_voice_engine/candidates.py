@@ -23,7 +23,7 @@ import re
 
 import numpy as np
 
-from .decoder import Decoder, Encoded
+from .decoder import Decoder, Encoded, Score
 
 MAX_CANDIDATES = 1000  # what a client may send
 _SHORTLIST = 3  # meanings scored by Whisper (each candidate costs about as much as a decode)
@@ -39,6 +39,10 @@ _MARGIN = 8.0
 # command about 10 below "Stehle die Fälligkeit der Küchenampe auf 10%" (three words off).
 _MARGIN_PER_WORD = 4.0
 _MAX_MARGIN = 12.0
+# And no worse a token than this below the free transcript's: a short command is likely
+# for being short ("Arrête Cuisine." for "Alhyn, Alhyn, Lampadaire, Clinine.", 6 a token
+# against 2.5); a misheard command put right is 1 worse a token or less.
+_PER_TOKEN = 1.5
 _CLEAR = 2.0  # and the winner must stand this far above the runner-up
 
 
@@ -85,26 +89,30 @@ def pick(
 def _winner(
     free: str,
     candidates: tuple[str, ...],
-    scores: dict[int, float],
+    scores: dict[int, Score],
     meaning: tuple[int, ...],
-    free_score: float,
+    free_score: Score,
 ) -> int | None:
     """The likeliest scored candidate, if it is about as likely as the free transcript and
     clearly likelier than every scored candidate that means something else."""
-    ranked = sorted(scores, key=scores.__getitem__, reverse=True)
+    ranked = sorted(scores, key=lambda i: scores[i].total, reverse=True)
     best = ranked[0]
-    others = (scores[i] for i in ranked[1:] if meaning[i] != meaning[best])
+    score = scores[best]
+    others = (scores[i].total for i in ranked[1:] if meaning[i] != meaning[best])
     runner_up = next(others, -np.inf)
-    margin = _margin(free, candidates[best])
-    if scores[best] >= free_score - margin and scores[best] >= runner_up + _CLEAR:
+    if (
+        score.total >= free_score.total - _margin(free, candidates[best])
+        and score.per_token >= free_score.per_token - _PER_TOKEN
+        and score.total >= runner_up + _CLEAR
+    ):
         return best
     return None
 
 
 def _margin(free: str, candidate: str) -> float:
-    """How much less likely than the free transcript a candidate may be."""
+    """How much less likely than the free transcript a candidate may be, in all."""
     heard, said = words(free).split(), words(candidate).split()
-    blocks = difflib.SequenceMatcher(None, heard, said).get_matching_blocks()
+    blocks = difflib.SequenceMatcher(None, heard, said, autojunk=False).get_matching_blocks()
     misheard = max(len(heard), len(said)) - sum(block.size for block in blocks)
     return min(max(_MARGIN, _MARGIN_PER_WORD * misheard), _MAX_MARGIN)
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 import ctranslate2
 import numpy as np
@@ -53,6 +54,17 @@ class Encoded:
     window: int  # mel frames encoded
     tokenizer: Tokenizer
     start: list[int]  # prompt and start tokens
+
+
+class Score(NamedTuple):
+    """Whisper's log probability of a text given the audio, and the text's tokens."""
+
+    total: float
+    tokens: int
+
+    @property
+    def per_token(self) -> float:
+        return self.total / max(self.tokens, 1)
 
 
 class Decoder:
@@ -132,7 +144,7 @@ class Decoder:
         tokenizer = encoded.tokenizer
         return tokenizer.decode([t for t in result.sequences_ids[0] if t < tokenizer.eot]).strip()
 
-    def scores(self, encoded: Encoded, texts: list[str]) -> list[float]:
+    def scores(self, encoded: Encoded, texts: list[str]) -> list[Score]:
         """Log probability of each text's tokens given the audio, in one batch."""
         tokenizer = encoded.tokenizer
         tokens = [tokenizer.encode(" " + text.strip()) for text in texts]
@@ -141,7 +153,10 @@ class Decoder:
         )
         frames = [encoded.frames // 2] * len(texts)
         aligned = self._model.model.align(batch, encoded.start, tokens, frames)
-        return [float(np.log(np.maximum(r.text_token_probs, 1e-12)).sum()) for r in aligned]
+        return [
+            Score(float(np.log(np.maximum(r.text_token_probs, 1e-12)).sum()), len(t))
+            for r, t in zip(aligned, tokens, strict=True)
+        ]
 
 
 def _with_lead_in(audio: np.ndarray) -> np.ndarray:

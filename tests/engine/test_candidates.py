@@ -3,12 +3,14 @@ audio is one of them, and anything else is transcribed as heard."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from wyoming.asr import Transcribe
 from wyoming.client import AsyncTcpClient
 
 from indoor_voice_engine.candidates import MAX_CANDIDATES, pick
+from indoor_voice_engine.decoder import Score
 from testbed.engine_process import EngineProcess
 from testbed.speech import espeak, silence
 from testbed.wyoming_client import transcribe
@@ -86,8 +88,9 @@ class _Scores:
 
     of: dict[str, float]
 
-    def scores(self, _encoded: object, texts: list[str]) -> list[float]:
-        return [self.of[text] for text in texts]
+    def scores(self, _encoded: object, texts: list[str]) -> list[Score]:
+        """Each word and mark a token, as near as Whisper's tokens for these texts."""
+        return [Score(self.of[text], len(re.findall(r"\w+|[^\w\s]", text))) for text in texts]
 
 
 HEARD = "Schalz die Küchenlampe ein."
@@ -184,3 +187,13 @@ def test_more_words_misheard_leave_more_room_than_one() -> None:
     near, far = "Stelle die Fälligkeit der Küchenlampe auf 10%", -17.1
     scores = _Scores({near: -7.1, command: far})
     assert pick(scores, None, near, (command,)) == near  # type: ignore[arg-type]
+
+
+def test_a_sentence_of_which_whisper_heard_under_half_is_no_correction() -> None:
+    """Whisper base heard espeak-ng's French "Allume la lumière de la cuisine" as nothing
+    like a command; a short command of the home, likelier than that for being short, does
+    not stand in for it."""
+    heard = "Alhyn, Alhyn, Lampadaire, Clinine."
+    commands = ("Lampe Cuisine.", "Arrête Cuisine.", "Lampe Salon.")
+    scores = _Scores({heard: -20.1, commands[0]: -20.5, commands[1]: -18.4, commands[2]: -22.5})
+    assert pick(scores, None, heard, commands) == heard  # type: ignore[arg-type]
