@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import lru_cache
 
 import numpy as np
 
@@ -44,6 +45,9 @@ _MAX_MARGIN = 12.0
 # against 2.5); a misheard command put right is 1 worse a token or less.
 _PER_TOKEN = 1.5
 _CLEAR = 2.0  # and the winner must stand this far above the runner-up
+
+# For each word of the candidates, the places it stands in (numbered) and what it means there.
+_Places = dict[str, dict[int, frozenset[int]]]
 
 
 def words(text: str) -> str:
@@ -104,9 +108,40 @@ def _winner(
         score.total >= free_score.total - _margin(free, candidates[best])
         and score.per_token >= free_score.per_token - _PER_TOKEN
         and score.total >= runner_up + _CLEAR
+        and not _contradicts(free, candidates[best], _places(candidates, meaning))
     ):
         return best
     return None
+
+
+def _contradicts(free: str, candidate: str, places: _Places) -> bool:
+    """Whether the candidate says, in place of a word Whisper heard, a word that makes
+    another command of the home out of the same words ("off" where it heard "on", "30"
+    where it heard "90"): a candidate puts right what was heard amiss, never what was
+    heard."""
+    heard, said = set(words(free).split()), set(words(candidate).split())
+    for was in heard - said:
+        for put in said - heard:
+            here, there = places.get(was, {}), places.get(put, {})
+            if any(here[place] != there[place] for place in here.keys() & there.keys()):
+                return True
+    return False
+
+
+@lru_cache(maxsize=8)
+def _places(candidates: tuple[str, ...], meaning: tuple[int, ...]) -> _Places:
+    """For each word of the candidates, the places it stands in (a candidate with that
+    word left out) and what the candidates with it there mean."""
+    numbered: dict[tuple[str, ...], int] = {}
+    found: dict[str, dict[int, set[int]]] = {}
+    for candidate, means in zip(candidates, meaning, strict=True):
+        said = words(candidate).split()
+        for index, word in enumerate(said):
+            place = numbered.setdefault((*said[:index], "", *said[index + 1 :]), len(numbered))
+            found.setdefault(word, {}).setdefault(place, set()).add(means)
+    return {
+        word: {place: frozenset(meant) for place, meant in at.items()} for word, at in found.items()
+    }
 
 
 def _margin(free: str, candidate: str) -> float:
