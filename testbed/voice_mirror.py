@@ -70,9 +70,7 @@ def voice_mirror(workdir: Path, languages: list[str]) -> Iterator[Path]:
     # One thread serves every request, one after another: a thread per request could still be
     # sending a voice when a test ends, and Home Assistant's harness fails a test that leaves
     # a thread behind.
-    server = http.server.HTTPServer(
-        ("127.0.0.1", 0), lambda *a: Files(*a, directory=str(root))
-    )
+    server = http.server.HTTPServer(("127.0.0.1", 0), lambda *a: Files(*a, directory=str(root)))
     voices = {
         voice: {
             "name": voice.split("-")[1],
