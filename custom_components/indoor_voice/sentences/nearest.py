@@ -123,9 +123,9 @@ def _swaps(commands: list[str], meanings: list[int], words: Words) -> dict[str, 
             here = places.setdefault(place, {})
             here.setdefault(word, (written[index], set()))[1].add(meaning)
     swaps: dict[str, set[str]] = {}
-    for said in places.values():
-        for word, (_shown, meant) in said.items():
-            for other, (shown, other_meant) in said.items():
+    for at_place in places.values():
+        for word, (_shown, meant) in at_place.items():
+            for other, (shown, other_meant) in at_place.items():
                 if other != word and meant != other_meant:
                     swaps.setdefault(word, set()).add(shown)
     return swaps
