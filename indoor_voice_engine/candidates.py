@@ -98,8 +98,17 @@ def _winner(
     free_score: Score,
 ) -> int | None:
     """The likeliest scored candidate, if it is about as likely as the free transcript and
-    clearly likelier than every scored candidate that means something else."""
-    ranked = sorted(scores, key=lambda i: scores[i].total, reverse=True)
+    clearly likelier than every scored candidate that means something else. A candidate that
+    overrules a word Whisper heard (`_contradicts`) neither wins nor stands in the way: the
+    free transcript has decided that word already."""
+    places = _places(candidates, meaning)
+    ranked = sorted(
+        (i for i in scores if not _contradicts(free, candidates[i], places)),
+        key=lambda i: scores[i].total,
+        reverse=True,
+    )
+    if not ranked:
+        return None
     best = ranked[0]
     score = scores[best]
     others = (scores[i].total for i in ranked[1:] if meaning[i] != meaning[best])
@@ -108,7 +117,6 @@ def _winner(
         score.total >= free_score.total - _margin(free, candidates[best])
         and score.per_token >= free_score.per_token - _PER_TOKEN
         and score.total >= runner_up + _CLEAR
-        and not _contradicts(free, candidates[best], _places(candidates, meaning))
     ):
         return best
     return None

@@ -202,7 +202,7 @@ def test_a_sentence_of_which_whisper_heard_under_half_is_no_correction() -> None
 def test_a_word_heard_is_never_put_back_to_one_that_makes_another_command() -> None:
     """Whisper base heard espeak-ng's "Turn on the office lights" right, in a wording the
     home's sample does not hold; "Switch off Office light.", likelier in all for being
-    short, says "off" where it heard "on"."""
+    short, says "off" where it heard "on", and the command that says "on" is taken."""
     heard = "Turn on the office lights."
     commands = (
         "Turn on the Office light.",
@@ -222,4 +222,16 @@ def test_a_word_heard_is_never_put_back_to_one_that_makes_another_command() -> N
         }
     )
     groups = (1, 2, 1, 2, 3)
-    assert pick(scores, None, heard, commands, groups) == heard  # type: ignore[arg-type]
+    picked = pick(scores, None, heard, commands, groups)  # type: ignore[arg-type]
+    assert picked == "Turn on the Office light."
+
+
+def test_a_rival_that_overrules_a_word_heard_does_not_stand_in_the_way() -> None:
+    """Whisper base heard espeak-ng's "Set the ceiling light to thirty percent" as "Set
+    Machilling Light to 30%" and finds "… to 40%." about as likely as "… to 30%.": the "30"
+    it heard decides between them."""
+    heard = "Set Machilling Light to 30%"
+    thirty, forty = "Set Ceiling Light to 30%.", "Set Ceiling Light to 40%."
+    scores = _Scores({heard: -25.9, thirty: -33.6, forty: -34.9})
+    picked = pick(scores, None, heard, (thirty, forty))  # type: ignore[arg-type]
+    assert picked == thirty
