@@ -91,6 +91,26 @@ class WakeWordModels:
         result = self._embedding.run(None, {self._embedding_input: mel_windows[:, :, :, None]})
         return result[0].reshape(len(mel_windows), -1)
 
+    def embeddings_of(self, samples: np.ndarray, history: int = 16) -> np.ndarray:
+        """The embeddings a stream computes for int16 `samples`, all at once: `history`
+        starting embeddings, then one per 80 ms step (for training and measuring heads)."""
+        context: np.ndarray = np.zeros(_MEL_CONTEXT, dtype=np.int16)
+        mels = [np.tile(self.initial_mel[:1], (_MEL_FRAMES, 1))]
+        ends = []
+        length = _MEL_FRAMES
+        for start in range(0, samples.size - STEP_SAMPLES + 1, STEP_SAMPLES):
+            step = samples[start : start + STEP_SAMPLES]
+            mels.append(self.mel(np.concatenate((context, step))))
+            context = step[-_MEL_CONTEXT:]
+            length += len(mels[-1])
+            ends.append(length)
+        mel = np.concatenate(mels)
+        found = [np.tile(self.initial_embedding, (history, 1))]
+        for first in range(0, len(ends), 256):
+            windows = np.stack([mel[end - _MEL_FRAMES : end] for end in ends[first : first + 256]])
+            found.append(self.embed(windows))
+        return np.concatenate(found)
+
     def score(self, word: WakeWord, embeddings: np.ndarray) -> float:
         window = embeddings[-word.frames :][None].astype(np.float32)
         return float(word.session.run(None, {word.input_name: window})[0].reshape(-1)[0])
