@@ -21,6 +21,8 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 
+from .wake_head import WakeHead
+
 _LOGGER = logging.getLogger(__name__)
 
 STEP_SAMPLES = 1280  # 80 ms at 16 kHz
@@ -65,8 +67,15 @@ class WakeWordModels:
     """The feature models and the wake word classifiers, loaded once."""
 
     def __init__(
-        self, melspectrogram: Path, embedding: Path, classifiers: dict[str, tuple[Path, str]]
+        self,
+        melspectrogram: Path,
+        embedding: Path,
+        classifiers: dict[str, tuple[Path, str]],
+        heads: dict[str, WakeHead] | None = None,
     ):
+        # A word with a head of our own (wake_head.py) is scored by it instead of its
+        # classifier: it hears the voices the classifier never learnt.
+        self.heads = heads or {}
         self._mel = _session(melspectrogram)
         self._mel_input = self._mel.get_inputs()[0].name
         self._embedding = _session(embedding)
@@ -112,6 +121,9 @@ class WakeWordModels:
         return np.concatenate(found)
 
     def score(self, word: WakeWord, embeddings: np.ndarray) -> float:
+        head = self.heads.get(word.name)
+        if head is not None:
+            return head.score(embeddings)
         window = embeddings[-word.frames :][None].astype(np.float32)
         return float(word.session.run(None, {word.input_name: window})[0].reshape(-1)[0])
 
