@@ -21,6 +21,8 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 
+from .wake_head import WakeHead
+
 _LOGGER = logging.getLogger(__name__)
 
 STEP_SAMPLES = 1280  # 80 ms at 16 kHz
@@ -65,8 +67,15 @@ class WakeWordModels:
     """The feature models and the wake word classifiers, loaded once."""
 
     def __init__(
-        self, melspectrogram: Path, embedding: Path, classifiers: dict[str, tuple[Path, str]]
+        self,
+        melspectrogram: Path,
+        embedding: Path,
+        classifiers: dict[str, tuple[Path, str]],
+        heads: dict[str, WakeHead] | None = None,
     ):
+        # A word with a head of our own (wake_head.py) is scored by it instead of its
+        # classifier: it hears the voices the classifier never learnt.
+        self.heads = heads or {}
         self._mel = _session(melspectrogram)
         self._mel_input = self._mel.get_inputs()[0].name
         self._embedding = _session(embedding)
@@ -91,7 +100,30 @@ class WakeWordModels:
         result = self._embedding.run(None, {self._embedding_input: mel_windows[:, :, :, None]})
         return result[0].reshape(len(mel_windows), -1)
 
+    def embeddings_of(self, samples: np.ndarray, history: int = 16) -> np.ndarray:
+        """The embeddings a stream computes for int16 `samples`, all at once: `history`
+        starting embeddings, then one per 80 ms step (for training and measuring heads)."""
+        context: np.ndarray = np.zeros(_MEL_CONTEXT, dtype=np.int16)
+        mels = [np.tile(self.initial_mel[:1], (_MEL_FRAMES, 1))]
+        ends = []
+        length = _MEL_FRAMES
+        for start in range(0, samples.size - STEP_SAMPLES + 1, STEP_SAMPLES):
+            step = samples[start : start + STEP_SAMPLES]
+            mels.append(self.mel(np.concatenate((context, step))))
+            context = step[-_MEL_CONTEXT:]
+            length += len(mels[-1])
+            ends.append(length)
+        mel = np.concatenate(mels)
+        found = [np.tile(self.initial_embedding, (history, 1))]
+        for first in range(0, len(ends), 256):
+            windows = np.stack([mel[end - _MEL_FRAMES : end] for end in ends[first : first + 256]])
+            found.append(self.embed(windows))
+        return np.concatenate(found)
+
     def score(self, word: WakeWord, embeddings: np.ndarray) -> float:
+        head = self.heads.get(word.name)
+        if head is not None:
+            return head.score(embeddings)
         window = embeddings[-word.frames :][None].astype(np.float32)
         return float(word.session.run(None, {word.input_name: window})[0].reshape(-1)[0])
 

@@ -8,6 +8,7 @@ way it needs openWakeWord's two feature models (`WAKE_FEATURES`) beside the clas
 from __future__ import annotations
 
 import argparse
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,9 @@ from pathlib import Path
 from .catalog import WAKE_FEATURES, ModelSpec, wake_specs
 from .download import ModelError
 from .wake import WakeWordModels
+from .wake_head import HEAD_FILE, HEAD_WORD, load_head
+
+_LOGGER = logging.getLogger(__name__)
 
 WAKE_THRESHOLD = 0.5  # the score that counts as a detection
 WAKE_REFRACTORY_SECONDS = 2.0  # before the same wake word fires again
@@ -110,9 +114,22 @@ def load_wake_words(features_folder: Path, sources: list[WakeWordSource]) -> Wak
         raise WakeModelsMissing(f"openWakeWord feature models not found: {', '.join(missing)}")
     if not sources:
         raise WakeModelsMissing(f"no wake word model in {features_folder}")
+    heads = {}
+    if any(source.name == HEAD_WORD for source in sources):
+        head = load_head(features_folder)
+        if head is None:
+            _LOGGER.warning(
+                "No wake word head in %s (python -m indoor_voice_models.train_wake makes it): "
+                "%s is heard by openWakeWord's classifier alone, which misses some accents",
+                features_folder / HEAD_FILE,
+                HEAD_WORD,
+            )
+        else:
+            heads[HEAD_WORD] = head
     models = WakeWordModels(
         features[0],
         features[1],
         {source.name: (source.path, source.phrase) for source in sources},
+        heads,
     )
     return WakeWords(models, {source.name: source for source in sources})

@@ -17,12 +17,13 @@ _STEP = 1280 * 2  # the satellite scores 80 ms steps of 16-bit audio
 
 
 def _hard_to_hear() -> bytes:
-    """ "Hey Jarvis" in espeak-ng's Caribbean English at a high pitch: it scores about 0.3 to
-    0.45 (at any alignment), under the default threshold (0.5), over the relaxed one (0.25).
+    """ "Hey Jarvis" in espeak-ng's Caribbean English, a female variant: with the wake word
+    head (scripts/setup trains it) it scores about 0.41, under the default threshold (0.5), over
+    the relaxed one (0.25).
 
     The microphone plays it from a step boundary, so the satellite scores it the same way
     on every run."""
-    phrase = espeak("hey jarvis", voice="en-029", pitch=80)
+    phrase = espeak("hey jarvis", voice="en-029+f4")
     phrase += bytes(-len(phrase) % _STEP)
     return silence(1.28) + phrase + silence(2.56)
 
