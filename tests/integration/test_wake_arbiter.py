@@ -46,6 +46,17 @@ async def test_one_utterance_heard_in_three_rooms_is_answered_once() -> None:
     assert answers == [ANSWER, STAND_DOWN, STAND_DOWN]
 
 
+async def test_a_room_far_off_scoring_a_little_higher_does_not_answer_for_the_near_one() -> None:
+    """The wake word head scores a faint hearing about as high as a loud one, now and then
+    higher: the loud one answers."""
+    arbiter = _arbiter("kitchen", "hall")
+    answers = await asyncio.gather(
+        arbiter.async_contest(PHRASE, Hearing("kitchen", 0.82, -20, _print(ONE, 120))),
+        arbiter.async_contest(PHRASE, Hearing("hall", 0.95, -34, _print(ONE, 121, 2, -14))),
+    )
+    assert answers == [ANSWER, STAND_DOWN]
+
+
 async def test_three_people_at_the_same_moment_are_each_answered() -> None:
     arbiter = _arbiter("kitchen", "hall", "bedroom")
     answers = await asyncio.gather(

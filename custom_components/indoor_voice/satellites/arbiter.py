@@ -4,8 +4,9 @@ several people say it at the same moment, each is answered.
 Home Assistant's own rule is "first come", which often picks the wrong room. Here every
 satellite that hears the same phrase within a short window is a candidate. Candidates whose
 wake word fingerprints match (`link.wake_print`: one person's words reaching several rooms)
-are one utterance: the one with the highest wake word score (in steps of 0.1, since nearby
-rooms score alike) and then the loudest wake word answers, the others stand down. Candidates
+are one utterance: of those whose wake word score is within a step of the sensitivity scale
+(0.25) of the best, the loudest answers, the others stand down — a room far off may score a
+little higher than the near one, and loudness tells nearness better. Candidates
 whose fingerprints do not match are different people, and each utterance gets its answer. A
 satellite that sends no fingerprint (an older one) counts as hearing whatever the others
 heard, as before. A household with one satellite never waits.
@@ -29,6 +30,7 @@ from ..link.wake_print import WakePrint, same_utterance
 
 DATA_ARBITER: HassKey[WakeArbiter] = HassKey(f"{DOMAIN}_wake_arbiter")
 
+SCORE_STEP = 0.25  # hearings this close in score were heard about as well: loudness decides
 WINDOW_SECONDS = 0.35  # satellites in one home hear the same words within a few 100 ms
 SAME_WAKE_SECONDS = 2.0  # a later hearing of a decided utterance is a duplicate
 # Home Assistant's own duplicate rule (2 s), counted from its run's speech-to-text start,
@@ -48,10 +50,6 @@ class Hearing:
     score: float
     level: float
     fingerprint: WakePrint | None = None  # None: the satellite sends none
-
-    @property
-    def rank(self) -> tuple[float, float]:
-        return (round(self.score, 1), self.level)
 
 
 @dataclass
@@ -100,7 +98,7 @@ class WakeArbiter:
         recent.append(utterance)
         if len(self._satellites) > 1:
             await asyncio.sleep(WINDOW_SECONDS)
-        utterance.winner = max(utterance.hearings, key=lambda h: h.rank).satellite
+        utterance.winner = _best(utterance.hearings).satellite
         utterance.decided.set()
         return self._verdict(utterance, hearing, phrase)
 
@@ -113,3 +111,9 @@ class WakeArbiter:
         if last is not None and now - last < PIPELINE_COOLDOWN_SECONDS:
             return Verdict.ANSWER_TOO
         return Verdict.ANSWER
+
+
+def _best(hearings: list[Hearing]) -> Hearing:
+    """The loudest of the hearings that scored about as well as the best."""
+    top = max(hearing.score for hearing in hearings)
+    return max((h for h in hearings if h.score >= top - SCORE_STEP), key=lambda h: h.level)
