@@ -46,8 +46,9 @@ _MAX_MARGIN = 12.0
 _PER_TOKEN = 1.5
 _CLEAR = 2.0  # and the winner must stand this far above the runner-up
 
-# For each word of the candidates, the places it stands in (numbered) and what it means there.
-_Places = dict[str, dict[int, frozenset[int]]]
+# For each place in the candidates (a candidate with one word left out), the words standing
+# there and what the candidates with each of them there mean.
+_Slots = dict[tuple[str, ...], dict[str, frozenset[int]]]
 
 
 def words(text: str) -> str:
@@ -101,9 +102,9 @@ def _winner(
     clearly likelier than every scored candidate that means something else. A candidate that
     overrules a word Whisper heard (`_contradicts`) neither wins nor stands in the way: the
     free transcript has decided that word already."""
-    places = _places(candidates, meaning)
+    slots = _slots(candidates, meaning)
     ranked = sorted(
-        (i for i in scores if not _contradicts(free, candidates[i], places)),
+        (i for i in scores if not _contradicts(free, candidates[i], slots)),
         key=lambda i: scores[i].total,
         reverse=True,
     )
@@ -122,33 +123,35 @@ def _winner(
     return None
 
 
-def _contradicts(free: str, candidate: str, places: _Places) -> bool:
+def _contradicts(free: str, candidate: str, slots: _Slots) -> bool:
     """Whether the candidate says, in place of a word Whisper heard, a word that makes
-    another command of the home out of the same words ("off" where it heard "on", "30"
-    where it heard "90"): a candidate puts right what was heard amiss, never what was
-    heard."""
-    heard, said = set(words(free).split()), set(words(candidate).split())
-    for was in heard - said:
-        for put in said - heard:
-            here, there = places.get(was, {}), places.get(put, {})
-            if any(here[place] != there[place] for place in here.keys() & there.keys()):
-                return True
+    another command of the home out of the candidate's other words ("off" where it heard
+    "on", "30" where it heard "90"): a candidate puts right what was heard amiss, never what
+    was heard. Only the candidate's own places count: "all" heard in "the all-way light" is
+    no "turn on all lights" when the candidate is "Turn on the Hallway Light"."""
+    said, heard = words(candidate).split(), set(words(free).split())
+    heard_only = heard - set(said)
+    for index, put in enumerate(said):
+        if put in heard:
+            continue
+        there = slots.get((*said[:index], "", *said[index + 1 :]), {})
+        if any(was in there and there[was] != there[put] for was in heard_only):
+            return True
     return False
 
 
 @lru_cache(maxsize=8)
-def _places(candidates: tuple[str, ...], meaning: tuple[int, ...]) -> _Places:
-    """For each word of the candidates, the places it stands in (a candidate with that
-    word left out) and what the candidates with it there mean."""
-    numbered: dict[tuple[str, ...], int] = {}
-    found: dict[str, dict[int, set[int]]] = {}
+def _slots(candidates: tuple[str, ...], meaning: tuple[int, ...]) -> _Slots:
+    """For each place in the candidates (a candidate with one word left out), the words that
+    stand there and what the candidates with each there mean."""
+    found: dict[tuple[str, ...], dict[str, set[int]]] = {}
     for candidate, means in zip(candidates, meaning, strict=True):
         said = words(candidate).split()
         for index, word in enumerate(said):
-            place = numbered.setdefault((*said[:index], "", *said[index + 1 :]), len(numbered))
-            found.setdefault(word, {}).setdefault(place, set()).add(means)
+            place = (*said[:index], "", *said[index + 1 :])
+            found.setdefault(place, {}).setdefault(word, set()).add(means)
     return {
-        word: {place: frozenset(meant) for place, meant in at.items()} for word, at in found.items()
+        place: {word: frozenset(meant) for word, meant in at.items()} for place, at in found.items()
     }
 
 

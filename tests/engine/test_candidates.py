@@ -235,3 +235,16 @@ def test_a_rival_that_overrules_a_word_heard_does_not_stand_in_the_way() -> None
     scores = _Scores({heard: -25.9, thirty: -33.6, forty: -34.9})
     picked = pick(scores, None, heard, (thirty, forty))  # type: ignore[arg-type]
     assert picked == thirty
+
+
+def test_a_word_heard_in_a_misheard_name_does_not_stand_for_another_command() -> None:
+    """Whisper tiny heard espeak-ng's "Turn on the hallway light" as "Just turn on the
+    all-way light.". The home has "Turn on all lights." beside "Turn on hallway lights.",
+    so "all" and "hallway" do different things in one place, but not in the candidate's:
+    the "all" heard is part of the name misheard, and the command is put right."""
+    heard = "Just turn on the all-way light."
+    on, off = "Turn on the Hallway Light.", "Turn off the Hallway Light."
+    commands = (on, off, "Turn on all lights.", "Turn on hallway lights.")
+    scores = _Scores({heard: -3.95, on: -7.03, off: -15.0, commands[2]: -16.0, commands[3]: -12.0})
+    picked = pick(scores, None, heard, commands)  # type: ignore[arg-type]
+    assert picked == on
