@@ -9,14 +9,12 @@ import numpy as np
 import pytest
 
 from indoor_voice_models.room_audio import mix, room_noise, to_int16
-from indoor_voice_models.wake import WakeWordModels
 from indoor_voice_models.wake_head import HEAD_FILE, load_head
-from testbed.engine_process import MODELS
 from testbed.speech import espeak, silence
+from testbed.wake import hey_jarvis, listen
 
 pytestmark = pytest.mark.models
 
-FOLDER = MODELS / "wake"
 # espeak-ng's Lancashire English, a female variant at its highest pitch: in a room the
 # classifier scores its "hey jarvis" under 0.2, under even the relaxed threshold.
 LANCASHIRE = {"voice": "en-gb-x-gbclan+f4", "pitch": 99}
@@ -29,38 +27,20 @@ def _in_a_room(pcm: bytes) -> bytes:
     return to_int16(mix(speech, noise, 15.0), -10.0).tobytes()
 
 
-def _models(*, with_head: bool) -> WakeWordModels:
-    head = load_head(FOLDER)
-    assert head is not None, f"no {HEAD_FILE} in {FOLDER}: scripts/setup trains it"
-    return WakeWordModels(
-        FOLDER / "melspectrogram.onnx",
-        FOLDER / "embedding_model.onnx",
-        {"hey_jarvis": (FOLDER / "hey_jarvis_v0.1.onnx", "Hey Jarvis")},
-        {"hey_jarvis": head} if with_head else None,
-    )
-
-
-def _heard(models: WakeWordModels, pcm: bytes) -> tuple[list[str], float]:
-    """What the detector hears at the default threshold (0.5), fed in 20 ms chunks as a
-    microphone gives them, and the best score it saw."""
+def _heard(pcm: bytes, *, with_head: bool) -> tuple[list[str], float]:
+    """What the detector hears of the phrase between silences, and the best score it saw."""
     audio = np.frombuffer(silence(1.0) + pcm + silence(2.0), dtype=np.int16)
-    stream = models.new_stream(None, 0.5, 2.0)
-    found = [
-        hit.name
-        for start in range(0, audio.size, 320)
-        for hit in stream.process(audio[start : start + 320])
-    ]
-    return found, stream.best_scores["hey_jarvis"]
+    return listen(hey_jarvis(with_head=with_head), audio)
 
 
 def test_a_voice_the_classifier_does_not_know_is_heard_with_the_head() -> None:
     phrase = _in_a_room(espeak("hey jarvis", **LANCASHIRE))
 
-    without, classifier_best = _heard(_models(with_head=False), phrase)
+    without, classifier_best = _heard(phrase, with_head=False)
     assert without == []
     assert classifier_best < 0.25, f"the classifier now knows this voice ({classifier_best:.2f})"
 
-    with_head, head_best = _heard(_models(with_head=True), phrase)
+    with_head, head_best = _heard(phrase, with_head=True)
     assert with_head == ["hey_jarvis"], f"best score {head_best:.2f}"
 
 
@@ -69,7 +49,7 @@ def test_a_voice_the_classifier_does_not_know_is_heard_with_the_head() -> None:
     [("hey service", "en-us"), ("hey marvin", "en-029"), ("jarvis", "en-029")],
 )
 def test_a_word_one_sound_away_is_not_heard_with_the_head(text: str, voice: str) -> None:
-    heard, best = _heard(_models(with_head=True), _in_a_room(espeak(text, voice=voice)))
+    heard, best = _heard(_in_a_room(espeak(text, voice=voice)), with_head=True)
     assert heard == [], f"{text!r} woke it (score {best:.2f})"
 
 
