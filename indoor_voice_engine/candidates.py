@@ -45,6 +45,11 @@ _MAX_MARGIN = 12.0
 # against 2.5); a misheard command put right is 1 worse a token or less.
 _PER_TOKEN = 1.5
 _CLEAR = 2.0  # and the winner must stand this far above the runner-up
+# A free transcript less likely than this a token (natural log) is Whisper's guess: base on
+# espeak-ng's French wrote "Alunya, Alunya, Pera Klinin" (-2.2 a token) for "Allume la
+# lumière de la cuisine", which it finds likelier (-2.0 a token, -14 against -24 in all)
+# but which no string distance puts near. A well heard sentence scores -0.2 to -1.
+_GUESS = -1.5
 
 # For each place in the candidates (a candidate with one word left out), the words standing
 # there and what the candidates with each of them there mean.
@@ -70,24 +75,33 @@ def pick(
     Whisper may hear "turn … off the kitchen light" as "Turn, Half-Makitian Light.", and
     find "Turn on the Kitchen Light." likelier than that; it must find it clearly likelier
     than "Turn off the Kitchen Light." too, or what the home does would hang on a word it
-    heard weakly."""
+    heard weakly.
+
+    Where no command stands near what Whisper wrote, that stays, unless Whisper was unsure
+    of it (`_GUESS`): then the nearest commands are scored anyway, and one wins only when
+    Whisper finds it at least as likely as its guess."""
     heard = words(free)
     if (same := next((c for c in candidates if words(c) == heard), None)) is not None:
         return same  # heard right: as the home writes it ("… auf 10%" → "… auf 10%.")
     meaning = groups or tuple(range(len(candidates)))  # without groups, each its own thing
-    shortlist = _shortlist(free, candidates, meaning)
-    if not shortlist:
-        return free
-    free_score, *found = decoder.scores(encoded, [free, *(candidates[i] for i in shortlist)])
+    if shortlist := _shortlist(free, candidates, meaning, _NEAR_ENOUGH):
+        free_score, *found = decoder.scores(encoded, [free, *(candidates[i] for i in shortlist)])
+        guess = False
+    else:
+        (free_score,) = decoder.scores(encoded, [free])
+        if not (guess := free_score.per_token < _GUESS):
+            return free  # heard surely, and no command of the home
+        shortlist = _shortlist(free, candidates, meaning, 0.0)
+        found = decoder.scores(encoded, [candidates[i] for i in shortlist])
     scores = dict(zip(shortlist, found, strict=True))
-    winner = _winner(free, candidates, scores, meaning, free_score)
+    winner = _winner(free, candidates, scores, meaning, free_score, guess)
     if winner is None:
         return free
     rivals = [i for i in _rivals(free, winner, candidates, meaning) if i not in scores]
     if rivals:
         found = decoder.scores(encoded, [candidates[i] for i in rivals])
         scores.update(zip(rivals, found, strict=True))
-        winner = _winner(free, candidates, scores, meaning, free_score)
+        winner = _winner(free, candidates, scores, meaning, free_score, guess)
     return free if winner is None else candidates[winner]
 
 
@@ -97,11 +111,13 @@ def _winner(
     scores: dict[int, Score],
     meaning: tuple[int, ...],
     free_score: Score,
+    guess: bool,
 ) -> int | None:
-    """The likeliest scored candidate, if it is about as likely as the free transcript and
-    clearly likelier than every scored candidate that means something else. A candidate that
-    overrules a word Whisper heard (`_contradicts`) neither wins nor stands in the way: the
-    free transcript has decided that word already."""
+    """The likeliest scored candidate, if it is about as likely as the free transcript (at
+    least as likely, in all and a token, when that is a `guess`) and clearly likelier than
+    every scored candidate that means something else. A candidate that overrules a word
+    Whisper heard (`_contradicts`) neither wins nor stands in the way: the free transcript
+    has decided that word already."""
     slots = _slots(candidates, meaning)
     ranked = sorted(
         (i for i in scores if not _contradicts(free, candidates[i], slots)),
@@ -114,9 +130,10 @@ def _winner(
     score = scores[best]
     others = (scores[i].total for i in ranked[1:] if meaning[i] != meaning[best])
     runner_up = next(others, -np.inf)
+    margin, per_token = (0.0, 0.0) if guess else (_margin(free, candidates[best]), _PER_TOKEN)
     if (
-        score.total >= free_score.total - _margin(free, candidates[best])
-        and score.per_token >= free_score.per_token - _PER_TOKEN
+        score.total >= free_score.total - margin
+        and score.per_token >= free_score.per_token - per_token
         and score.total >= runner_up + _CLEAR
     ):
         return best
@@ -198,9 +215,12 @@ def _the_word_apart(a: list[str], b: list[str]) -> int | None:
     return next((i for i in range(len(long)) if long[:i] + long[i + 1 :] == short), None)
 
 
-def _shortlist(free: str, candidates: tuple[str, ...], meaning: tuple[int, ...]) -> list[int]:
-    """The candidates nearest the free transcript, word for word (their indexes): the nearest
-    of the `_SHORTLIST` nearest meanings, `_WORDINGS` of each. Three wordings of "turn on
+def _shortlist(
+    free: str, candidates: tuple[str, ...], meaning: tuple[int, ...], near_enough: float
+) -> list[int]:
+    """The candidates nearest the free transcript, word for word (their indexes), at least
+    `near_enough` (difflib's ratio): the nearest of the `_SHORTLIST` nearest meanings,
+    `_WORDINGS` of each. Three wordings of "turn on
     the kitchen light" may all stand nearer a misheard "our kitchen light" than "turn off
     the kitchen light" does, and the off command must be weighed against them, or a word
     Whisper heard weakly would flip what the home does."""
@@ -215,7 +235,7 @@ def _shortlist(free: str, candidates: tuple[str, ...], meaning: tuple[int, ...])
     taken: dict[int, int] = {}  # meaning → wordings shortlisted
     shortlist = []
     for ratio, index in ratios:
-        if ratio < _NEAR_ENOUGH:
+        if ratio < near_enough:
             break
         means = meaning[index]
         if means not in taken and len(taken) == _SHORTLIST:

@@ -248,3 +248,25 @@ def test_a_word_heard_in_a_misheard_name_does_not_stand_for_another_command() ->
     scores = _Scores({heard: -3.95, on: -7.03, off: -15.0, commands[2]: -16.0, commands[3]: -12.0})
     picked = pick(scores, None, heard, commands)  # type: ignore[arg-type]
     assert picked == on
+
+
+def test_a_guess_nothing_near_gives_way_to_a_command_whisper_finds_likelier() -> None:
+    """Whisper base wrote espeak-ng's French "Allume la lumière de la cuisine" as "Alunya,
+    Alunya, Pera Klinin", unsure of every word, and finds the command itself likelier: no
+    string distance puts it near, yet it is what was said."""
+    heard = "Alunya, Alunya, Pera Klinin"
+    commands = (
+        "Allume la lumière de la cuisine",
+        "Éteins la lumière de la cuisine",
+        "Allume la lumière du salon",
+    )
+    scores = _Scores({heard: -24.0, commands[0]: -14.0, commands[1]: -30.5, commands[2]: -21.0})
+    assert pick(scores, None, heard, commands) == commands[0]  # type: ignore[arg-type]
+
+
+def test_a_sentence_heard_surely_with_nothing_near_stays_as_heard() -> None:
+    """A sentence Whisper is sure of stays, though a command might score about as well."""
+    heard = "I think I will bake some bread"
+    commands = ("Turn on the Kitchen Light.", "Turn off the Kitchen Light.")
+    scores = _Scores({heard: -4.0, commands[0]: -3.0, commands[1]: -9.0})
+    assert pick(scores, None, heard, commands) == heard  # type: ignore[arg-type]

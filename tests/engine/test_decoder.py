@@ -50,18 +50,28 @@ def _count_encodes(decoder: Decoder, monkeypatch: pytest.MonkeyPatch) -> list[in
     return calls
 
 
+# Where the satellite's stream may begin, in seconds into "hey jarvis, …".
+CUTS = (0.7, 0.8, 0.9, 1.0)
+
+
 def test_a_stream_from_a_wake_word_that_loops_is_decoded_again_and_said_once(
     decoder: Decoder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """en-gb-scotland "switch on the kitchen light" from where the satellite streams it: over
-    the short window without silence first, Whisper says it twice; the loop is found, decoded
-    again with silence before it, and the command is said once."""
-    audio = _after_wake("hey jarvis, switch on the kitchen light", "en-gb-scotland", 0.9)
+    """ "switch on the kitchen light" in two voices, from a few places the satellite may
+    begin streaming it: over the short window without silence first, Whisper says some of
+    them twice (which ones differs from one CPU to the next); each loop is found, decoded
+    again with silence before it, and every command is said once."""
     encodes = _count_encodes(decoder, monkeypatch)
-
-    _, text = decoder.transcribe(audio, "en", "Kitchen Light.", 1)
-    assert len(encodes) > 1  # the loop, found and decoded again
-    assert text.lower().count("switch") == 1
+    looped = []
+    for voice in ("en-gb-scotland", "en-us"):
+        for cut in CUTS:
+            encodes.clear()
+            audio = _after_wake("hey jarvis, switch on the kitchen light", voice, cut)
+            _, text = decoder.transcribe(audio, "en", "Kitchen Light.", 1)
+            assert text.lower().count("switch") == 1, (voice, cut, text)
+            if len(encodes) > 1:
+                looped.append((voice, cut))
+    assert looped  # some loops, found and decoded again
 
 
 @pytest.mark.parametrize(
