@@ -99,7 +99,7 @@ _FALLBACK_TEXT = (
     "The meeting moved to Thursday at half past ten, in the small room by the stairs."
 )
 NEGATIVE_STREAMS = 8
-NEAR_MISS_STREAMS = 8
+NEAR_MISS_STREAMS = 16
 NEGATIVE_MINUTES = 3.0
 # A window counts as the phrase when its newest step ends this soon after the phrase does.
 _POSITIVE_AFTER = (-0.05, 0.35)
@@ -287,7 +287,7 @@ def make_training_set(
 def train_head(
     windows: np.ndarray,
     labels: np.ndarray,
-    hidden: int = 48,
+    hidden: int = 96,
     epochs: int = 24,
     seed: int = 23,
     positive_share: float = 0.25,

@@ -26,7 +26,7 @@ HEAD_FILE = "hey_jarvis_head.npz"  # in the wake word models folder, written by 
 HEAD_FRAMES = 16
 EMBEDDING_SIZE = 96
 # train_wake's recipe: a head made by an older one is made again (train_wake --if-missing).
-RECIPE = 3
+RECIPE = 4
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,7 @@ def calibrated(logit: float) -> float:
 # set by `scripts/wake-head tune` (README, "The wake word head"), and a score of 0 and 1 ten
 # below and above.
 LEVEL_SCORES = [0.0, 0.25, 0.5, 0.75, 1.0]
-LEVEL_LOGITS = [-6.0, 4.0, 8.75, 10.5, 20.5]
+LEVEL_LOGITS = [-6.0, 4.0, 5.75, 9.75, 19.75]
 
 
 def load_head(folder: Path) -> WakeHead | None:

@@ -171,7 +171,7 @@ def sweep(split: str, head: WakeHead) -> list[tuple[float, float, float]]:
 
 
 def tune(head: WakeHead) -> list[float]:
-    """Each level's log-odds threshold, from the development set (an hour of other speech):
+    """Each level's log-odds threshold, from the development set (three hours of other speech):
     *Relaxed* the highest that still hears 99 % of its phrases, *Default* the lowest with at
     most one false wake, *Strict* the lowest with none."""
     rows = sweep("dev", head)

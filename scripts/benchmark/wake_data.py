@@ -87,7 +87,7 @@ SPLITS = {
         [0.85, 1.2],
         [Path("/usr/share/common-licenses/GPL-3"), Path("/usr/share/common-licenses/Artistic")],
         1,
-        60.0,
+        180.0,
     ),
     "test": Split(
         "test",

@@ -4,6 +4,7 @@ it; the last wake decision shows why it did or did not wake."""
 
 from __future__ import annotations
 
+import pytest
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
@@ -11,21 +12,39 @@ from homeassistant.helpers import entity_registry as er
 
 from testbed.satellite_process import SatelliteProcess, wait_for
 from testbed.speech import espeak, silence
+from testbed.wake import best_scores
 from tests.integration.conftest import satellite_entity_id
 
 _STEP = 1280 * 2  # the satellite scores 80 ms steps of 16-bit audio
 
 
-def _hard_to_hear() -> bytes:
-    """ "Hey Jarvis" in espeak-ng's Caribbean English, a female variant: with the wake word
-    head (scripts/setup trains it) it scores about 0.41, under the default threshold (0.5), over
-    the relaxed one (0.25).
+# Caribbean-English voices (espeak-ng variant, pitch) the head scores about as low as a
+# quiet, unfamiliar voice: some of them between the relaxed and the default threshold.
+_CARIBBEAN = [
+    (voice, pitch)
+    for voice in ("en-029", "en-029+f2", "en-029+f4", "en-029+f5")
+    for pitch in (None, 30, 40, 50, 60, 70, 80)
+]
+
+
+@pytest.fixture(scope="module")
+def hard_to_hear(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """ "Hey Jarvis" in a Caribbean-English voice that the default threshold (0.5) misses and
+    the relaxed one (0.25) hears. The wake word head is trained where it is installed
+    (scripts/setup) and scores one voice a little differently from one machine to the next,
+    so the voice is found here by the detector the satellite runs, with the same head.
 
     The microphone plays it from a step boundary, so the satellite scores it the same way
     on every run."""
-    phrase = espeak("hey jarvis", voice="en-029+f4")
-    phrase += bytes(-len(phrase) % _STEP)
-    return silence(1.28) + phrase + silence(2.56)
+    clips = []
+    for voice, pitch in _CARIBBEAN:
+        phrase = espeak("hey jarvis", voice=voice, pitch=pitch)
+        clips.append(silence(1.28) + phrase + bytes(-len(phrase) % _STEP) + silence(2.56))
+    scores = best_scores(clips, tmp_path_factory.mktemp("voices"))
+    found = next((c for c, s in zip(clips, scores, strict=True) if 0.3 <= s <= 0.45), None)
+    if found is None:
+        pytest.fail(f"no Caribbean-English voice scores between 0.25 and 0.5: {scores}")
+    return found
 
 
 def _entities(hass: HomeAssistant, entry: ConfigEntry) -> tuple[str, str, str]:
@@ -44,7 +63,7 @@ async def _choose(hass: HomeAssistant, select: str, level: str) -> None:
 
 
 async def test_a_voice_the_default_misses_is_heard_once_the_household_relaxes_it(
-    core: HomeAssistant, living_room: tuple[SatelliteProcess, ConfigEntry]
+    core: HomeAssistant, living_room: tuple[SatelliteProcess, ConfigEntry], hard_to_hear: bytes
 ) -> None:
     satellite, entry = living_room
     select, last_wake, entity_id = _entities(core, entry)
@@ -54,7 +73,7 @@ async def test_a_voice_the_default_misses_is_heard_once_the_household_relaxes_it
     assert core.states.get(select).state == "default"
     assert core.states.get(select).attributes["options"] == ["relaxed", "default", "strict"]
 
-    await satellite.microphone.hear(_hard_to_hear())
+    await satellite.microphone.hear(hard_to_hear)
     await wait_for(lambda: core.states.get(last_wake).state != "unknown", "a near miss")
     missed = core.states.get(last_wake).attributes
     assert missed["accepted"] is False, missed
@@ -62,7 +81,7 @@ async def test_a_voice_the_default_misses_is_heard_once_the_household_relaxes_it
     assert core.states.get(entity_id).state == "idle"
 
     await _choose(core, select, "relaxed")
-    await satellite.microphone.hear(_hard_to_hear())
+    await satellite.microphone.hear(hard_to_hear)
     await wait_for(
         lambda: core.states.get(last_wake).attributes.get("accepted") is True, "the wake"
     )
@@ -78,7 +97,7 @@ async def test_a_voice_the_default_misses_is_heard_once_the_household_relaxes_it
 
     await _choose(core, select, "strict")
     before = core.states.get(last_wake).last_changed
-    await satellite.microphone.hear(_hard_to_hear())
+    await satellite.microphone.hear(hard_to_hear)
     await wait_for(lambda: core.states.get(last_wake).last_changed != before, "a near miss")
     assert core.states.get(last_wake).attributes["accepted"] is False
     assert core.states.get(entity_id).state == "idle"
