@@ -51,9 +51,12 @@ _CLEAR = 2.0  # and the winner must stand this far above the runner-up
 # but which no string distance puts near. A well heard sentence scores -0.2 to -1.
 _GUESS = -1.5
 
-# For each place in the candidates (a candidate with one word left out), the words standing
-# there and what the candidates with each of them there mean.
-_Slots = dict[tuple[str, ...], dict[str, frozenset[int]]]
+# For each word of the candidates, the places it stands in (numbered) and what it means there.
+_Places = dict[str, dict[int, frozenset[int]]]
+# difflib's ratio of a run of heard words to the words a candidate puts in its place, spelt
+# together, above which they are one thing misheard ("all way" / "hallway": 0.92; "turn on
+# the" / "switch off": 0.22; "30" / "40": 0.5).
+_ALIKE = 0.75
 
 
 def words(text: str) -> str:
@@ -118,9 +121,9 @@ def _winner(
     every scored candidate that means something else. A candidate that overrules a word
     Whisper heard (`_contradicts`) neither wins nor stands in the way: the free transcript
     has decided that word already."""
-    slots = _slots(candidates, meaning)
+    places = _places(candidates, meaning)
     ranked = sorted(
-        (i for i in scores if not _contradicts(free, candidates[i], slots)),
+        (i for i in scores if not _contradicts(free, candidates[i], places)),
         key=lambda i: scores[i].total,
         reverse=True,
     )
@@ -140,35 +143,43 @@ def _winner(
     return None
 
 
-def _contradicts(free: str, candidate: str, slots: _Slots) -> bool:
+def _contradicts(free: str, candidate: str, places: _Places) -> bool:
     """Whether the candidate says, in place of a word Whisper heard, a word that makes
-    another command of the home out of the candidate's other words ("off" where it heard
-    "on", "30" where it heard "90"): a candidate puts right what was heard amiss, never what
-    was heard. Only the candidate's own places count: "all" heard in "the all-way light" is
-    no "turn on all lights" when the candidate is "Turn on the Hallway Light"."""
-    said, heard = words(candidate).split(), set(words(free).split())
-    heard_only = heard - set(said)
-    for index, put in enumerate(said):
-        if put in heard:
+    another command of the home out of the same words ("off" where it heard "on", "30"
+    where it heard "90"): a candidate puts right what was heard amiss, never what was
+    heard. Words the candidate puts in place of a run of heard words spelt about alike are
+    that run misheard, not overruled: "all-way" heard where it says "hallway", though the
+    home's "Turn on all lights." and "Turn on hallway lights." do different things."""
+    heard, said = words(free).split(), words(candidate).split()
+    matcher = difflib.SequenceMatcher(None, heard, said, autojunk=False)
+    for kind, h1, h2, s1, s2 in matcher.get_opcodes():
+        if kind != "replace" or _spelt_alike(heard[h1:h2], said[s1:s2]):
             continue
-        there = slots.get((*said[:index], "", *said[index + 1 :]), {})
-        if any(was in there and there[was] != there[put] for was in heard_only):
-            return True
+        for was in heard[h1:h2]:
+            for put in said[s1:s2]:
+                here, there = places.get(was, {}), places.get(put, {})
+                if any(here[place] != there[place] for place in here.keys() & there.keys()):
+                    return True
     return False
 
 
+def _spelt_alike(heard: list[str], said: list[str]) -> bool:
+    return difflib.SequenceMatcher(None, "".join(heard), "".join(said)).ratio() >= _ALIKE
+
+
 @lru_cache(maxsize=8)
-def _slots(candidates: tuple[str, ...], meaning: tuple[int, ...]) -> _Slots:
-    """For each place in the candidates (a candidate with one word left out), the words that
-    stand there and what the candidates with each there mean."""
-    found: dict[tuple[str, ...], dict[str, set[int]]] = {}
+def _places(candidates: tuple[str, ...], meaning: tuple[int, ...]) -> _Places:
+    """For each word of the candidates, the places it stands in (a candidate with that
+    word left out) and what the candidates with it there mean."""
+    numbered: dict[tuple[str, ...], int] = {}
+    found: dict[str, dict[int, set[int]]] = {}
     for candidate, means in zip(candidates, meaning, strict=True):
         said = words(candidate).split()
         for index, word in enumerate(said):
-            place = (*said[:index], "", *said[index + 1 :])
-            found.setdefault(place, {}).setdefault(word, set()).add(means)
+            place = numbered.setdefault((*said[:index], "", *said[index + 1 :]), len(numbered))
+            found.setdefault(word, {}).setdefault(place, set()).add(means)
     return {
-        place: {word: frozenset(meant) for word, meant in at.items()} for place, at in found.items()
+        word: {place: frozenset(meant) for place, meant in at.items()} for word, at in found.items()
     }
 
 

@@ -270,3 +270,27 @@ def test_a_sentence_heard_surely_with_nothing_near_stays_as_heard() -> None:
     commands = ("Turn on the Kitchen Light.", "Turn off the Kitchen Light.")
     scores = _Scores({heard: -4.0, commands[0]: -3.0, commands[1]: -9.0})
     assert pick(scores, None, heard, commands) == heard  # type: ignore[arg-type]
+
+
+def test_a_word_heard_is_not_put_back_though_the_sample_lacks_that_wording_of_it() -> None:
+    """The languages bench: the home's sample held "Switch off Office light." but not
+    "Switch on Office light."; "on" and "off" still make two commands out of the same words
+    elsewhere ("Turn on/off the Office light."), and the "on" heard stands."""
+    heard = "Turn on the office lights."
+    commands = (
+        "Turn on the Office light.",
+        "Turn off the Office light.",
+        "Switch off Office light.",
+        "Turn on the Kitchen light.",
+    )
+    scores = _Scores(
+        {
+            heard: -20.9,
+            commands[0]: -26.7,
+            commands[1]: -30.6,
+            commands[2]: -18.7,
+            commands[3]: -44.5,
+        }
+    )
+    picked = pick(scores, None, heard, commands, (1, 2, 2, 3))  # type: ignore[arg-type]
+    assert picked == "Turn on the Office light."
