@@ -231,10 +231,10 @@ def _shortlist(
 ) -> list[int]:
     """The candidates nearest the free transcript, word for word (their indexes), at least
     `near_enough` (difflib's ratio): the nearest of the `_SHORTLIST` nearest meanings,
-    `_WORDINGS` of each. Three wordings of "turn on
-    the kitchen light" may all stand nearer a misheard "our kitchen light" than "turn off
-    the kitchen light" does, and the off command must be weighed against them, or a word
-    Whisper heard weakly would flip what the home does."""
+    `_WORDINGS` of each. Three wordings of "turn on the kitchen light" may all stand nearer
+    a misheard "our kitchen light" than "turn off the kitchen light" does, and the off
+    command must be weighed against them, or a word Whisper heard weakly would flip what
+    the home does."""
     heard = words(free)
     if not heard:
         return []

@@ -43,7 +43,7 @@ def hard_to_hear(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     scores = best_scores(clips, tmp_path_factory.mktemp("voices"))
     found = next((c for c, s in zip(clips, scores, strict=True) if 0.3 <= s <= 0.45), None)
     if found is None:
-        pytest.fail(f"no Caribbean-English voice scores between 0.25 and 0.5: {scores}")
+        pytest.fail(f"no Caribbean-English voice scores 0.3 to 0.45: {scores}")
     return found
 
 
