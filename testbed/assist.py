@@ -188,11 +188,12 @@ async def async_reply(hass: HomeAssistant, token: str) -> bytes:
 
 
 async def async_hey_jarvis_turn_on_the_kitchen_light(
-    hass: HomeAssistant, kitchen: str, engine_host: str, engine_port: int
+    hass: HomeAssistant, kitchen: str, engine_host: str, engine_port: int, *, paced: bool = False
 ) -> None:
     """espeak-ng says "hey jarvis", then "turn on the kitchen light" into the Indoor Voice
     pipeline: the wake word is heard, the command transcribed, the light goes on, and the
-    spoken reply (in the engine's own format, nothing converted) says so to the engine's ear."""
+    spoken reply (in the engine's own format, nothing converted) says so to the engine's ear.
+    `paced`: the microphone gives its audio at real-time pace (else as fast as it is taken)."""
     assert hass.states.get(kitchen).state == "off"
     audio = (
         silence(1.0)
@@ -204,7 +205,7 @@ async def async_hey_jarvis_turn_on_the_kitchen_light(
     events = await async_voice_command(
         hass,
         pipeline_named(hass, PIPELINE_NAME).id,
-        audio,
+        Microphone(audio) if paced else audio,
         PipelineStage.WAKE_WORD,
         tts_audio_output={tts.ATTR_PREFERRED_FORMAT: "wav"},
     )
@@ -214,11 +215,8 @@ async def async_hey_jarvis_turn_on_the_kitchen_light(
     assert (
         by_type[PipelineEventType.WAKE_WORD_END]["wake_word_output"]["wake_word_id"] == "hey_jarvis"
     )
-    assert (
-        by_type[PipelineEventType.STT_END]["stt_output"]["text"]
-        .lower()
-        .startswith("turn on the kitchen light")
-    )
+    text = by_type[PipelineEventType.STT_END]["stt_output"]["text"]
+    assert text.lower().startswith("turn on the kitchen light"), text
     assert hass.states.get(kitchen).state == "on"
     assert events[-1].type is PipelineEventType.RUN_END
 

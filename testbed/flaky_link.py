@@ -1,6 +1,8 @@
 """A TCP link on 127.0.0.1 that can drop like a house's Wi-Fi: for an outage nothing gets
 through (open connections stall, new ones hang unanswered), and when it comes back every
-connection that lived through it is reset. Used between Home Assistant and a satellite."""
+connection that lived through it is reset. It can also be slow: what the far side sends back
+arrives `answer_lag` seconds late, as from an engine busy with another room. Used between Home
+Assistant and a satellite or an engine."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import asyncio
 import contextlib
 import socket
 import struct
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
@@ -22,10 +25,12 @@ class _Connection:
 
 
 class FlakyLink:
-    """Forwards 127.0.0.1:`port` to `target`; `outage(seconds)` drops the link for a while."""
+    """Forwards 127.0.0.1:`port` to `target`; `outage(seconds)` drops the link for a while;
+    what the target sends arrives `answer_lag` seconds after it was sent."""
 
-    def __init__(self, target_host: str, target_port: int) -> None:
+    def __init__(self, target_host: str, target_port: int, answer_lag: float = 0.0) -> None:
         self._target = (target_host, target_port)
+        self._answer_lag = answer_lag
         self._up = asyncio.Event()
         self._up.set()
         self._connections: set[_Connection] = set()
@@ -64,17 +69,26 @@ class FlakyLink:
         connection.server = up_writer
         connection.pumps = [
             asyncio.create_task(self._pump(reader, up_writer, connection)),
-            asyncio.create_task(self._pump(up_reader, writer, connection)),
+            asyncio.create_task(self._pump(up_reader, writer, connection, self._answer_lag)),
         ]
 
     async def _pump(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, connection: _Connection
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        connection: _Connection,
+        lag: float = 0.0,
     ) -> None:
-        with contextlib.suppress(OSError):
-            while data := await reader.read(_CHUNK):
-                if self._up.is_set():  # during an outage, what is sent is lost
-                    writer.write(data)
-                    await writer.drain()
+        late = _LateReader(reader, lag) if lag else None
+        try:
+            with contextlib.suppress(OSError):
+                while data := await (late.read() if late else reader.read(_CHUNK)):
+                    if self._up.is_set():  # during an outage, what is sent is lost
+                        writer.write(data)
+                        await writer.drain()
+        finally:
+            if late is not None:
+                late.close()
         if self._up.is_set():  # one side hung up: so does the link, politely (FIN)
             self._close(connection)
 
@@ -98,6 +112,31 @@ class FlakyLink:
                 _reset(writer)
 
 
+class _LateReader:
+    """What a reader reads, each piece `lag` seconds after it came."""
+
+    def __init__(self, reader: asyncio.StreamReader, lag: float) -> None:
+        self._lag = lag
+        self._pieces: asyncio.Queue[tuple[float, bytes]] = asyncio.Queue()
+        self._task = asyncio.create_task(self._take(reader))
+
+    async def _take(self, reader: asyncio.StreamReader) -> None:
+        try:
+            with contextlib.suppress(OSError):
+                while data := await reader.read(_CHUNK):
+                    self._pieces.put_nowait((time.monotonic(), data))
+        finally:
+            self._pieces.put_nowait((time.monotonic(), b""))  # the end
+
+    async def read(self) -> bytes:
+        came, data = await self._pieces.get()
+        await asyncio.sleep(came + self._lag - time.monotonic())
+        return data
+
+    def close(self) -> None:
+        self._task.cancel()
+
+
 def _reset(writer: asyncio.StreamWriter) -> None:
     sock = writer.get_extra_info("socket")
     if sock is not None:
@@ -107,8 +146,10 @@ def _reset(writer: asyncio.StreamWriter) -> None:
 
 
 @contextlib.asynccontextmanager
-async def flaky_link(target_host: str, target_port: int) -> AsyncIterator[FlakyLink]:
-    link = FlakyLink(target_host, target_port)
+async def flaky_link(
+    target_host: str, target_port: int, answer_lag: float = 0.0
+) -> AsyncIterator[FlakyLink]:
+    link = FlakyLink(target_host, target_port, answer_lag)
     await link.start()
     try:
         yield link

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from collections.abc import AsyncIterable, AsyncIterator
+from typing import Any
 
 from homeassistant.components import wake_word
 from homeassistant.core import HomeAssistant
@@ -14,7 +16,8 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from wyoming.audio import AudioChunk, AudioStart, AudioStop
 from wyoming.client import AsyncTcpClient
 from wyoming.error import Error
-from wyoming.wake import Detect, Detection
+from wyoming.event import Event
+from wyoming.wake import Detect, Detection, NotDetected
 
 from .const import PIPELINE_FORMAT
 from .engines.client import async_connect
@@ -24,6 +27,26 @@ from .engines.entity import EngineEntity
 _LOGGER = logging.getLogger(__name__)
 
 _FORMAT = PIPELINE_FORMAT.to_dict()
+_KEEP_SENT_MS = 5_000  # how late an engine may answer and the command still be whole
+_LAST_ANSWER_SECONDS = 5.0  # after the audio ends, for a detection or `not-detected`
+
+
+class _SentAudio:
+    """The last few seconds of audio sent to the engine, as (audio, timestamp) chunks."""
+
+    def __init__(self) -> None:
+        self._chunks: deque[tuple[bytes, int]] = deque()
+
+    def add(self, chunk: tuple[bytes, int]) -> None:
+        self._chunks.append(chunk)
+        while chunk[1] - self._chunks[0][1] > _KEEP_SENT_MS:
+            self._chunks.popleft()
+
+    def after(self, timestamp: int | None) -> list[tuple[bytes, int]]:
+        """What was sent after the chunk at `timestamp` (the one the wake word ended in)."""
+        if timestamp is None:
+            return []
+        return [chunk for chunk in self._chunks if chunk[1] > timestamp]
 
 
 async def async_setup_entry(
@@ -79,43 +102,40 @@ class IndoorVoiceWakeWord(EngineEntity, wake_word.WakeWordDetectionEntity):
     ) -> wake_word.DetectionResult | None:
         """Forward audio while reading the engine's answers, until a detection or the end.
 
-        The audio stream is shared with speech-to-text: a chunk read but not sent before the
-        detection is handed back as queued audio, and no read is ever abandoned halfway.
+        The audio stream is shared with speech-to-text. The engine answers after it has heard
+        the wake word, and an engine busy with another room answers late: what was sent to it
+        after the wake word (the command's start) is handed back as queued audio, with the
+        chunk read but not yet sent. No read is ever abandoned halfway.
         """
-        next_audio = asyncio.ensure_future(anext(audio, None))
+        sent = _SentAudio()
+        next_audio: asyncio.Future[tuple[bytes, int] | None] | None = asyncio.ensure_future(
+            anext(audio, None)
+        )
         next_event = asyncio.ensure_future(client.read_event())
         try:
             while True:
-                await asyncio.wait({next_audio, next_event}, return_when=asyncio.FIRST_COMPLETED)
+                if not await _either(next_audio, next_event):
+                    return None
                 if next_event.done():
                     event = next_event.result()
-                    if event is None or Error.is_type(event.type):
-                        raise HomeAssistantError(
-                            f"engine stopped detecting: {event.data if event else 'closed'}"
-                        )
-                    if Detection.is_type(event.type):
-                        detection = Detection.from_event(event)
-                        if detection.name and (not wake_word_id or detection.name == wake_word_id):
-                            queued = await next_audio
-                            return wake_word.DetectionResult(
-                                wake_word_id=detection.name,
-                                wake_word_phrase=self._phrase(detection.name),
-                                timestamp=detection.timestamp,
-                                queued_audio=[queued] if queued else None,
-                            )
-                    next_event = asyncio.ensure_future(client.read_event())
-                if next_audio.done():
-                    chunk = next_audio.result()
-                    if chunk is None:
-                        await client.write_event(AudioStop().event())
+                    if event is not None and NotDetected.is_type(event.type):
                         return None
-                    audio_bytes, timestamp = chunk
-                    await client.write_event(
-                        AudioChunk(audio=audio_bytes, timestamp=timestamp, **_FORMAT).event()
-                    )
-                    next_audio = asyncio.ensure_future(anext(audio, None))
+                    if wanted := _wanted(event, wake_word_id):
+                        name, timestamp = wanted
+                        queued = sent.after(timestamp)
+                        if next_audio is not None and (chunk := await next_audio):
+                            queued.append(chunk)
+                        return wake_word.DetectionResult(
+                            wake_word_id=name,
+                            wake_word_phrase=self._phrase(name),
+                            timestamp=timestamp,
+                            queued_audio=queued or None,
+                        )
+                    next_event = asyncio.ensure_future(client.read_event())
+                if next_audio is not None and next_audio.done():
+                    next_audio = await _forward(client, audio, next_audio.result(), sent)
         finally:
-            if not next_audio.done():
+            if next_audio is not None and not next_audio.done():
                 await next_audio
             next_event.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -126,3 +146,42 @@ class IndoorVoiceWakeWord(EngineEntity, wake_word.WakeWordDetectionEntity):
             if word.id == name and word.phrase:
                 return word.phrase
         return name
+
+
+def _wanted(event: Event | None, wake_word_id: str | None) -> tuple[str, int | None] | None:
+    """The name and timestamp of the wake word listened for, if `event` detects it."""
+    if event is None or Error.is_type(event.type):
+        raise HomeAssistantError(f"engine stopped detecting: {event.data if event else 'closed'}")
+    if not Detection.is_type(event.type):
+        return None
+    detection = Detection.from_event(event)
+    if detection.name and (not wake_word_id or detection.name == wake_word_id):
+        return detection.name, detection.timestamp
+    return None
+
+
+async def _either(next_audio: asyncio.Future[Any] | None, next_event: asyncio.Future[Any]) -> bool:
+    """Wait for the next chunk or the engine's next answer. Once the audio has ended, only for
+    its last answer: False if none comes."""
+    if next_audio is None:
+        done, _ = await asyncio.wait({next_event}, timeout=_LAST_ANSWER_SECONDS)
+        return bool(done)
+    await asyncio.wait({next_audio, next_event}, return_when=asyncio.FIRST_COMPLETED)
+    return True
+
+
+async def _forward(
+    client: AsyncTcpClient,
+    audio: AsyncIterator[tuple[bytes, int]],
+    chunk: tuple[bytes, int] | None,
+    sent: _SentAudio,
+) -> asyncio.Future[tuple[bytes, int] | None] | None:
+    """Send a chunk to the engine and start reading the next; None: the audio ended (the
+    engine may yet hear a wake word in what it has)."""
+    if chunk is None:
+        await client.write_event(AudioStop().event())
+        return None
+    audio_bytes, timestamp = chunk
+    await client.write_event(AudioChunk(audio=audio_bytes, timestamp=timestamp, **_FORMAT).event())
+    sent.add(chunk)
+    return asyncio.ensure_future(anext(audio, None))

@@ -60,12 +60,16 @@ async def core(hass: HomeAssistant, tmp_path: Path) -> HomeAssistant:
     return hass
 
 
-def engine_entry(engine: EngineProcess, **options: object) -> MockConfigEntry:
+def engine_entry(
+    engine: EngineProcess, *, port: int | None = None, **options: object
+) -> MockConfigEntry:
+    """The engine's entry; `port`: one that leads to the engine's (a link), if not its own."""
+    port = port or engine.port
     return MockConfigEntry(
         domain=DOMAIN,
         title="Indoor Voice engine (127.0.0.1)",
-        unique_id=f"{engine.host}:{engine.port}",
-        data={CONF_KIND: EntryKind.ENGINE, CONF_HOST: engine.host, CONF_PORT: engine.port},
+        unique_id=f"{engine.host}:{port}",
+        data={CONF_KIND: EntryKind.ENGINE, CONF_HOST: engine.host, CONF_PORT: port},
         options=options,
     )
 
