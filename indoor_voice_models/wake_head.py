@@ -46,11 +46,11 @@ class WakeHead:
         try:
             with np.load(path) as data:
                 head = cls(
-                    data["mean"].astype(np.float32),
-                    data["scale"].astype(np.float32),
-                    data["hidden_weights"].astype(np.float32),
-                    data["hidden_bias"].astype(np.float32),
-                    data["out_weights"].astype(np.float32),
+                    _flushed(data["mean"]),
+                    _flushed(data["scale"]),
+                    _flushed(data["hidden_weights"]),
+                    _flushed(data["hidden_bias"]),
+                    _flushed(data["out_weights"]),
                     float(data["out_bias"]),
                 )
         except (OSError, KeyError, ValueError, zipfile.BadZipFile) as err:
@@ -91,6 +91,15 @@ class WakeHead:
     def score(self, embeddings: np.ndarray) -> float:
         """The newest 16 embeddings of a stream, on the wake threshold's scale (calibrated)."""
         return calibrated(float(self.logits(embeddings[-HEAD_FRAMES:][None])[0]))
+
+
+def _flushed(values: np.ndarray) -> np.ndarray:
+    """float32 with subnormal values set to 0: training leaves thousands of weights below
+    float32's smallest normal number, and each one makes the CPU take a slow path (the
+    hidden layer's product took 0.52 ms a step instead of 0.02); their worth is nil."""
+    values = values.astype(np.float32)
+    values[np.abs(values) < np.finfo(np.float32).tiny] = 0.0
+    return values
 
 
 def calibrated(logit: float) -> float:
