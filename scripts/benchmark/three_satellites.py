@@ -31,8 +31,10 @@ from typing import Any
 
 from homeassistant.components import tts
 from homeassistant.components.assist_pipeline import PipelineEventType
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
+from homeassistant.util import dt as dt_util
 
 from scripts.soaking.house import House, soaked_house
 from testbed.assist import THREE_ROOMS, async_setup_three_rooms, entity_of
@@ -83,6 +85,8 @@ class Said:
     first_audio: float = math.nan
     carried_out: bool = False
     heard: str | None = None  # what the conversation agent got from this satellite's run
+    # The satellite's last wake decision in the round: "woke 0.83", "near miss 0.31"
+    wake: str | None = None
     alone_latency: float = math.nan  # the same command said alone, right after the round
     alone_carried_out: bool = False
 
@@ -215,7 +219,7 @@ async def _round(
     await hass.services.async_call(tts.DOMAIN, "clear_cache", blocking=True)
     await _quiet(hass, entities, taps)
     runs_before = set(_pipeline_runs(hass))
-    said_at = time.monotonic()
+    said_at, said_wall = time.monotonic(), dt_util.utcnow()
     for room in rooms:
         house.satellites[room].microphone.say(clips[room][2])
     longest = max(len(clips[room][2]) for room in rooms) / 2 / 16_000
@@ -228,12 +232,25 @@ async def _round(
         one = Said(ROOMS[index], voice, command.text, carried_out=carried_out(hass, command))
         devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
         one.heard = next((heard[d.id] for d in devices if d.id in heard), None)
+        one.wake = _wake_since(entry, said_wall)
         if sound := tap.sound_after(said_at):
             one.speech_end = sound[-1]
         if reply := tap.speaker_after(said_at):
             one.first_audio = reply[0][0]
         said.append(one)
     return said
+
+
+def _why(said: Said) -> str:
+    return f"heard {said.heard!r}, wake {said.wake or 'none'}"
+
+
+def _wake_since(entry: ConfigEntry, since: datetime.datetime) -> str | None:
+    """The satellite's last wake decision (the diagnostic a household sees), if made since."""
+    wake = entry.runtime_data.last_wake
+    if wake is None or wake.time < since:
+        return None
+    return f"{'woke' if wake.accepted else 'near miss'} {wake.score:.2f}"
 
 
 def _heard_by_device(hass: HomeAssistant, before: set[str]) -> dict[str, str]:
@@ -340,7 +357,7 @@ def report(figures: ThreeFigures) -> list[str]:
             f"    round {index + 1}: "
             + "; ".join(
                 f"{s.room} {s.voice} {_ms(s.latency)} (alone {_ms(s.alone_latency)}) "
-                + ("done" if s.carried_out else f"NOT done (heard {s.heard!r})")
+                + ("done" if s.carried_out else f"NOT done ({_why(s)})")
                 for s in said
             )
         )
