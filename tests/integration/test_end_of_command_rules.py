@@ -268,3 +268,19 @@ def test_every_candidate_command_is_a_whole_command_with_the_homes_names(languag
     assert 0 < len(sample) <= MAX_COMMANDS
     assert all(commands.read(command).whole for command in sample)
     assert any(names["light"][0] in command for command in sample)
+
+
+def test_a_rule_of_the_sentences_own_block_makes_commands() -> None:
+    """Dutch switches a light on and off through rules its sentences' block defines for
+    itself ("<name_type>"): with them in place, "Zet de Plafondlamp aan." is a whole command
+    of a Dutch home and its lights are switched among the candidates."""
+    templates = load("nl")
+    assert templates is not None
+    values = {"name": ["Plafondlamp"], "name|light": ["Plafondlamp"], "area": ["Keuken"]}
+    values["floor"] = []
+    commands = CommandAutomaton(templates, values, Words("nl"))
+
+    assert commands.read("Zet de Plafondlamp aan.").whole
+    assert commands.read("Doe het licht in de keuken uit.").whole
+    sample = sample_commands(templates, commands.usable, values, lambda t: commands.read(t).whole)
+    assert {"De Plafondlamp aan.", "De Plafondlamp uit."} <= set(sample)

@@ -149,12 +149,30 @@ def load(language: str) -> Templates | None:
     templates.lists = _lists(intents.slot_lists)
     for intent in intents.intents.values():
         for block in intent.data:
-            if block.expansion_rules or block.slot_lists:
-                continue  # block-local lists and rules are rare: not worth a second namespace
+            if block.slot_lists:
+                continue  # block-local lists are rare: not worth a second namespace
             domains = _domains(block.requires_context)
+            # Block-local rules ("<name_type>" of Dutch's on and off for lights) are put in
+            # place: they say the block's commands with the home's names.
+            local = {name: _node(_body(rule)) for name, rule in block.expansion_rules.items()}
             for sentence in block.sentences:
-                templates.sentences.append(Template(intent.name, _node(_body(sentence)), domains))
+                node = _with_rules(_node(_body(sentence)), local, 0)
+                templates.sentences.append(Template(intent.name, node, domains))
     return templates
+
+
+def _with_rules(node: Node, local: dict[str, Node], depth: int) -> Node:
+    """The node with the references to `local` rules replaced by the rules themselves."""
+    if not local or depth > MAX_DEPTH:
+        return node
+    if isinstance(node, Rule) and node.name in local:
+        return _with_rules(local[node.name], local, depth + 1)
+    if isinstance(node, Alt):
+        items = tuple(_with_rules(item, local, depth + 1) for item in node.items)
+        return Alt(items, optional=node.optional)
+    if isinstance(node, Seq | Perm):
+        return type(node)(tuple(_with_rules(item, local, depth + 1) for item in node.items))
+    return node
 
 
 def _domains(context: dict[str, Any]) -> frozenset[str]:
