@@ -149,7 +149,8 @@ class IndoorVoiceWakeWord(EngineEntity, wake_word.WakeWordDetectionEntity):
 
 
 def _wanted(event: Event | None, wake_word_id: str | None) -> tuple[str, int | None] | None:
-    """The name and timestamp of the wake word listened for, if `event` detects it."""
+    """The name and timestamp of the wake word listened for, if `event` detects it;
+    HomeAssistantError when the engine failed or hung up."""
     if event is None or Error.is_type(event.type):
         raise HomeAssistantError(f"engine stopped detecting: {event.data if event else 'closed'}")
     if not Detection.is_type(event.type):
