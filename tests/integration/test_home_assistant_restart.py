@@ -75,7 +75,8 @@ async def test_a_timer_ringing_through_a_restart_rings_on_until_stop(
     satellite, entry = living_room
     await speak(satellite, "hey jarvis, set a timer for five seconds", quiet_before=0.5)
     await wait_for(lambda: rings(satellite.speaker.audio, RATE), "the timer to ring")
-    assert len(core.data[TIMER_DATA].timers) == 0
+    # The satellite counts on its own clock; Home Assistant's may run behind when it is busy.
+    await wait_for(lambda: not core.data[TIMER_DATA].timers, "Home Assistant's timer to end")
 
     await _restart(core, entry, engine_loaded)
     rung = len(satellite.speaker.audio)

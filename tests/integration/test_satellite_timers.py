@@ -65,7 +65,8 @@ async def test_a_timer_rings_on_the_satellite_that_was_asked_until_stop(
     (kitchen, _), (hallway, _) = two_rooms
     await _say(kitchen, "hey jarvis, set a timer for five seconds")
     await wait_for(lambda: rings(kitchen.speaker.audio, RATE), "the timer to ring in the kitchen")
-    assert _running_timers(core) == 0
+    # The satellite counts on its own clock; Home Assistant's may run behind when it is busy.
+    await wait_for(lambda: _running_timers(core) == 0, "Home Assistant's timer to end")
 
     await _say(kitchen, "stop")
     rung = len(kitchen.speaker.audio)
