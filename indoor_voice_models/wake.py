@@ -121,16 +121,27 @@ class WakeWordModels:
         return np.concatenate(found)
 
     def score(self, word: WakeWord, embeddings: np.ndarray) -> float:
+        """The word's score for the newest embeddings of a stream."""
+        return self.scores(word, embeddings[None])[0]
+
+    def scores(self, word: WakeWord, windows: np.ndarray) -> list[float]:
+        """The word's score for each window (n, at least its frames, 96) of embeddings."""
         head = self.heads.get(word.name)
         if head is not None:
-            return head.score(embeddings)
-        window = embeddings[-word.frames :][None].astype(np.float32)
-        return float(word.session.run(None, {word.input_name: window})[0].reshape(-1)[0])
+            return head.window_scores(windows)
+        return [
+            float(word.session.run(None, {word.input_name: window[None]})[0].reshape(-1)[0])
+            for window in windows[:, -word.frames :].astype(np.float32)
+        ]
 
     def new_stream(
-        self, names: list[str] | None, threshold: float, refractory_seconds: float
+        self,
+        names: list[str] | None,
+        threshold: float,
+        refractory_seconds: float,
+        steps_per_run: int = 1,
     ) -> WakeWordStream:
-        return WakeWordStream(self, names, threshold, refractory_seconds)
+        return WakeWordStream(self, names, threshold, refractory_seconds, steps_per_run)
 
     def warm_up(self) -> None:
         stream = self.new_stream(None, 1.1, 0.0)
@@ -138,7 +149,13 @@ class WakeWordModels:
 
 
 class WakeWordStream:
-    """One client's audio stream: call `process` with 16 kHz int16 samples in order."""
+    """One client's audio stream: call `process` with 16 kHz int16 samples in order.
+
+    With `steps_per_run` above 1 the models run once every that many steps, on all of them
+    at once: each model call costs a fixed part on top of its work (a cold cache, the
+    runtime's own overhead), so a stream that answers a little later costs less. The scores
+    are those of one step at a time.
+    """
 
     def __init__(
         self,
@@ -146,21 +163,25 @@ class WakeWordStream:
         names: list[str] | None,
         threshold: float,
         refractory_seconds: float,
+        steps_per_run: int = 1,
     ) -> None:
         self._models = models
         self.words = [models.words[n] for n in (names or list(models.words))]
         self.threshold = threshold  # may change at any time (a household's sensitivity)
         self._refractory_steps = round(refractory_seconds * 16_000 / STEP_SAMPLES)
-        history = max((w.frames for w in self.words), default=16)
+        self.run_samples = STEP_SAMPLES * steps_per_run
+        self._history = max((w.frames for w in self.words), default=16)
         self._pending: np.ndarray = np.zeros(0, dtype=np.int16)
         self._context: np.ndarray = np.zeros(_MEL_CONTEXT, dtype=np.int16)
-        # Enough mel frames to compute the embedding of each of the last `history` steps.
+        # The embeddings the newest run's steps score, each with the `history` before it.
+        self._embeddings = np.tile(models.initial_embedding, (self._history + steps_per_run - 1, 1))
+        # Enough mel frames to compute each of those embeddings again.
         self._mel = np.tile(
-            models.initial_mel[:1], (_MEL_FRAMES + _MEL_FRAMES_PER_STEP * (history - 1), 1)
+            models.initial_mel[:1],
+            (_MEL_FRAMES + _MEL_FRAMES_PER_STEP * (len(self._embeddings) - 1), 1),
         )
-        self._embeddings = np.tile(models.initial_embedding, (history, 1))
-        self._stale = 0  # newest steps whose embeddings were skipped
-        self._listen_steps = history + -(-_MEL_FRAMES // _MEL_FRAMES_PER_STEP)
+        self._stale = 0  # newest steps whose embeddings are not computed yet
+        self._listen_steps = self._history + -(-_MEL_FRAMES // _MEL_FRAMES_PER_STEP)
         self._since_audible = self._listen_steps
         self._steps = 0
         self._quiet_until: dict[str, int] = {}
@@ -170,7 +191,7 @@ class WakeWordStream:
 
     @property
     def buffered(self) -> int:
-        """Samples waiting for the next 80 ms step."""
+        """Samples waiting for the next run of the models."""
         return self._pending.size
 
     def take_near_misses(self) -> list[WakeHit]:
@@ -183,14 +204,60 @@ class WakeWordStream:
         if samples.size:
             self._pending = np.concatenate((self._pending, samples))
         hits: list[WakeHit] = []
-        while self._pending.size >= STEP_SAMPLES:
-            step, self._pending = self._pending[:STEP_SAMPLES], self._pending[STEP_SAMPLES:]
-            hits.extend(self._step(step))
+        while self._pending.size >= self.run_samples:
+            run, self._pending = (
+                self._pending[: self.run_samples],
+                self._pending[self.run_samples :],
+            )
+            hits.extend(self._run(run))
+        return hits
+
+    def flush(self) -> list[WakeHit]:
+        """The audio ended: the whole steps still waiting for a run are scored."""
+        whole = self._pending.size - self._pending.size % STEP_SAMPLES
+        if not whole:
+            return []
+        run, self._pending = self._pending[:whole], self._pending[whole:]
+        return self._run(run)
+
+    def _run(self, audio: np.ndarray) -> list[WakeHit]:
+        """Score whole steps of audio: the mel frames of each (every step, as a quiet one
+        decides whether the next are heard), then the embeddings and scores they need."""
+        models = self._models
+        due: list[int] = []  # the steps to score, by number
+        for start in range(0, audio.size, STEP_SAMPLES):
+            step = audio[start : start + STEP_SAMPLES]
+            new_mel = models.mel(np.concatenate((self._context, step)))
+            self._context = step[-_MEL_CONTEXT:]
+            self._mel = np.concatenate((self._mel, new_mel))[-len(self._mel) :]
+            self._steps += 1
+            self._stale = min(self._stale + 1, len(self._embeddings))
+            audible = float(np.sqrt(np.mean(step.astype(np.float32) ** 2))) >= _AUDIBLE_RMS
+            self._since_audible = 0 if audible else self._since_audible + 1
+            if self._since_audible < self._listen_steps and self._steps > _WARMUP_STEPS:
+                due.append(self._steps)
+        if not due:
+            return []
+        self._catch_up()
+        total = len(self._embeddings)
+        windows = np.stack(
+            [
+                self._embeddings[total - self._history - back : total - back]
+                for back in (self._steps - number for number in due)
+            ]
+        )
+        scores = {word.name: models.scores(word, windows) for word in self.words}
+        hits = []
+        for index, number in enumerate(due):
+            timestamp_ms = number * STEP_SAMPLES * 1000 // 16_000
+            for word in self.words:
+                hit = self._judge(word.name, scores[word.name][index], number, timestamp_ms)
+                if hit is not None:
+                    hits.append(hit)
         return hits
 
     def _catch_up(self) -> None:
-        """Embeddings for this step and every skipped one, from the kept mel frames."""
-        count = min(self._stale + 1, len(self._embeddings))
+        """Embeddings for the stale steps, from the kept mel frames, in one model run."""
         end = len(self._mel)
         windows = np.stack(
             [
@@ -198,7 +265,7 @@ class WakeWordStream:
                     end - _MEL_FRAMES - _MEL_FRAMES_PER_STEP * back : end
                     - _MEL_FRAMES_PER_STEP * back
                 ]
-                for back in range(count - 1, -1, -1)
+                for back in range(self._stale - 1, -1, -1)
             ]
         )
         self._embeddings = np.concatenate((self._embeddings, self._models.embed(windows)))[
@@ -206,35 +273,17 @@ class WakeWordStream:
         ]
         self._stale = 0
 
-    def _step(self, step: np.ndarray) -> list[WakeHit]:
-        models = self._models
-        new_mel = models.mel(np.concatenate((self._context, step)))
-        self._context = step[-_MEL_CONTEXT:]
-        self._mel = np.concatenate((self._mel, new_mel))[-len(self._mel) :]
-        self._steps += 1
-        audible = float(np.sqrt(np.mean(step.astype(np.float32) ** 2))) >= _AUDIBLE_RMS
-        self._since_audible = 0 if audible else self._since_audible + 1
-        if self._since_audible >= self._listen_steps:
-            self._stale = min(self._stale + 1, len(self._embeddings))
-            return []
-        self._catch_up()
-        if self._steps <= _WARMUP_STEPS:
-            return []
+    def _judge(self, name: str, score: float, number: int, timestamp_ms: int) -> WakeHit | None:
+        """A step's score for one word: a wake, or nothing (a near miss is followed)."""
+        self.best_scores[name] = max(self.best_scores[name], score)
+        self._follow_peak(name, score, number, timestamp_ms)
+        if score < self.threshold or number < self._quiet_until.get(name, 0):
+            return None
+        self._quiet_until[name] = number + self._refractory_steps
+        self._peaks.pop(name, None)  # it woke: not a miss
+        return WakeHit(name, score, timestamp_ms)
 
-        timestamp_ms = self._steps * STEP_SAMPLES * 1000 // 16_000
-        hits = []
-        for word in self.words:
-            score = models.score(word, self._embeddings)
-            self.best_scores[word.name] = max(self.best_scores[word.name], score)
-            self._follow_peak(word.name, score, timestamp_ms)
-            if score < self.threshold or self._steps < self._quiet_until.get(word.name, 0):
-                continue
-            self._quiet_until[word.name] = self._steps + self._refractory_steps
-            self._peaks.pop(word.name, None)  # it woke: not a miss
-            hits.append(WakeHit(word.name, score, timestamp_ms))
-        return hits
-
-    def _follow_peak(self, name: str, score: float, timestamp_ms: int) -> None:
+    def _follow_peak(self, name: str, score: float, number: int, timestamp_ms: int) -> None:
         """Keep the highest score of a rise; a rise that ends below the threshold is a miss."""
         peak = self._peaks.get(name)
         if score >= NEAR_MISS_SCORE:
@@ -242,5 +291,5 @@ class WakeWordStream:
                 self._peaks[name] = WakeHit(name, score, timestamp_ms, accepted=False)
         elif peak is not None:
             del self._peaks[name]
-            if peak.score < self.threshold and self._steps >= self._quiet_until.get(name, 0):
+            if peak.score < self.threshold and number >= self._quiet_until.get(name, 0):
                 self.near_misses.append(peak)

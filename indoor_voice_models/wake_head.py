@@ -90,7 +90,11 @@ class WakeHead:
 
     def score(self, embeddings: np.ndarray) -> float:
         """The newest 16 embeddings of a stream, on the wake threshold's scale (calibrated)."""
-        return calibrated(float(self.logits(embeddings[-HEAD_FRAMES:][None])[0]))
+        return self.window_scores(embeddings[None])[0]
+
+    def window_scores(self, windows: np.ndarray) -> list[float]:
+        """`score` for each window (n, at least 16, 96) of embeddings, in one product."""
+        return [calibrated(float(logit)) for logit in self.logits(windows[:, -HEAD_FRAMES:])]
 
 
 def _flushed(values: np.ndarray) -> np.ndarray:

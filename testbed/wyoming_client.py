@@ -171,14 +171,17 @@ async def synthesize(
                 return speech
 
 
-async def detect(host: str, port: int, pcm: bytes, names: list[str] | None = None) -> list[Event]:
-    """Stream audio for wake word detection; return what the engine answered.
+async def detect(
+    host: str, port: int, pcm: bytes, names: list[str] | None = None, *, realtime: bool = False
+) -> list[Event]:
+    """Stream audio for wake word detection (in 10 ms chunks; `realtime`: at a microphone's
+    pace, each with its timestamp); return what the engine answered.
 
     A ping after audio-stop marks the end: the engine answers events in order.
     """
     async with AsyncTcpClient(host, port) as client, asyncio.timeout(TIMEOUT):
         await client.write_event(Detect(names=names).event())
-        await send_audio(client, pcm, chunk_ms=10)
+        await send_audio(client, pcm, chunk_ms=10, realtime=realtime)
         await client.write_event(Ping(text="end").event())
         events: list[Event] = []
         while True:

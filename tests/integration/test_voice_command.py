@@ -73,9 +73,7 @@ async def test_a_command_without_the_wake_word_is_not_acted_on(
     """A command with no "hey jarvis" before it: the audio ends, the engine has heard no
     wake word, and the run stops there; the light stays off."""
     audio = silence(0.5) + espeak("turn on the kitchen light") + silence(1.0)
-    events = await async_voice_command(
-        core, our_pipeline(core).id, audio, PipelineStage.WAKE_WORD
-    )
+    events = await async_voice_command(core, our_pipeline(core).id, audio, PipelineStage.WAKE_WORD)
     by_type = {e.type: e.data for e in events}
     assert by_type[PipelineEventType.WAKE_WORD_END] == {"wake_word_output": {}}
     assert PipelineEventType.STT_START not in by_type
