@@ -12,7 +12,10 @@ from typing import Any
 
 from homeassistant.components import assist_pipeline, stt, tts
 from homeassistant.components.assist_pipeline import PipelineEvent, PipelineEventType, PipelineStage
-from homeassistant.components.assist_pipeline.pipeline import WakeWordSettings
+from homeassistant.components.assist_pipeline.pipeline import (
+    KEY_ASSIST_PIPELINE,
+    WakeWordSettings,
+)
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import Context, HomeAssistant
@@ -244,3 +247,25 @@ def vad_end_seconds(pcm: bytes, silence_seconds: float = 0.7) -> float:
         if not segmenter.process(0.01, chunk.speech_probability):
             return (index + 1) / 100
     return len(pcm) / 2 / RATE
+
+
+def pipeline_answers(hass: HomeAssistant) -> list[str]:
+    """What Home Assistant's pipeline runs handed the conversation agent and what came back
+    (the response type, and for an error its code and data): for a failure's message."""
+    answers = []
+    for runs in hass.data[KEY_ASSIST_PIPELINE].pipeline_debug.values():
+        for debug in runs.values():
+            said, answer = None, "no answer"
+            for event in debug.events:
+                data = event.data or {}
+                if event.type is PipelineEventType.INTENT_START:
+                    said = data.get("intent_input")
+                elif event.type is PipelineEventType.INTENT_END:
+                    response = data.get("intent_output", {}).get("response", {})
+                    answer = str(response.get("response_type"))
+                    if answer == "error":
+                        answer += f" {response.get('data')}"
+                elif event.type is PipelineEventType.ERROR:
+                    answer = f"error {data.get('code')}: {data.get('message')}"
+            answers.append(f"{said!r} -> {answer}")
+    return answers

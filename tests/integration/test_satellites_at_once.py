@@ -13,7 +13,12 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from testbed.assist import THREE_ROOMS, add_satellite, async_setup_three_rooms
+from testbed.assist import (
+    THREE_ROOMS,
+    add_satellite,
+    async_setup_three_rooms,
+    pipeline_answers,
+)
 from testbed.rooms import DOWN_THE_HALL, NEAR, NEXT_DOOR
 from testbed.satellite_process import SatelliteProcess, wait_for
 from testbed.speech import espeak, silence
@@ -81,5 +86,10 @@ async def test_three_people_in_three_rooms_at_the_same_moment_are_all_answered(
             for (satellite, _), pcm in zip(three_rooms, in_rooms, strict=True)
         )
     )
-    await wait_for(lambda: len(_lights_on(core)) == 3, f"all three lights ({_lights_on(core)})")
+    try:
+        await wait_for(lambda: len(_lights_on(core)) == 3, "all three lights")
+    except TimeoutError as err:
+        raise AssertionError(
+            f"lights on: {_lights_on(core)}; Home Assistant got: {pipeline_answers(core)}"
+        ) from err
     await wait_for(lambda: all(s.speaker.audio for s, _ in three_rooms), "a reply in each room")
