@@ -126,6 +126,8 @@ class ConnectionHandler:
         a second), which cost more than the models. A detection comes at most that much
         later."""
         transport = self._writer.transport
+        if not isinstance(transport, asyncio.ReadTransport):  # a TCP stream's always is
+            return
         transport.pause_reading()
         asyncio.get_running_loop().call_later(_GATHER_SECONDS, transport.resume_reading)
 
