@@ -14,6 +14,16 @@ from wyoming.audio import AudioChunk, AudioChunkConverter
 
 RATE = 16_000
 
+# espeak-ng applies a variant ("+f4") only to a voice named as its file is: British English's
+# file is "en", and "en-gb+f4" speaks plain en-gb, the variant silently dropped.
+_VOICE_FILES = {"en-gb": "en"}
+
+
+def _espeak_voice(voice: str) -> str:
+    """The name under which espeak-ng speaks `voice` ("en-gb+f4") with its variant."""
+    name, plus, variant = voice.partition("+")
+    return _VOICE_FILES.get(name, name) + plus + variant if plus else voice
+
 
 def convert(
     pcm: bytes,
@@ -38,7 +48,7 @@ def espeak(
     `pitch` 0-99, espeak-ng's own 50 unless given)."""
     pitched = ["-p", str(pitch)] if pitch is not None else []
     wav = subprocess.run(
-        ["espeak-ng", "-v", voice, "-s", str(speed), *pitched, "--stdout", text],
+        ["espeak-ng", "-v", _espeak_voice(voice), "-s", str(speed), *pitched, "--stdout", text],
         capture_output=True,
         check=True,
     ).stdout
