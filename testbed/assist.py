@@ -8,6 +8,7 @@ Used by the integration tests, scripts/bench's end-to-end figures and scripts/so
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.components import assist_pipeline, stt, tts
@@ -249,23 +250,37 @@ def vad_end_seconds(pcm: bytes, silence_seconds: float = 0.7) -> float:
     return len(pcm) / 2 / RATE
 
 
-def pipeline_answers(hass: HomeAssistant) -> list[str]:
-    """What Home Assistant's pipeline runs handed the conversation agent and what came back
-    (the response type, and for an error its code and data): for a failure's message."""
-    answers = []
+@dataclass(frozen=True)
+class RunOutcome:
+    """What one of Home Assistant's pipeline runs handed the conversation agent, and what came
+    back: the response type, "error <code>", or "no answer"."""
+
+    device_id: str | None
+    said: str | None
+    answer: str
+
+    def __str__(self) -> str:
+        return f"{self.said!r} -> {self.answer}"
+
+
+def pipeline_outcomes(hass: HomeAssistant) -> dict[str, RunOutcome]:
+    """Every pipeline run Home Assistant keeps for debugging, by run id: to tell why a command
+    was not carried out."""
+    outcomes = {}
     for runs in hass.data[KEY_ASSIST_PIPELINE].pipeline_debug.values():
-        for debug in runs.values():
-            said, answer = None, "no answer"
+        for run_id, debug in runs.items():
+            device = said = None
+            answer = "no answer"
             for event in debug.events:
                 data = event.data or {}
                 if event.type is PipelineEventType.INTENT_START:
-                    said = data.get("intent_input")
+                    device, said = data.get("device_id"), data.get("intent_input")
                 elif event.type is PipelineEventType.INTENT_END:
                     response = data.get("intent_output", {}).get("response", {})
                     answer = str(response.get("response_type"))
                     if answer == "error":
-                        answer += f" {response.get('data')}"
+                        answer += f" {response.get('data', {}).get('code')}"
                 elif event.type is PipelineEventType.ERROR:
-                    answer = f"error {data.get('code')}: {data.get('message')}"
-            answers.append(f"{said!r} -> {answer}")
-    return answers
+                    answer = f"error {data.get('code')}"
+            outcomes[run_id] = RunOutcome(device, said, answer)
+    return outcomes

@@ -30,14 +30,13 @@ from pathlib import Path
 from typing import Any
 
 from homeassistant.components import tts
-from homeassistant.components.assist_pipeline import PipelineEventType
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.util import dt as dt_util
 
 from scripts.soaking.house import House, soaked_house
-from testbed.assist import THREE_ROOMS, async_setup_three_rooms, entity_of
+from testbed.assist import THREE_ROOMS, async_setup_three_rooms, entity_of, pipeline_outcomes
 from testbed.file_mic import CHUNK as MIC_PIECE_SAMPLES
 from testbed.rooms import NEAR
 from testbed.satellite_process import SatelliteProcess
@@ -256,26 +255,11 @@ def _wake_since(entry: ConfigEntry, since: datetime.datetime) -> str | None:
 def _heard_by_device(hass: HomeAssistant, before: set[str]) -> dict[str, str]:
     """What each satellite's new run handed the conversation agent and what came back (the
     response type, or the error), by device id."""
-    heard = {}
-    for run_id, debug in _pipeline_runs(hass).items():
-        if run_id in before:
-            continue
-        device = text = None
-        answer = "no answer"
-        for event in debug.events:
-            data = event.data or {}
-            if event.type is PipelineEventType.INTENT_START and data.get("device_id"):
-                device, text = data["device_id"], str(data.get("intent_input"))
-            elif event.type is PipelineEventType.INTENT_END:
-                response = data.get("intent_output", {}).get("response", {})
-                answer = str(response.get("response_type"))
-                if answer == "error":
-                    answer += f" {response.get('data', {}).get('code')}"
-            elif event.type is PipelineEventType.ERROR:
-                answer = f"error {data.get('code')}"
-        if device is not None:
-            heard[device] = f"{text} -> {answer}"
-    return heard
+    return {
+        outcome.device_id: f"{outcome.said} -> {outcome.answer}"
+        for run_id, outcome in pipeline_outcomes(hass).items()
+        if run_id not in before and outcome.device_id is not None
+    }
 
 
 async def _quiet(

@@ -17,7 +17,7 @@ from testbed.assist import (
     THREE_ROOMS,
     add_satellite,
     async_setup_three_rooms,
-    pipeline_answers,
+    pipeline_outcomes,
 )
 from testbed.rooms import DOWN_THE_HALL, NEAR, NEXT_DOOR
 from testbed.satellite_process import SatelliteProcess, wait_for
@@ -90,6 +90,7 @@ async def test_three_people_in_three_rooms_at_the_same_moment_are_all_answered(
         await wait_for(lambda: len(_lights_on(core)) == 3, "all three lights")
     except TimeoutError as err:
         raise AssertionError(
-            f"lights on: {_lights_on(core)}; Home Assistant got: {pipeline_answers(core)}"
+            f"lights on: {_lights_on(core)}; Home Assistant got: "
+            f"{[str(outcome) for outcome in pipeline_outcomes(core).values()]}"
         ) from err
     await wait_for(lambda: all(s.speaker.audio for s, _ in three_rooms), "a reply in each room")
