@@ -120,10 +120,6 @@ class WakeWordModels:
             found.append(self.embed(windows))
         return np.concatenate(found)
 
-    def score(self, word: WakeWord, embeddings: np.ndarray) -> float:
-        """The word's score for the newest embeddings of a stream."""
-        return self.scores(word, embeddings[None])[0]
-
     def scores(self, word: WakeWord, windows: np.ndarray) -> list[float]:
         """The word's score for each window (n, at least its frames, 96) of embeddings."""
         head = self.heads.get(word.name)

@@ -88,12 +88,9 @@ class WakeHead:
         """Probabilities for a batch of windows (n, 16, 96)."""
         return 1.0 / (1.0 + np.exp(-np.clip(self.logits(windows), -30.0, 30.0)))
 
-    def score(self, embeddings: np.ndarray) -> float:
-        """The newest 16 embeddings of a stream, on the wake threshold's scale (calibrated)."""
-        return self.window_scores(embeddings[None])[0]
-
     def window_scores(self, windows: np.ndarray) -> list[float]:
-        """`score` for each window (n, at least 16, 96) of embeddings, in one product."""
+        """For each window (n, at least 16, 96) of embeddings, its newest 16 scored on the
+        wake threshold's scale (calibrated), in one product."""
         return [calibrated(float(logit)) for logit in self.logits(windows[:, -HEAD_FRAMES:])]
 
 

@@ -50,8 +50,8 @@ def _features(job: tuple[Path, list[tuple[int, int]]]) -> tuple[np.ndarray, np.n
     for offset, length in clips:
         found = models.embeddings_of(audio[offset : offset + length], HEAD_FRAMES)
         steps = len(found) - HEAD_FRAMES
-        windows = [found[i + 1 : i + 1 + HEAD_FRAMES] for i in range(steps)]
-        scores.append(np.array([models.score(word, w) for w in windows], dtype=np.float32))
+        windows = np.stack([found[i + 1 : i + 1 + HEAD_FRAMES] for i in range(steps)])
+        scores.append(np.array(models.scores(word, windows), dtype=np.float32))
         embeddings.append(found.astype(np.float16))
     return np.concatenate(embeddings), np.concatenate(scores), _cpu() - before
 
