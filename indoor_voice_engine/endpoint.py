@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from wyoming.event import Event
 
 if TYPE_CHECKING:
-    from .stt import Heard
+    from .stt import Listened
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ class Endpointer:
             ms = (last_loud + 1) * FRAME_MS
             self._emit(Event("voice-stopped", {"timestamp": ms, "pause_ms": paused * FRAME_MS}))
 
-    def partial(self, last_loud: int, guess: asyncio.Future[Heard]) -> None:
+    def partial(self, last_loud: int, guess: asyncio.Future[Listened]) -> None:
         """Send the decode of the speech up to `last_loud` once it is done, unless the
         client spoke again meanwhile (it would end a command that is still going on)."""
         ms = (last_loud + 1) * FRAME_MS

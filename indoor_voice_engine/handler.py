@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import Any
 
 from wyoming.asr import Transcribe
 from wyoming.audio import AudioChunk, AudioFormat, AudioStart, AudioStop
@@ -181,7 +182,7 @@ class ConnectionHandler:
         elif AudioChunk.is_type(kind):
             await self._audio_chunk(event)
         elif AudioStop.is_type(kind):
-            await self._audio_stop()
+            await self._audio_stop(data)
         elif Synthesize.is_type(kind):
             await self._synthesis.synthesize(data)
         elif SynthesizeStart.is_type(kind):
@@ -230,9 +231,12 @@ class ConnectionHandler:
         samples = self._converter.convert(fmt, chunk.audio)
         await self._audio.feed(samples, optional_int(event.data, "timestamp"))
 
-    async def _audio_stop(self) -> None:
+    async def _audio_stop(self, data: dict[str, Any]) -> None:
         session = self._audio if self._converter is not None else None
-        answer = await session.finish() if session is not None else None
+        if isinstance(session, TranscribeSession):
+            answer = await session.finish(as_heard=optional_str(data, "as_heard"))
+        else:
+            answer = await session.finish() if session is not None else None
         self._reset_audio()
         if answer is not None:
             await self.write(answer)

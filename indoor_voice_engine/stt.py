@@ -22,7 +22,7 @@ from faster_whisper.tokenizer import _LANGUAGE_CODES
 
 from .candidates import pick
 from .decode_order import DecodeOrder
-from .decoder import Decoder
+from .decoder import Decoder, Encoded
 from .endpoint import Endpointer
 from .memory import give_back_freed_memory
 
@@ -34,6 +34,9 @@ _FLOOR_RMS = 60.0  # about -55 dBFS: quieter frames never count as speech
 _BELOW_PEAK = 1 / 31.6  # frames more than 30 dB under the loudest one are background
 _PAUSE_FRAMES = 10  # a 300 ms pause after speech starts a speculative decode
 _MIN_SPEECH_FRAMES = 3
+# How long a partial transcript's client may take to say it is the whole command (the
+# integration answers within a few ms) before the candidates are weighed on it anyway.
+_VERDICT_SECONDS = 0.05
 _PROMPT_CHARS = 600  # Whisper's prompt holds ~224 tokens
 
 WHISPER_LANGUAGES: tuple[str, ...] = tuple(_LANGUAGE_CODES)
@@ -86,33 +89,41 @@ class SpeechToText:
         self.transcribe(tone, Request(language="en"))
 
     def transcribe(self, samples: np.ndarray, request: Request) -> str:
-        """Transcribe 16 kHz int16 samples. Blocking: run it in an executor."""
-        return self.hear(samples, request).text
+        """Transcribe 16 kHz int16 samples: what Whisper heard, or the candidate command it
+        finds as likely. Blocking: run it in an executor."""
+        return self.weigh(self.listen(samples, request), request)
 
-    def hear(self, samples: np.ndarray, request: Request) -> Heard:
-        """What Whisper heard freely, and the transcript (a candidate command as likely, or
-        that). Blocking: run it in an executor."""
+    def listen(self, samples: np.ndarray, request: Request) -> Listened:
+        """What Whisper hears freely. Blocking: run it in an executor."""
         language = whisper_language(request.language) if self.multilingual else "en"
         audio = samples.astype(np.float32) / 32768.0
         beam_size = request.beam_size or self.beam_size
         encoded, free = self._decoder.transcribe(audio, language, _prompt(request), beam_size)
-        text = (
-            pick(self._decoder, encoded, free, request.candidates, request.candidate_groups)
-            if request.candidates
-            else free
+        return Listened(encoded, free)
+
+    def weigh(self, listened: Listened, request: Request) -> str:
+        """The transcript: the candidate command Whisper finds as likely as what it heard,
+        or that (candidates.py). Blocking: run it in an executor."""
+        if not request.candidates:
+            return listened.free
+        return pick(
+            self._decoder,
+            listened.encoded,
+            listened.free,
+            request.candidates,
+            request.candidate_groups,
         )
-        return Heard(free, text)
 
 
 @dataclass(frozen=True)
-class Heard:
-    """A decode: `free` is what Whisper heard; `text` the transcript, where a whole candidate
-    command may stand for it. A partial transcript reports `free`: over audio cut at a pause,
-    a shorter whole command scores as likely as the words so far ("The Hallway Light." for
+class Listened:
+    """What Whisper heard freely (`free`), and the audio as encoded, on which candidate
+    commands are weighed. A partial transcript reports `free`: over audio cut at a pause, a
+    shorter whole command scores as likely as the words so far ("The Hallway Light." for
     "Set the hallway light to"), and would end a command that goes on."""
 
+    encoded: Encoded
     free: str
-    text: str
 
 
 def whisper_language(language: str | None) -> str | None:
@@ -137,8 +148,32 @@ def _prompt(request: Request) -> str | None:
     return f"{prompt}." if prompt else None
 
 
+@dataclass
+class _Guess:
+    """A speculative decode: the speech up to `last_loud` heard freely, then (later) the
+    home's candidate commands weighed on it."""
+
+    last_loud: int
+    listened: asyncio.Future[Listened]
+    weighed: asyncio.Future[str] | None = None
+    waiting: asyncio.TimerHandle | None = None  # until the candidates are weighed
+
+    def drop_weighing(self) -> None:
+        if self.waiting is not None:
+            self.waiting.cancel()
+        if self.weighed is not None:
+            self.weighed.cancel()  # a weighing already running finishes unread
+
+
 class Utterance:
-    """One client's audio for one transcription, with speculative decoding."""
+    """One client's audio for one transcription, with speculative decoding.
+
+    A guess is heard freely first; a client that decides the end of speech (endpoint.py)
+    gets that as a partial transcript at once. Weighing the home's candidate commands on it
+    (candidates.py) costs about as much again, and waits `_VERDICT_SECONDS` for the client's
+    verdict: a client that takes the partial as the whole command ends the stream with
+    `as_heard` (`finish`), and the weighing never runs. Otherwise it runs while the client
+    waits out its longer pauses, and the transcript is ready when the stream ends."""
 
     def __init__(
         self,
@@ -161,10 +196,10 @@ class Utterance:
         self._peak = 0.0
         self._last_loud = -1
         self._loud_count = 0
-        # (the last loud frame when the guess started, the guess)
-        self._speculation: tuple[int, asyncio.Future[Heard]] | None = None
+        self._guess: _Guess | None = None
         self.speculative_hits = 0
         self.speculations = 0
+        self.taken_as_heard = 0
         self._finished = False
         self._discarded = False
 
@@ -202,29 +237,35 @@ class Utterance:
         if self._endpointer:
             self._endpointer.pause(paused, self._last_loud)
 
-    def _decode(self, end: int, *, final: bool) -> asyncio.Future[Heard]:
-        """Transcribe samples [0, end): all of it, untrimmed (trimming costs accuracy).
-        A speculative decode is dropped before it starts if speech resumed meanwhile
-        (decode_order.py): its guess would be stale."""
+    def _audio(self, end: int) -> np.ndarray:
         if len(self._chunks) > 1:
             self._chunks = [np.concatenate(self._chunks)]
-        audio = self._chunks[0][:end].copy()
-        last_loud = self._last_loud
-        return self._order.submit(
-            lambda: self._stt.hear(audio, self._request),
-            final=final,
-            wanted=lambda: not self._discarded and self._last_loud == last_loud,
-        )
+        return self._chunks[0][:end].copy()
+
+    def _current(self, guess: _Guess) -> bool:
+        """Whether the guess still hears all the speech there is (nobody spoke since)."""
+        return not self._discarded and self._last_loud == guess.last_loud
 
     def _speculate(self) -> None:
-        """Speech, then a pause: decode what we have while the client is still streaming."""
-        if self._speculation is not None and not self._speculation[1].done():
+        """Speech, then a pause: hear what we have while the client is still streaming.
+        A guess is dropped before it starts if speech resumed meanwhile (decode_order.py):
+        it would be stale."""
+        if self._guess is not None and not self._guess.listened.done():
             return  # one guess at a time; when it is done, _guessed catches up
-        guess = self._decode(len(self._rms) * _FRAME, final=False)
-        self._speculation = (self._last_loud, guess)
+        audio, request, last_loud = (
+            self._audio(len(self._rms) * _FRAME),
+            self._request,
+            self._last_loud,
+        )
+        listened = self._order.submit(
+            lambda: self._stt.listen(audio, request),
+            final=False,
+            wanted=lambda: not self._discarded and self._last_loud == last_loud,
+        )
+        guess = self._guess = _Guess(last_loud, listened)
         self.speculations += 1
         began = time.monotonic()
-        guess.add_done_callback(
+        listened.add_done_callback(
             lambda _: _LOGGER.debug(
                 "Speculative decode %d took %.0f ms",
                 self.speculations,
@@ -232,18 +273,47 @@ class Utterance:
             )
         )
         if self._endpointer:
-            self._endpointer.partial(self._last_loud, guess)
-            guess.add_done_callback(self._guessed)
+            self._endpointer.partial(self._last_loud, listened)
+        listened.add_done_callback(lambda _: self._guessed(guess))
 
-    def _guessed(self, _guess: asyncio.Future[Heard]) -> None:
-        """A guess is done; if the client spoke again and paused meanwhile, guess again."""
-        if self._finished or self._speculation is None or self._speculation[0] == self._last_loud:
+    def _guessed(self, guess: _Guess) -> None:
+        """A guess was heard: weigh the candidates on it (after the client's verdict, when
+        one may come); if the client spoke again and paused meanwhile, guess again."""
+        listened = guess.listened
+        if self._finished or guess is not self._guess or listened.cancelled():
             return
-        if len(self._rms) - 1 - self._last_loud >= self._pause_frames:
-            self._speculate()
+        if listened.exception() is not None:
+            return  # finish() raises it
+        if not self._current(guess):
+            if len(self._rms) - 1 - self._last_loud >= self._pause_frames:
+                self._speculate()
+            return
+        if self._endpointer is None:
+            self._weigh(guess)
+        else:
+            loop = asyncio.get_running_loop()
+            guess.waiting = loop.call_later(_VERDICT_SECONDS, self._weigh, guess)
 
-    async def finish(self) -> str:
-        """The transcript of everything added."""
+    def _weigh(self, guess: _Guess, *, final: bool = False) -> asyncio.Future[str]:
+        """Weigh the candidates on a guess heard (once)."""
+        if guess.weighed is None and not self._request.candidates:
+            guess.weighed = asyncio.get_running_loop().create_future()
+            guess.weighed.set_result(guess.listened.result().free)
+        elif guess.weighed is None:
+            listened, request = guess.listened.result(), self._request
+            guess.weighed = self._order.submit(
+                lambda: self._stt.weigh(listened, request),
+                final=final,
+                wanted=lambda: self._current(guess),
+            )
+        elif final:
+            self._order.promote(guess.weighed)
+        return guess.weighed
+
+    async def finish(self, as_heard: str | None = None) -> str:
+        """The transcript of everything added. `as_heard`: the partial transcript the client
+        takes for the whole command; when nothing was said after it, it is the transcript,
+        without weighing the candidates."""
         started = time.monotonic()
         self._finished = True
         if self._endpointer:
@@ -253,20 +323,35 @@ class Utterance:
         if self._loud_count < _MIN_SPEECH_FRAMES:
             _LOGGER.debug("No speech in %.1f s of audio", self.seconds)
             return ""
-        if self._speculation is not None and self._speculation[0] == self._last_loud:
+        guess = self._guess
+        if guess is not None and self._current(guess):
             # Nothing but silence since the guess was started: the guess is the answer.
             self.speculative_hits += 1
-            self._order.promote(self._speculation[1])
-            text = (await self._speculation[1]).text
+            self._order.promote(guess.listened)
+            listened = await guess.listened
+            if as_heard is not None and as_heard == listened.free:
+                self.taken_as_heard += 1
+                guess.drop_weighing()
+                text = listened.free
+            else:
+                if guess.waiting is not None:
+                    guess.waiting.cancel()
+                text = await self._weigh(guess, final=True)
         else:
-            text = (await self._decode(self._samples, final=True)).text
+            audio, request = self._audio(self._samples), self._request
+            text = await self._order.submit(
+                lambda: self._stt.transcribe(audio, request), final=True
+            )
         self._order.tidy_up(give_back_freed_memory)  # after the decode, not awaited
+        how = " (speculative)" if self.speculative_hits else ""
+        if self.taken_as_heard:
+            how = " (speculative, as heard)"
         _LOGGER.debug(
             "Transcribed %.1f s of audio (%d characters) %.0f ms after the end of the stream%s%s",
             self.seconds,
             len(text),
             (time.monotonic() - started) * 1000,
-            " (speculative)" if self.speculative_hits else "",
+            how,
             " after a wake word" if self._request.after_wake_word else "",
         )
         return text
@@ -274,7 +359,9 @@ class Utterance:
     def discard(self) -> None:
         """Forget the audio (the client went away or the request was refused)."""
         self._chunks.clear()
-        self._speculation = None
+        if self._guess is not None:
+            self._guess.drop_weighing()
+        self._guess = None
         self._finished = True
         self._discarded = True
         if self._endpointer:

@@ -12,6 +12,11 @@ of the wrong type is refused with an `error`, the connection stays usable):
                                       (a satellite's command); noted in the debug log, the
                                       audio is decoded as any other (decoder.py says why)
 
+A client that asked for endpointing may end the stream with `audio-stop` carrying
+  as_heard                            a partial transcript it takes for the whole command:
+                                      when nothing was said after it, it is the transcript,
+                                      sent at once, without weighing the candidates
+
 Nothing a client sends is written anywhere or logged.
 """
 
@@ -101,12 +106,13 @@ class TranscribeSession:
                 f"utterance exceeds {self._engine.limits.max_utterance_seconds:.0f} seconds",
             )
 
-    async def finish(self) -> Event | None:
-        """The audio ended: the transcript."""
+    async def finish(self, as_heard: str | None = None) -> Event | None:
+        """The audio ended: the transcript (`as_heard`: the partial transcript the client
+        took for the whole command, stt.Utterance.finish)."""
         utterance, self._utterance = self._utterance, None
         if utterance is None:
             return None
-        return Transcript(text=await utterance.finish()).event()
+        return Transcript(text=await utterance.finish(as_heard)).event()
 
     def discard(self) -> None:
         if self._utterance is not None:

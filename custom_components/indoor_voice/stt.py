@@ -38,6 +38,7 @@ from .engines.endpointing import (
     MAX_SECONDS,
     NO_SPEECH_SECONDS,
     EndOfCommand,
+    Pauses,
     Verdict,
     async_verdict,
     request_data,
@@ -127,14 +128,7 @@ class IndoorVoiceSpeechToText(EngineEntity, stt.SpeechToTextEntity):
         request.data.update(self._request_data(home))
         request.data.update(request_data(pauses))
         request.data.update(stream_start_data(after_wake_word))
-
-        async def recognizes(text: str) -> bool:
-            return await async_is_complete_command(self.hass, text, language)
-
-        async def judge(text: str) -> Verdict:
-            return await async_verdict(text, home.words, home.automaton, recognizes)
-
-        ender = EndOfCommand(judge, pauses)
+        ender = self._end_of_command(home, language, pauses)
         fmt = PIPELINE_FORMAT.to_dict()
         coordinator = self.coordinator
         household = self.hass.data[DATA_HOUSEHOLD]
@@ -157,7 +151,8 @@ class IndoorVoiceSpeechToText(EngineEntity, stt.SpeechToTextEntity):
                         seconds += seconds_of(len(audio), PIPELINE_FORMAT)
                         if ender.reason or listener.done() or _past_limits(seconds, ender):
                             break
-                    await client.write_event(AudioStop().event())
+                    understood = await self._async_understood(ender.as_heard, language)
+                    await client.write_event(_audio_stop(understood))
                     ended = time.monotonic()
                     async with asyncio.timeout(_TRANSCRIPT_TIMEOUT):
                         event = await listener
@@ -170,7 +165,7 @@ class IndoorVoiceSpeechToText(EngineEntity, stt.SpeechToTextEntity):
                 )
                 if event is not None and Transcript.is_type(event.type):
                     text = Transcript.from_event(event).text
-                    if home.automaton is not None and text.strip():
+                    if text != understood and home.automaton is not None and text.strip():
                         text = await self._async_hear_again(client, sent, text, home, language)
                     _LOGGER.debug(
                         "Transcribed %d characters %.0f ms after the end of speech",
@@ -187,6 +182,26 @@ class IndoorVoiceSpeechToText(EngineEntity, stt.SpeechToTextEntity):
             _LOGGER.warning("Speech-to-text failed: %s", err)
         await coordinator.async_request_failed()
         return stt.SpeechResult(None, stt.SpeechResultState.ERROR)
+
+    def _end_of_command(self, home: HomeCommands, language: str, pauses: Pauses) -> EndOfCommand:
+        """What decides, from the engine's events, that the command is over."""
+
+        async def recognizes(text: str) -> bool:
+            return await async_is_complete_command(self.hass, text, language)
+
+        async def judge(text: str) -> Verdict:
+            return await async_verdict(text, home.words, home.automaton, recognizes)
+
+        return EndOfCommand(judge, pauses)
+
+    async def _async_understood(self, as_heard: str | None, language: str) -> str | None:
+        """The partial transcript that made a whole command, if Home Assistant's own
+        recognizer understands it: the engine may answer with it as heard. The command's
+        automaton reads some transcripts more loosely ("Turn off my kitchen. Light. Light."),
+        and those are weighed against the home's commands as any other."""
+        if as_heard is None or await async_command_meaning(self.hass, as_heard, language) is None:
+            return None
+        return as_heard
 
     def _request_data(self, home: HomeCommands) -> dict[str, Any]:
         """What the engine hears a command of this home with."""
@@ -271,6 +286,15 @@ class IndoorVoiceSpeechToText(EngineEntity, stt.SpeechToTextEntity):
             )
             await add(others)
         return candidates, groups
+
+
+def _audio_stop(as_heard: str | None) -> Event:
+    """The end of the stream; with the partial transcript that made a command Home Assistant
+    understands, for the engine to answer with as heard."""
+    stop = AudioStop().event()
+    if as_heard is not None:
+        stop.data["as_heard"] = as_heard
+    return stop
 
 
 def _past_limits(seconds: float, ender: EndOfCommand) -> bool:

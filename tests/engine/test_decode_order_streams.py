@@ -11,9 +11,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
+from wyoming.event import Event
 
 from indoor_voice_engine.decode_order import DecodeOrder
-from indoor_voice_engine.stt import Heard, Request, SpeechToText, Utterance
+from indoor_voice_engine.endpoint import Endpointer, Pauses
+from indoor_voice_engine.stt import Listened, Request, SpeechToText, Utterance
 from testbed.engine_process import MODELS
 from testbed.speech import espeak, silence, trimmed
 
@@ -43,13 +45,13 @@ async def test_a_finished_stream_is_not_stuck_behind_another_streams_guess(
 ) -> None:
     order = DecodeOrder(pool, 1)
     decoded: list[int] = []  # the length of each decode's audio, in the order they start
-    hear = stt.hear
+    listen = stt.listen
 
-    def recorded(samples: np.ndarray, request: Request) -> Heard:
+    def recorded(samples: np.ndarray, request: Request) -> Listened:
         decoded.append(samples.size)
-        return hear(samples, request)
+        return listen(samples, request)
 
-    monkeypatch.setattr(stt, "hear", recorded)
+    monkeypatch.setattr(stt, "listen", recorded)
     request = Request(language="en", names=("Kitchen Light", "Hallway Light"))
 
     # The worker is busy (another decode), so what comes next waits and is ordered.
@@ -88,13 +90,13 @@ async def test_a_guess_is_dropped_when_the_speaker_goes_on(
 ) -> None:
     order = DecodeOrder(pool, 1)
     decoded: list[int] = []
-    hear = stt.hear
+    listen = stt.listen
 
-    def recorded(samples: np.ndarray, request: Request) -> Heard:
+    def recorded(samples: np.ndarray, request: Request) -> Listened:
         decoded.append(samples.size)
-        return hear(samples, request)
+        return listen(samples, request)
 
-    monkeypatch.setattr(stt, "hear", recorded)
+    monkeypatch.setattr(stt, "listen", recorded)
     gate = threading.Event()
     busy = order.submit(lambda: gate.wait(60), final=True)
 
@@ -122,3 +124,52 @@ async def test_a_guess_on_an_idle_worker_starts_at_once_and_is_the_answer(
     assert stream.speculations == 1 and order.waiting == 0  # running, not dropped
     assert "kitchen" in (await stream.finish()).lower()
     assert stream.speculative_hits == 1 and order.dropped == 0
+
+
+async def test_a_guess_taken_as_heard_is_not_weighed_one_not_taken_is_weighed_in_the_pause(
+    stt: SpeechToText, pool: ThreadPoolExecutor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Weighing the home's commands costs about as much as hearing: a client that takes the
+    partial for the whole command spares it; a client that waits for a longer pause finds
+    the weighed transcript ready when the stream ends, weighed once."""
+    order = DecodeOrder(pool, 1)
+    weighed: list[str] = []
+    weighing = threading.Event()
+    weigh = stt.weigh
+
+    def recorded(listened: Listened, request: Request) -> str:
+        weighed.append(listened.free)
+        weighing.set()
+        return weigh(listened, request)
+
+    monkeypatch.setattr(stt, "weigh", recorded)
+    command = "TURN ON THE KITCHEN LIGHT!"  # the words heard, as no transcript writes them
+    request = Request(language="en", candidates=(command, "Turn off the Kitchen Light."))
+    audio = _pcm(espeak("turn on the kitchen light"), silence(0.6))
+
+    async def partial_of(stream: Utterance, partials: asyncio.Queue[str]) -> str:
+        assert stream.add(audio)  # the pause: a guess, then its partial transcript
+        async with asyncio.timeout(30):
+            return await partials.get()
+
+    def stream(partials: asyncio.Queue[str]) -> Utterance:
+        async def send(event: Event) -> None:
+            if event.type == "partial-transcript":
+                partials.put_nowait(str(event.data["text"]))
+
+        endpointer = Endpointer(Pauses(partial=4, end=20, long=40), send)
+        return Utterance(stt, order, request, _MAX_SAMPLES, endpointer)
+
+    partials: asyncio.Queue[str] = asyncio.Queue()
+    taken = stream(partials)
+    partial = await partial_of(taken, partials)
+    assert await taken.finish(as_heard=partial) == partial
+    await asyncio.sleep(0.3)  # past the wait for a verdict
+    assert weighed == []
+
+    waited = stream(partials)
+    partial = await partial_of(waited, partials)
+    assert await asyncio.to_thread(weighing.wait, 30)  # while the client waits its pause
+    assert weighed == [partial]
+    assert await waited.finish() == command
+    assert weighed == [partial]

@@ -28,14 +28,17 @@ async def stream_and_listen(
     pcm: bytes,
     *,
     until_partial: Callable[[str], bool] | None = None,
+    stop_data: Callable[[str], dict[str, object]] | None = None,
     **request: object,
 ) -> tuple[list[Event], str]:
     """Stream at real-time pace; every event before the transcript, and the transcript.
 
     `until_partial`: after `pcm`, the microphone goes on sending silence until a partial
     transcript it accepts has come (a busy machine may take longer than the audio's own
-    silence to decode it, and the stream's end makes a partial still on its way stale)."""
+    silence to decode it, and the stream's end makes a partial still on its way stale).
+    `stop_data`: what the audio-stop then carries, given that partial's text."""
     partial_came = asyncio.Event()
+    accepted: list[str] = []
 
     async def speak(client: AsyncTcpClient) -> None:
         await send_audio(client, pcm, chunk_ms=50, realtime=True, end=until_partial is None)
@@ -44,7 +47,10 @@ async def stream_and_listen(
                 async with asyncio.timeout(PARTIAL_WAIT):
                     async for chunk in paced_silence(partial_came):
                         await client.write_event(chunk)
-            await client.write_event(AudioStop().event())
+            stop = AudioStop().event()
+            if stop_data is not None and accepted:
+                stop.data.update(stop_data(accepted[-1]))
+            await client.write_event(stop)
 
     async with AsyncTcpClient(engine.host, engine.port) as client, asyncio.timeout(TIMEOUT):
         event = Transcribe(language="en").event()
@@ -60,6 +66,7 @@ async def stream_and_listen(
                 if event.type == "partial-transcript" and (
                     until_partial is not None and until_partial(str(event.data["text"]))
                 ):
+                    accepted.append(str(event.data["text"]))
                     partial_came.set()
                 heard.append(event)
         finally:
@@ -119,6 +126,35 @@ async def test_speech_after_a_pause_is_not_reported_as_finished(
     stops = of_type(heard, "voice-stopped")
     assert all(s["timestamp"] == partials[-1]["speech_end_ms"] for s in stops), heard
     assert "turn off the kitchen light" in text.lower().replace(",", "")
+
+
+async def test_a_partial_taken_for_the_whole_command_is_the_transcript_as_heard(
+    engine_process: EngineProcess,
+) -> None:
+    """The client takes the last partial for the whole command (`as_heard`): the transcript
+    is that partial, without weighing the home's commands on it. Told nothing, or told of
+    words that are not the last partial, the engine weighs them, and a command of the same
+    words wins as the home writes it."""
+    audio = silence(0.3) + espeak("turn on the kitchen light") + silence(4.0)
+    written = "TURN ON THE KITCHEN LIGHT!"  # the same words as no transcript writes them
+    request = {"endpointing": ENDPOINTING, "candidates": [written, "Turn off the Kitchen Light."]}
+
+    async def transcript(stop_data: Callable[[str], dict[str, object]]) -> tuple[str, str]:
+        heard, text = await stream_and_listen(
+            engine_process,
+            audio,
+            until_partial=_names_the_kitchen_light,
+            stop_data=stop_data,
+            **request,
+        )
+        return str(of_type(heard, "partial-transcript")[-1]["text"]), text
+
+    partial, text = await transcript(lambda partial: {"as_heard": partial})
+    assert text == partial != written
+    _partial, text = await transcript(lambda _partial: {})
+    assert text == written
+    _partial, text = await transcript(lambda _partial: {"as_heard": "turn on the"})
+    assert text == written
 
 
 async def test_plain_clients_hear_only_the_transcript(engine_process: EngineProcess) -> None:

@@ -174,6 +174,18 @@ async def test_a_complete_command_ends_at_once() -> None:
     partial = {"text": "Turn on the kitchen light.", "speech_end_ms": 2100}
     assert await end.over("partial-transcript", partial)
     assert end.reason == "command"
+    assert end.as_heard == "Turn on the kitchen light."  # the engine answers with it
+
+
+async def test_only_a_whole_command_is_taken_as_heard() -> None:
+    """A command that ends on a pause is weighed against the home's commands by the
+    engine: nothing is taken as heard."""
+    end = ender(Verdict.GOING_ON, Verdict.OPEN)
+    assert not await end.over("partial-transcript", {"text": "Turn on the", "speech_end_ms": 900})
+    question = {"text": "Turn on the radio please", "speech_end_ms": 2000}
+    assert not await end.over("partial-transcript", question)
+    assert await end.over("voice-stopped", {"timestamp": 2000, "pause_ms": 810})
+    assert end.as_heard is None
 
 
 async def test_a_command_going_on_waits_for_the_long_pause() -> None:

@@ -34,6 +34,8 @@ from testbed.speech import convert, espeak, pause, silence
 from testbed.wyoming_client import synthesize
 from tests.integration.conftest import satellite_entity_id
 
+_AS_HEARD = "(speculative, as heard)"  # the engine's debug log, at the end of a stream
+
 
 async def speak(
     hass: HomeAssistant, audio: bytes, stretch: float = 1.0
@@ -54,15 +56,19 @@ def heard(events: list[PipelineEvent]) -> str:
 
 
 async def test_a_command_ends_before_home_assistants_vad_would_end_it(
-    core: HomeAssistant, engine_loaded: MockConfigEntry, kitchen: str
+    core: HomeAssistant, engine_loaded: MockConfigEntry, engine_process: EngineProcess, kitchen: str
 ) -> None:
     audio = silence(0.5) + espeak("turn on the kitchen light") + silence(4.0)
+    taken_as_heard = engine_process.log_text().count(_AS_HEARD)
     # Where the command ends is a matter of how soon its words are understood: on a busy
     # machine the microphone is as much slower as everything else is.
     events, mic = await speak(core, audio, stretch=oversubscription())
 
     assert core.states.get(kitchen).state == "on"
     assert "kitchen light" in heard(events)
+    # The partial transcript made the whole command: the engine answered with it as heard,
+    # without weighing the home's commands on it again.
+    assert engine_process.log_text().count(_AS_HEARD) == taken_as_heard + 1
     # Home Assistant's VAD, on this very audio, would have listened until here:
     assert mic.taken_seconds < vad_end_seconds(audio)
     assert all(e.type is not PipelineEventType.STT_VAD_END for e in events)

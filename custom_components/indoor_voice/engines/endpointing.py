@@ -142,6 +142,9 @@ class EndOfCommand:
         self.speech_started = False
         self.partials = 0
         self.reason: str | None = None
+        # The partial transcript that made a whole command: the engine answers with it as
+        # heard, without weighing the home's commands on it again.
+        self.as_heard: str | None = None
 
     async def over(self, event_type: str, data: dict[str, Any]) -> bool:
         """True when the command ends with this event; `reason` then says why."""
@@ -149,11 +152,13 @@ class EndOfCommand:
             self.speech_started = True
         elif event_type == "partial-transcript":
             speech_end = int(data.get("speech_end_ms") or 0)
-            verdict = await self._judge(str(data.get("text") or ""))
+            text = str(data.get("text") or "")
+            verdict = await self._judge(text)
             self._verdict = (speech_end, verdict)
             self.partials += 1
             _LOGGER.debug("Partial transcript %d: %s", self.partials, verdict)
             if verdict is Verdict.COMPLETE:
+                self.as_heard = text
                 return self._end("command")
             if verdict is Verdict.OPEN and self._paused_at == speech_end:
                 return self._end("pause")  # the end pause came before this partial did
