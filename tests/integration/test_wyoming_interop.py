@@ -10,14 +10,19 @@ from homeassistant.helpers import entity_registry as er
 
 from testbed.assist import METADATA, microphone
 from testbed.engine_process import EngineProcess
-from testbed.speech import convert, espeak, read_wav, silence
+from testbed.speech import convert, espeak, paced, read_wav, silence
 from testbed.wyoming_client import sounds_like, transcribe
 from tests.integration.conftest import add_wyoming_integration
 
 
 async def _timed_chunks(pcm: bytes) -> AsyncIterator[tuple[bytes, int]]:
-    for start in range(0, len(pcm), 320):
-        yield pcm[start : start + 320], start // 32
+    """10 ms chunks with their timestamps, at a microphone's pace: Home Assistant's wyoming
+    wake word stops listening when its stream ends, so audio sent faster than it is spoken
+    would be over before any detector had heard it."""
+    milliseconds = 0
+    async for chunk in paced(pcm, 10):
+        yield chunk, milliseconds
+        milliseconds += 10
 
 
 async def test_home_assistants_wyoming_integration_transcribes_speaks_and_wakes(
