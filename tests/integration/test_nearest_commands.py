@@ -84,6 +84,8 @@ def _effect(meaning: tuple[str, ...]) -> tuple[str, ...]:
     ("language", "heard", "meant"),
     [
         ("de", "Schalz die Küchenlampe ein.", "Schalte die Küchenlampe ein."),
+        # Two words run together, the second a number in words to the sentences ("ein").
+        ("de", "Schatze, Küchenampein.", "Schalte Küchenlampe ein."),
         ("de", "Immer die Stehlampe auf 50%", "Dimme die Stehlampe auf 50%."),
         (
             "de",

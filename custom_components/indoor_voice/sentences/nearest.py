@@ -28,6 +28,9 @@ _NEAR = 4  # nearest known words tried for a heard word
 _MIN_RATIO = 0.5  # a heard word and a known word this alike, at least (difflib's ratio)
 _LEAVE_OUT = 0.7  # what leaving a heard word out costs (a word put back costs 1 - ratio)
 _MAX_COST_PER_WORD = 0.45  # a suggestion further from what was heard is none
+_SPLIT_LETTERS = 6  # a heard word this long may be two words run together
+_SPLITS = 4  # ways of hearing it as two tried, the cheapest
+_SPLIT_NEAREST = 2  # known words tried for each part
 
 
 @dataclass
@@ -149,12 +152,9 @@ def _steps(
             yield 2, 1 - ratio, (known,), (near.written(known),)
         for number, ratio in near.numbers(word + heard[index + 1]):  # "lieb sich" → "siebzig"
             yield 2, 1 - ratio, (NUMBER,), (number,)
-    nearest = near(word)
-    if len(word) >= 6 and (not nearest or nearest[0][1] < 0.8):  # "luminositabella"
-        best = near.split(word)
-        if best is not None:
-            cost, first, second = best
-            yield 1, cost, (first, second), (near.written(first), near.written(second))
+    if len(word) >= _SPLIT_LETTERS:  # "luminositabella", "küchenampein"
+        for cost, said, written in near.splits(word):
+            yield 1, cost, said, written
 
 
 class _Near:
@@ -176,15 +176,31 @@ class _Near:
         """The nearest number in the language's words, if any is near."""
         return _nearest(word, self._numbers)[:1] if self._numbers else ()
 
-    def split(self, word: str) -> tuple[float, str, str] | None:
-        best: tuple[float, str, str] | None = None
+    def splits(self, word: str) -> list[tuple[float, tuple[str, ...], tuple[str, ...]]]:
+        """The cheapest ways to hear one word as two (cost, words, as written): each part
+        a known word or a number in the language's words. Not only the cheapest: "in" is
+        nearer the end of "küchenampein" than "ein" is, but only "Küchenlampe ein" makes a
+        command, which the automaton decides."""
+        found: dict[tuple[str, ...], tuple[float, tuple[str, ...]]] = {}
         for cut in range(2, len(word) - 1):
-            first, second = _nearest(word[:cut], self._known), _nearest(word[cut:], self._known)
-            if first and second:
-                cost = (1 - first[0][1]) + (1 - second[0][1])
-                if best is None or cost < best[0]:
-                    best = (cost, first[0][0], second[0][0])
-        return best
+            for said, written, cost in self._parts(word[:cut], word[cut:]):
+                if said not in found or cost < found[said][0]:
+                    found[said] = (cost, written)
+        ranked = sorted((cost, said, written) for said, (cost, written) in found.items())
+        return ranked[:_SPLITS]
+
+    def _parts(
+        self, first: str, second: str
+    ) -> Iterable[tuple[tuple[str, ...], tuple[str, ...], float]]:
+        for said_first, written_first, ratio_first in self._readings(first):
+            for said_second, written_second, ratio_second in self._readings(second):
+                cost = (1 - ratio_first) + (1 - ratio_second)
+                yield (said_first, said_second), (written_first, written_second), cost
+
+    def _readings(self, part: str) -> list[tuple[str, str, float]]:
+        """A part of a word as the nearest known words, or a number in words ("ein")."""
+        known = [(w, self.written(w), ratio) for w, ratio in self(part)[:_SPLIT_NEAREST]]
+        return known + [(NUMBER, number, ratio) for number, ratio in self.numbers(part)]
 
 
 @lru_cache(maxsize=4096)
