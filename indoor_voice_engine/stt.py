@@ -238,6 +238,7 @@ class Utterance:
             self._endpointer.pause(paused, self._last_loud)
 
     def _audio(self, end: int) -> np.ndarray:
+        """Samples [0, end): all of it, untrimmed (trimming costs accuracy)."""
         if len(self._chunks) > 1:
             self._chunks = [np.concatenate(self._chunks)]
         return self._chunks[0][:end].copy()
