@@ -193,3 +193,26 @@ async def test_events_dropped_at_the_end_of_a_stream_leave_nothing_unawaited() -
         gc.collect()
     assert sent == []
     assert not [w for w in caught if "never awaited" in str(w.message)]
+
+
+async def test_an_as_heard_that_is_no_text_is_a_clear_error_and_the_connection_goes_on(
+    engine_process: EngineProcess,
+) -> None:
+    audio = silence(0.3) + espeak("turn on the kitchen light") + silence(0.5)
+    async with AsyncTcpClient(engine_process.host, engine_process.port) as client:
+        await client.write_event(Transcribe(language="en").event())
+        await send_audio(client, audio, chunk_ms=50, realtime=False, end=False)
+        stop = AudioStop().event()
+        stop.data["as_heard"] = 42
+        await client.write_event(stop)
+        async with asyncio.timeout(TIMEOUT):
+            answer = await client.read_event()
+        assert answer is not None and answer.type == "error"
+        assert "as_heard" in answer.data["text"]
+
+        await client.write_event(Transcribe(language="en").event())
+        await send_audio(client, audio, chunk_ms=50, realtime=False)
+        async with asyncio.timeout(TIMEOUT):
+            answer = await client.read_event()
+        assert answer is not None and Transcript.is_type(answer.type)
+        assert "kitchen light" in Transcript.from_event(answer).text.lower()
